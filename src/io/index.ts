@@ -1,0 +1,198 @@
+/**
+ * Importers and exporters by format name: what the CLI and the server call. Each import validates every
+ * row, quarantines or refuses bad ones (see import-runner.ts), and writes in one transaction.
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import { buildAliasIndex } from '../core/actors.js';
+import { ImportError, UsageError } from '../core/errors.js';
+import type { ConflictEvent, ControlObservation, Place, Zone } from '../core/schemas.js';
+import type { EventQuery, Store } from '../store/store.js';
+import { ACLED_COLUMNS, ACLED_REQUIRED, acledRowToEvent, eventToAcledRow } from './acled.js';
+import { CONTROL_COLUMNS, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
+import { csvLine, readCsvRecords } from './csv.js';
+import { csvRows } from './csv-source.js';
+import { COLLECTION_TAIL, collectionHead, controlFeature, eventFeature, geojsonRows, inferKind, placeFeature, readFeatureCollection, zoneFeature, type GeoJsonKind } from './geojson.js';
+import { HXL_EVENT_COLUMNS, HXL_REQUIRED, hxlRowToEvent } from './hxl.js';
+import { runImport, type ImportOptions, type ImportSummary, type SourceRow } from './import-runner.js';
+import { geonamesRowToPlace, PLACE_COLUMNS, PLACE_REQUIRED, placeRowToPlace, placeToRow } from './places.js';
+import { UCDP_COLUMNS, UCDP_REQUIRED, ucdpRowToEvent, eventToUcdpRow } from './ucdp.js';
+
+export const IMPORT_FORMATS = ['acled', 'ucdp', 'hxl', 'geojson', 'places', 'control'] as const;
+export type ImportFormat = (typeof IMPORT_FORMATS)[number];
+export const EXPORT_FORMATS = ['acled', 'ucdp', 'hxl', 'geojson', 'places', 'control'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+export interface FileImportOptions extends Omit<ImportOptions, 'store' | 'file' | 'format'> {
+  /** For GeoJSON: what the features are, when the file does not say. */
+  kind?: GeoJsonKind;
+  onBytes?: (bytes: number, total: number) => void;
+}
+
+const eventsBatch = (items: ConflictEvent[]): { events: ConflictEvent[] } => ({ events: items });
+
+export async function importFile(store: Store, format: ImportFormat, file: string, opts: FileImportOptions = {}): Promise<ImportSummary> {
+  const base = { store, file, format, ...opts };
+  const prov = (line: number, fmt: string = format) => ({ kind: 'file' as const, file: basename(file), line, format: fmt });
+  const csvOpts = opts.onBytes ? { onBytes: opts.onBytes } : {};
+  switch (format) {
+    case 'acled':
+    case 'ucdp':
+    case 'hxl': {
+      const aliases = buildAliasIndex(await store.listActors());
+      const fileKey = createHash('sha1').update(basename(file)).digest('hex').slice(0, 8);
+      const rows = csvRows<ConflictEvent>({
+        ...csvOpts,
+        file,
+        formatName: format === 'acled' ? 'an ACLED CSV' : format === 'ucdp' ? 'a UCDP GED CSV' : 'an HXL-tagged events CSV',
+        required: format === 'acled' ? ACLED_REQUIRED : format === 'ucdp' ? UCDP_REQUIRED : HXL_REQUIRED,
+        hashtagRow: format === 'hxl',
+        convert: (get, line, columns) =>
+          format === 'acled'
+            ? acledRowToEvent(get, { aliases, provenance: prov(line) })
+            : format === 'ucdp'
+              ? ucdpRowToEvent(get, { aliases, provenance: prov(line) }, columns)
+              : hxlRowToEvent(get, line, { aliases, provenance: prov(line), fallbackId: (l) => `hxl-${fileKey}-${l}` }),
+      });
+      return runImport(base, { rows, keyOf: (e) => e.id, toBatch: eventsBatch });
+    }
+    case 'control': {
+      const places = new Set((await store.listPlaces()).map((p) => p.id));
+      const actors = new Set((await store.listActors()).map((a) => a.id));
+      const rows = csvRows<ControlObservation>({ ...csvOpts, file, formatName: 'a Frontline control CSV', required: CONTROL_REQUIRED, convert: (get, line) => controlRowToObservation(get, prov(line)) });
+      return runImport(base, {
+        rows,
+        keyOf: (o) => o.id,
+        toBatch: (control) => ({ control }),
+        check: (o) =>
+          !places.has(o.place)
+            ? `place "${o.place}" is not in the store: import it first (frontline import places)`
+            : !actors.has(o.actor)
+              ? `actor "${o.actor}" is not in the store: add it to the actors first`
+              : null,
+      });
+    }
+    case 'places': {
+      const rows = isGeonamesDump(file) ? geonamesDumpRows(file, csvOpts.onBytes) : csvRows<Place>({ ...csvOpts, file, formatName: 'a Frontline places CSV', required: PLACE_REQUIRED, convert: (get, line) => placeRowToPlace(get, prov(line)) });
+      return runImport(base, { rows, keyOf: (p) => p.id, toBatch: (places) => ({ places }) });
+    }
+    case 'geojson': {
+      const { features, kind: declared } = readFeatureCollection(file);
+      const kind = opts.kind ?? declared ?? inferKind(features);
+      const places = kind === 'control' ? new Set((await store.listPlaces()).map((p) => p.id)) : null;
+      const rows = geojsonRows(features, kind, basename(file));
+      return runImport({ ...base, format: `geojson-${kind}` }, {
+        rows: toAsync(rows),
+        keyOf: (r) => (r as { id: string }).id,
+        toBatch: (items) =>
+          kind === 'events' ? { events: items as ConflictEvent[] } : kind === 'places' ? { places: items as Place[] } : kind === 'zones' ? { zones: items as Zone[] } : { control: items as ControlObservation[] },
+        check: (r) => (places && !places.has((r as ControlObservation).place) ? `place "${(r as ControlObservation).place}" is not in the store: import it first` : null),
+      });
+    }
+  }
+}
+
+async function* toAsync<T>(it: Iterable<T>): AsyncGenerator<T> {
+  yield* it;
+}
+
+function isGeonamesDump(file: string): boolean {
+  return /\.txt$/i.test(file) || /\.tsv$/i.test(file);
+}
+
+async function* geonamesDumpRows(file: string, onBytes?: (b: number, t: number) => void): AsyncGenerator<SourceRow<Place>> {
+  for await (const rec of readCsvRecords(file, { delimiter: '\t', noQuotes: true, ...(onBytes ? { onBytes } : {}) })) {
+    const result = geonamesRowToPlace(rec.fields, { kind: 'file', file: basename(file), line: rec.line, format: 'geonames' });
+    if (result) yield { line: rec.line, raw: rec.raw, result };
+  }
+}
+
+// ---- export -------------------------------------------------------------------------------------------
+
+export interface ExportOptions {
+  query?: Omit<EventQuery, 'limit' | 'after'>;
+  /** Called with each chunk of text; return a promise to apply back-pressure. */
+  write: (chunk: string) => void | Promise<void>;
+}
+
+/** Write the store's records in a format; returns how many records were written. */
+export async function exportTo(store: Store, format: ExportFormat, opts: ExportOptions): Promise<number> {
+  const { write } = opts;
+  const q = opts.query ?? {};
+  let n = 0;
+  // Rows are gathered into chunks of ~1 MB: one write per row would make the export syscall-bound.
+  let buf = '';
+  const push = async (s: string): Promise<void> => {
+    buf += s;
+    if (buf.length > 1 << 20) {
+      await write(buf);
+      buf = '';
+    }
+  };
+  switch (format) {
+    case 'acled':
+    case 'ucdp':
+    case 'hxl': {
+      if (format === 'hxl') {
+        await push(csvLine(HXL_EVENT_COLUMNS.map((c) => c[0])) + csvLine(HXL_EVENT_COLUMNS.map((c) => c[1])));
+      } else {
+        await push(csvLine(format === 'acled' ? ACLED_COLUMNS : UCDP_COLUMNS));
+      }
+      const toRow = format === 'acled' ? eventToAcledRow : format === 'ucdp' ? eventToUcdpRow : (e: ConflictEvent) => HXL_EVENT_COLUMNS.map((c) => c[2](e));
+      for await (const e of store.streamEvents(q)) {
+        await push(csvLine(toRow(e)));
+        n++;
+      }
+      break;
+    }
+    case 'geojson': {
+      await push(collectionHead('events'));
+      for await (const e of store.streamEvents(q)) {
+        await push(`${n ? ',\n' : ''}${JSON.stringify(eventFeature(e))}`);
+        n++;
+      }
+      await push(COLLECTION_TAIL);
+      break;
+    }
+    case 'places': {
+      await push(csvLine(PLACE_COLUMNS));
+      for (const p of await store.listPlaces()) {
+        await push(csvLine(placeToRow(p)));
+        n++;
+      }
+      break;
+    }
+    case 'control': {
+      await push(csvLine(CONTROL_COLUMNS));
+      for (const o of await store.listControlObservations()) {
+        await push(csvLine(observationToControlRow(o)));
+        n++;
+      }
+      break;
+    }
+  }
+  if (buf) await write(buf);
+  return n;
+}
+
+/** GeoJSON of places, zones or control observations (events stream through exportTo). */
+export async function exportGeoJson(store: Store, kind: Exclude<GeoJsonKind, 'events'>): Promise<string> {
+  const features =
+    kind === 'places'
+      ? (await store.listPlaces()).map(placeFeature)
+      : kind === 'zones'
+        ? (await store.listZones()).map(zoneFeature)
+        : await (async () => {
+            const places = new Map((await store.listPlaces()).map((p) => [p.id, p]));
+            return (await store.listControlObservations()).map((o) => controlFeature(o, places.get(o.place)));
+          })();
+  return `${collectionHead(kind)}${features.map((f) => JSON.stringify(f)).join(',\n')}${COLLECTION_TAIL}`;
+}
+
+export function assertFormat<T extends string>(value: string, allowed: readonly T[], what: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`unknown ${what} "${value}": use one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+export { ImportError };
+export type { ImportSummary };

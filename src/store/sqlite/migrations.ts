@@ -1,0 +1,97 @@
+/**
+ * Versioned schema. A migration is applied once, in order, inside a transaction; the applied versions are
+ * kept in schema_migrations. Never edit a shipped migration: add the next one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    sql: `
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+-- Small record kinds (actors, blocs, zones, documents, objectives, scenarios) are read whole.
+CREATE TABLE records (
+  kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+  changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, doc TEXT NOT NULL,
+  PRIMARY KEY (kind, id)
+) WITHOUT ROWID;
+
+-- Superseded versions of every kind of record: the current version lives in its own table.
+CREATE TABLE history (
+  kind TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL, op TEXT NOT NULL,
+  at TEXT NOT NULL, by TEXT NOT NULL, reason TEXT, doc TEXT NOT NULL,
+  PRIMARY KEY (kind, id, version)
+) WITHOUT ROWID;
+
+CREATE TABLE places (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT,
+  lon REAL NOT NULL, lat REAL NOT NULL, population INTEGER,
+  version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX places_country_kind ON places(country, kind);
+-- Every spelling of every place, folded, for transliteration-tolerant look-up.
+CREATE TABLE place_names (folded TEXT NOT NULL, place_rowid INTEGER NOT NULL REFERENCES places(rowid) ON DELETE CASCADE);
+CREATE INDEX place_names_folded ON place_names(folded);
+CREATE VIRTUAL TABLE places_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat);
+
+CREATE TABLE control_observations (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  place TEXT NOT NULL REFERENCES places(id),
+  actor TEXT NOT NULL,
+  status TEXT NOT NULL, from_date TEXT NOT NULL, confidence REAL NOT NULL,
+  retracted INTEGER NOT NULL DEFAULT 0,
+  version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX control_place_date ON control_observations(place, from_date);
+CREATE INDEX control_date ON control_observations(from_date, id);
+
+CREATE TABLE events (
+  rowid INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  day INTEGER NOT NULL,
+  type TEXT NOT NULL, sub_type TEXT NOT NULL,
+  actor1_id TEXT, actor2_id TEXT, place TEXT,
+  lon REAL NOT NULL, lat REAL NOT NULL,
+  fatalities INTEGER,
+  status TEXT NOT NULL,
+  version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+-- The queries: a time window (day, id order gives stable cursors), by type in a window, by actor.
+CREATE INDEX events_day_id ON events(day, id);
+CREATE INDEX events_type_day ON events(type, day);
+CREATE INDEX events_actor1_day ON events(actor1_id, day);
+CREATE INDEX events_actor2_day ON events(actor2_id, day);
+CREATE INDEX events_place ON events(place);
+-- Space and time together: a bbox + date window is answered from this 3-D R*Tree.
+CREATE VIRTUAL TABLE events_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day);
+CREATE TRIGGER events_rtree_insert AFTER INSERT ON events BEGIN
+  INSERT INTO events_rtree VALUES (new.rowid, new.lon, new.lon, new.lat, new.lat, new.day, new.day);
+END;
+CREATE TRIGGER events_rtree_update AFTER UPDATE OF lon, lat, day ON events BEGIN
+  UPDATE events_rtree SET min_lon = new.lon, max_lon = new.lon, min_lat = new.lat, max_lat = new.lat,
+    min_day = new.day, max_day = new.day WHERE rowid = new.rowid;
+END;
+
+CREATE TABLE relations (rowid INTEGER PRIMARY KEY, doc TEXT NOT NULL);
+
+CREATE TABLE imports (
+  id TEXT PRIMARY KEY, file TEXT NOT NULL, format TEXT NOT NULL, by TEXT NOT NULL, strict INTEGER NOT NULL,
+  started_at TEXT NOT NULL, finished_at TEXT, status TEXT NOT NULL, counts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE import_rejects (
+  import_id TEXT NOT NULL REFERENCES imports(id), line INTEGER NOT NULL, field TEXT, reason TEXT NOT NULL, raw TEXT NOT NULL
+);
+CREATE INDEX import_rejects_import ON import_rejects(import_id, line);
+`,
+  },
+];

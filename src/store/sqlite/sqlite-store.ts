@@ -1,0 +1,659 @@
+/**
+ * The embedded store: one SQLite file through better-sqlite3. WAL for readers during writes, foreign keys
+ * on, every write in a transaction. better-sqlite3 is synchronous; the async interface is kept so the
+ * PostGIS adapter can share it.
+ */
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { dayNumber } from '../../core/dates.js';
+import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { foldName } from '../../core/names.js';
+import type {
+  Actor,
+  Bloc,
+  ConflictEvent,
+  ControlObservation,
+  Objective,
+  Place,
+  Relation,
+  Scenario,
+  SourceDocument,
+  Zone,
+} from '../../core/schemas.js';
+import type {
+  ControlQuery,
+  EventPage,
+  EventQuery,
+  HistoryEntry,
+  ImportBatch,
+  ImportMeta,
+  ImportRecord,
+  ImportReject,
+  ImportSession,
+  PlaceQuery,
+  PutResult,
+  RecordKind,
+  Store,
+  WriteContext,
+} from '../store.js';
+import { MIGRATIONS } from './migrations.js';
+
+type Row = Record<string, unknown>;
+type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario';
+
+const now = (): string => new Date().toISOString();
+
+export interface SqliteStoreOptions {
+  /** Open an existing file read-only (no migrations are run). */
+  readonly?: boolean;
+}
+
+export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
+  if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
+  return new SqliteStore(db, options.readonly ?? false);
+}
+
+export function migrate(db: Database.Database): number[] {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const applied = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const newlyApplied: number[] = [];
+  for (const m of MIGRATIONS) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(m.version, m.name, now());
+    })();
+    newlyApplied.push(m.version);
+  }
+  const newest = Math.max(0, ...applied);
+  const known = Math.max(...MIGRATIONS.map((m) => m.version));
+  if (newest > known) {
+    throw new ConflictError(`this database was written by a newer Frontline (schema ${newest}, this one knows ${known}): upgrade Frontline`);
+  }
+  return newlyApplied;
+}
+
+interface EventCursor {
+  day: number;
+  id: string;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+
+  constructor(db: Database.Database, readonly = false) {
+    this.db = db;
+    if (!readonly) {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+    }
+    db.pragma('foreign_keys = ON');
+    db.pragma('cache_size = -65536');
+    db.pragma('temp_store = MEMORY');
+    if (!readonly) migrate(db);
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  // ---- versioned writes --------------------------------------------------------------------------------
+
+  private archive(kind: RecordKind, id: string, version: number, op: HistoryEntry['op'], at: string, by: string, reason: string | null, doc: string): void {
+    this.db
+      .prepare('INSERT INTO history (kind, id, version, op, at, by, reason, doc) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+      .run(kind, id, version, op, at, by, reason, doc);
+  }
+
+  private putSmall<T extends { id: string }>(kind: SmallKind, items: T[], ctx: WriteContext): PutResult {
+    const at = ctx.at ?? now();
+    const get = this.db.prepare('SELECT version, changed_at, changed_by, doc FROM records WHERE kind = ? AND id = ?');
+    const upsert = this.db.prepare(
+      'INSERT INTO records (kind, id, version, changed_at, changed_by, doc) VALUES (?, ?, ?, ?, ?, ?) ' +
+        'ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at, changed_by = excluded.changed_by, doc = excluded.doc',
+    );
+    const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    this.db.transaction(() => {
+      for (const item of items) {
+        const doc = JSON.stringify(item);
+        const old = get.get(kind, item.id) as { version: number; changed_at: string; changed_by: string; doc: string } | undefined;
+        if (!old) {
+          upsert.run(kind, item.id, 1, at, ctx.by, doc);
+          result.created++;
+        } else if (old.doc === doc) {
+          result.unchanged++;
+        } else {
+          this.archive(kind, item.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
+          upsert.run(kind, item.id, old.version + 1, at, ctx.by, doc);
+          result.updated++;
+        }
+      }
+    })();
+    return result;
+  }
+
+  private listSmall<T>(kind: SmallKind): T[] {
+    return (this.db.prepare('SELECT doc FROM records WHERE kind = ? ORDER BY id').all(kind) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  private getSmall<T>(kind: SmallKind, id: string): T | null {
+    const r = this.db.prepare('SELECT doc FROM records WHERE kind = ? AND id = ?').get(kind, id) as { doc: string } | undefined;
+    return r ? (JSON.parse(r.doc) as T) : null;
+  }
+
+  async putActors(actors: Actor[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('actor', actors, ctx);
+  }
+  async listActors(): Promise<Actor[]> {
+    return this.listSmall('actor');
+  }
+  async putBlocs(blocs: Bloc[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('bloc', blocs, ctx);
+  }
+  async listBlocs(): Promise<Bloc[]> {
+    return this.listSmall('bloc');
+  }
+  async putZones(zones: Zone[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('zone', zones, ctx);
+  }
+  async listZones(): Promise<Zone[]> {
+    return this.listSmall('zone');
+  }
+  async putDocuments(docs: SourceDocument[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('document', docs, ctx);
+  }
+  async getDocument(id: string): Promise<SourceDocument | null> {
+    return this.getSmall('document', id);
+  }
+  async putObjectives(objectives: Objective[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('objective', objectives, ctx);
+  }
+  async listObjectives(): Promise<Objective[]> {
+    return this.listSmall('objective');
+  }
+  async putScenarios(scenarios: Scenario[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('scenario', scenarios, ctx);
+  }
+  async listScenarios(): Promise<Scenario[]> {
+    return this.listSmall('scenario');
+  }
+
+  async setRelations(relations: Relation[], ctx: WriteContext): Promise<void> {
+    const at = ctx.at ?? now();
+    this.db.transaction(() => {
+      const old = this.db.prepare('SELECT doc FROM relations ORDER BY rowid').all() as { doc: string }[];
+      const oldDoc = JSON.stringify(old.map((r) => JSON.parse(r.doc) as unknown));
+      const newDoc = JSON.stringify(relations);
+      if (oldDoc === newDoc) return;
+      const version = (this.db.prepare("SELECT COALESCE(MAX(version), 0) AS v FROM history WHERE kind = 'bloc' AND id = '@relations'").get() as { v: number }).v + 1;
+      // The set of relations is versioned as one record, '@relations', in the history of blocs.
+      this.archive('bloc', '@relations', version, version === 1 ? 'create' : 'update', at, ctx.by, ctx.reason ?? null, newDoc);
+      this.db.prepare('DELETE FROM relations').run();
+      const ins = this.db.prepare('INSERT INTO relations (doc) VALUES (?)');
+      for (const r of relations) ins.run(JSON.stringify(r));
+    })();
+  }
+  async listRelations(): Promise<Relation[]> {
+    return (this.db.prepare('SELECT doc FROM relations ORDER BY rowid').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Relation);
+  }
+
+  // ---- places ------------------------------------------------------------------------------------------
+
+  async putPlaces(places: Place[], ctx: WriteContext): Promise<PutResult> {
+    return this.putPlacesSync(places, ctx);
+  }
+
+  private putPlacesSync(places: Place[], ctx: WriteContext): PutResult {
+    const at = ctx.at ?? now();
+    const get = this.db.prepare('SELECT rowid, version, changed_at, changed_by, doc FROM places WHERE id = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO places (id, name, kind, country, lon, lat, population, version, changed_at, changed_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+    );
+    const update = this.db.prepare(
+      'UPDATE places SET name = ?, kind = ?, country = ?, lon = ?, lat = ?, population = ?, version = ?, changed_at = ?, changed_by = ?, doc = ? WHERE rowid = ?',
+    );
+    const delNames = this.db.prepare('DELETE FROM place_names WHERE place_rowid = ?');
+    const addName = this.db.prepare('INSERT INTO place_names (folded, place_rowid) VALUES (?, ?)');
+    const rtree = this.db.prepare('INSERT OR REPLACE INTO places_rtree VALUES (?, ?, ?, ?, ?)');
+    const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    const indexNames = (rowid: number, p: Place): void => {
+      delNames.run(rowid);
+      for (const key of new Set([p.name, ...p.names].map(foldName))) if (key) addName.run(key, rowid);
+      rtree.run(rowid, p.lon, p.lon, p.lat, p.lat);
+    };
+    this.db.transaction(() => {
+      for (const p of places) {
+        const doc = JSON.stringify(p);
+        const old = get.get(p.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string } | undefined;
+        if (!old) {
+          const info = insert.run(p.id, p.name, p.kind, p.country ?? null, p.lon, p.lat, p.population, at, ctx.by, doc);
+          indexNames(Number(info.lastInsertRowid), p);
+          result.created++;
+        } else if (old.doc === doc) {
+          result.unchanged++;
+        } else {
+          this.archive('place', p.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
+          update.run(p.name, p.kind, p.country ?? null, p.lon, p.lat, p.population, old.version + 1, at, ctx.by, doc, old.rowid);
+          indexNames(old.rowid, p);
+          result.updated++;
+        }
+      }
+    })();
+    return result;
+  }
+
+  async getPlace(id: string): Promise<Place | null> {
+    const r = this.db.prepare('SELECT doc FROM places WHERE id = ?').get(id) as { doc: string } | undefined;
+    return r ? (JSON.parse(r.doc) as Place) : null;
+  }
+
+  async listPlaces(q: PlaceQuery = {}): Promise<Place[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    let from = 'places p';
+    if (q.bbox) {
+      from += ' JOIN places_rtree r ON r.rowid = p.rowid';
+      where.push('r.min_lon >= ? AND r.max_lon <= ? AND r.min_lat >= ? AND r.max_lat <= ?');
+      args.push(q.bbox[0], q.bbox[2], q.bbox[1], q.bbox[3]);
+    }
+    if (q.country) {
+      where.push('p.country = ?');
+      args.push(q.country);
+    }
+    if (q.kind) {
+      where.push('p.kind = ?');
+      args.push(q.kind);
+    }
+    if (q.name) {
+      // Exact folded match first; else a prefix match, so "Deir" finds Deir ez-Zor and Deir Hafer.
+      const key = foldName(q.name);
+      where.push('p.rowid IN (SELECT place_rowid FROM place_names WHERE folded = ? OR (folded >= ? AND folded < ?))');
+      args.push(key, key, `${key}\uffff`);
+    }
+    const sql = `SELECT p.doc FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY p.population IS NULL, p.population DESC, p.id LIMIT ?`;
+    args.push(q.limit ?? 100_000);
+    return (this.db.prepare(sql).all(...args) as { doc: string }[]).map((r) => JSON.parse(r.doc) as Place);
+  }
+
+  // ---- control -----------------------------------------------------------------------------------------
+
+  async putControlObservations(obs: ControlObservation[], ctx: WriteContext): Promise<PutResult> {
+    return this.putControlSync(obs, ctx);
+  }
+
+  private putControlSync(obs: ControlObservation[], ctx: WriteContext): PutResult {
+    const at = ctx.at ?? now();
+    const get = this.db.prepare('SELECT rowid, version, changed_at, changed_by, doc FROM control_observations WHERE id = ?');
+    const placeExists = this.db.prepare('SELECT 1 FROM places WHERE id = ?');
+    const insert = this.db.prepare(
+      'INSERT INTO control_observations (id, place, actor, status, from_date, confidence, retracted, version, changed_at, changed_by, doc) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+    );
+    const update = this.db.prepare(
+      'UPDATE control_observations SET place = ?, actor = ?, status = ?, from_date = ?, confidence = ?, retracted = ?, version = ?, changed_at = ?, changed_by = ?, doc = ? WHERE rowid = ?',
+    );
+    const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    this.db.transaction(() => {
+      for (const o of obs) {
+        if (!placeExists.get(o.place)) throw new NotFoundError(`control observation ${o.id}: place "${o.place}" is not in the store; import the place first`);
+        const doc = JSON.stringify(o);
+        const old = get.get(o.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string } | undefined;
+        const retracted = o.retracted ? 1 : 0;
+        if (!old) {
+          insert.run(o.id, o.place, o.actor, o.status, o.from, o.confidence, retracted, at, ctx.by, doc);
+          result.created++;
+        } else if (old.doc === doc) {
+          result.unchanged++;
+        } else {
+          this.archive('control', o.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
+          update.run(o.place, o.actor, o.status, o.from, o.confidence, retracted, old.version + 1, at, ctx.by, doc, old.rowid);
+          result.updated++;
+        }
+      }
+    })();
+    return result;
+  }
+
+  async listControlObservations(q: ControlQuery = {}): Promise<ControlObservation[]> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.place) {
+      where.push('place = ?');
+      args.push(q.place);
+    }
+    if (q.until) {
+      where.push('from_date <= ?');
+      args.push(q.until);
+    }
+    if (!q.includeRetracted) where.push('retracted = 0');
+    const sql = `SELECT doc FROM control_observations${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY from_date, id`;
+    return (this.db.prepare(sql).all(...args) as { doc: string }[]).map((r) => JSON.parse(r.doc) as ControlObservation);
+  }
+
+  async retractControlObservation(id: string, ctx: WriteContext & { reason: string }): Promise<void> {
+    const r = this.db.prepare('SELECT doc FROM control_observations WHERE id = ?').get(id) as { doc: string } | undefined;
+    if (!r) throw new NotFoundError(`no control observation "${id}"`);
+    const o = JSON.parse(r.doc) as ControlObservation;
+    if (o.retracted) throw new ConflictError(`control observation "${id}" is already retracted (${o.retracted.reason})`);
+    const at = ctx.at ?? now();
+    this.putControlSync([{ ...o, retracted: { reason: ctx.reason, by: ctx.by, at } }], { ...ctx, at });
+  }
+
+  // ---- events ------------------------------------------------------------------------------------------
+
+  async putEvents(events: ConflictEvent[], ctx: WriteContext): Promise<PutResult> {
+    return this.putEventsSync(events, ctx);
+  }
+
+  private eventStatements?: {
+    insert: Database.Statement;
+    get: Database.Statement;
+    update: Database.Statement;
+  };
+
+  private putEventsSync(events: ConflictEvent[], ctx: WriteContext): PutResult {
+    const at = ctx.at ?? now();
+    this.eventStatements ??= {
+      insert: this.db.prepare(
+        'INSERT INTO events (id, day, type, sub_type, actor1_id, actor2_id, place, lon, lat, fatalities, status, version, changed_at, changed_by, doc) ' +
+          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
+      ),
+      get: this.db.prepare('SELECT rowid, version, changed_at, changed_by, doc FROM events WHERE id = ?'),
+      update: this.db.prepare(
+        'UPDATE events SET day = ?, type = ?, sub_type = ?, actor1_id = ?, actor2_id = ?, place = ?, lon = ?, lat = ?, fatalities = ?, status = ?, version = ?, changed_at = ?, changed_by = ?, doc = ? WHERE rowid = ?',
+      ),
+    };
+    const { insert, get, update } = this.eventStatements;
+    const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    this.db.transaction(() => {
+      for (const e of events) {
+        const doc = JSON.stringify(e);
+        const day = dayNumber(e.date);
+        const fat = e.fatalities.best;
+        // The common case, a new id, costs one statement; only a clash reads the old version.
+        const info = insert.run(e.id, day, e.type, e.subType, e.actor1Id, e.actor2Id, e.place, e.lon, e.lat, fat, e.status, at, ctx.by, doc);
+        if (info.changes === 1) {
+          result.created++;
+          continue;
+        }
+        const old = get.get(e.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string };
+        if (old.doc === doc || sameContent(old.doc, e)) {
+          result.unchanged++;
+          continue;
+        }
+        this.archive('event', e.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
+        update.run(day, e.type, e.subType, e.actor1Id, e.actor2Id, e.place, e.lon, e.lat, fat, e.status, old.version + 1, at, ctx.by, doc, old.rowid);
+        result.updated++;
+      }
+    })();
+    return result;
+  }
+
+  async getEvent(id: string): Promise<ConflictEvent | null> {
+    const r = this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id) as { doc: string } | undefined;
+    return r ? (JSON.parse(r.doc) as ConflictEvent) : null;
+  }
+
+  private eventWhere(q: Omit<EventQuery, 'limit'>): { from: string; where: string[]; args: unknown[] } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    let from = 'events e';
+    const minDay = q.since ? dayNumber(q.since) : null;
+    const maxDay = q.until ? dayNumber(q.until) : null;
+    if (q.bbox) {
+      // The R*Tree answers space and time at once; its float32 bounds are rounded outward, so the exact
+      // test on the real columns below keeps the answer exact.
+      from = 'events_rtree r JOIN events e ON e.rowid = r.rowid';
+      where.push('r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?');
+      args.push(q.bbox[0], q.bbox[2], q.bbox[1], q.bbox[3]);
+      where.push('e.lon BETWEEN ? AND ? AND e.lat BETWEEN ? AND ?');
+      args.push(q.bbox[0], q.bbox[2], q.bbox[1], q.bbox[3]);
+      if (minDay !== null) {
+        where.push('r.max_day >= ?');
+        args.push(minDay);
+      }
+      if (maxDay !== null) {
+        where.push('r.min_day <= ?');
+        args.push(maxDay);
+      }
+    }
+    if (minDay !== null) {
+      where.push('e.day >= ?');
+      args.push(minDay);
+    }
+    if (maxDay !== null) {
+      where.push('e.day <= ?');
+      args.push(maxDay);
+    }
+    if (q.type) {
+      where.push('e.type = ?');
+      args.push(q.type);
+    }
+    if (q.subType) {
+      where.push('e.sub_type = ?');
+      args.push(q.subType);
+    }
+    if (q.actor) {
+      where.push('(e.actor1_id = ? OR e.actor2_id = ?)');
+      args.push(q.actor, q.actor);
+    }
+    if (q.actors) {
+      const marks = q.actors.map(() => '?').join(', ');
+      where.push(`(e.actor1_id IN (${marks}) OR e.actor2_id IN (${marks}))`);
+      args.push(...q.actors, ...q.actors);
+    }
+    if (q.place) {
+      where.push('e.place = ?');
+      args.push(q.place);
+    }
+    if (q.status) {
+      where.push('e.status = ?');
+      args.push(q.status);
+    } else if (!q.includeRetracted) {
+      where.push("e.status <> 'retracted'");
+    }
+    if (q.text) {
+      // Searched inside the fields people type about, never spliced into SQL.
+      const pattern = `%${q.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      where.push(
+        "(lower(json_extract(e.doc, '$.notes')) LIKE ? ESCAPE '\\' OR lower(json_extract(e.doc, '$.location')) LIKE ? ESCAPE '\\' " +
+          "OR lower(json_extract(e.doc, '$.actor1')) LIKE ? ESCAPE '\\' OR lower(json_extract(e.doc, '$.actor2')) LIKE ? ESCAPE '\\')",
+      );
+      args.push(pattern, pattern, pattern, pattern);
+    }
+    if (q.after) {
+      const c = decodeCursor(q.after);
+      where.push('(e.day > ? OR (e.day = ? AND e.id > ?))');
+      args.push(c.day, c.day, c.id);
+    }
+    return { from, where, args };
+  }
+
+  async queryEvents(q: EventQuery): Promise<EventPage> {
+    const limit = Math.max(1, Math.min(q.limit ?? 1000, 100_000));
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT e.day, e.id, e.doc FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT ?`;
+    const rows = this.db.prepare(sql).all(...args, limit + 1) as { day: number; id: string; doc: string }[];
+    const more = rows.length > limit;
+    const page = more ? rows.slice(0, limit) : rows;
+    const last = page[page.length - 1];
+    return {
+      events: page.map((r) => JSON.parse(r.doc) as ConflictEvent),
+      next: more && last ? encodeCursor({ day: last.day, id: last.id }) : null,
+    };
+  }
+
+  async countEvents(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number> {
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return (this.db.prepare(sql).get(...args) as { n: number }).n;
+  }
+
+  async countEventsBy(field: 'type' | 'subType', q: Omit<EventQuery, 'limit' | 'after'>): Promise<Record<string, number>> {
+    const col = field === 'type' ? 'e.type' : 'e.sub_type';
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT ${col} AS k, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY ${col} ORDER BY n DESC, k`;
+    const out: Record<string, number> = {};
+    for (const r of this.db.prepare(sql).all(...args) as { k: string; n: number }[]) out[r.k] = r.n;
+    return out;
+  }
+
+  async *streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize = 5000): AsyncIterable<ConflictEvent> {
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.queryEvents({ ...q, limit: pageSize, ...(after ? { after } : {}) });
+      yield* page.events;
+      if (!page.next) return;
+      after = page.next;
+    }
+  }
+
+  async retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void> {
+    const e = await this.getEvent(id);
+    if (!e) throw new NotFoundError(`no event "${id}"`);
+    if (e.status === 'retracted') throw new ConflictError(`event "${id}" is already retracted`);
+    const at = ctx.at ?? now();
+    const attributes = { ...e.attributes, 'frontline:retracted_reason': ctx.reason };
+    this.putEventsSync([{ ...e, status: 'retracted', attributes }], { ...ctx, at });
+  }
+
+  // ---- history -----------------------------------------------------------------------------------------
+
+  async history(kind: RecordKind, id: string): Promise<HistoryEntry[]> {
+    const past = (this.db.prepare('SELECT version, op, at, by, reason, doc FROM history WHERE kind = ? AND id = ? ORDER BY version').all(kind, id) as Row[]).map(
+      (r): HistoryEntry => ({
+        kind,
+        id,
+        version: r.version as number,
+        op: r.op as HistoryEntry['op'],
+        at: r.at as string,
+        by: r.by as string,
+        reason: (r.reason as string | null) ?? null,
+        record: JSON.parse(r.doc as string) as unknown,
+      }),
+    );
+    const table: Partial<Record<RecordKind, string>> = { event: 'events', place: 'places', control: 'control_observations' };
+    const t = table[kind];
+    const current = (
+      t
+        ? this.db.prepare(`SELECT version, changed_at, changed_by, doc FROM ${t} WHERE id = ?`).get(id)
+        : this.db.prepare('SELECT version, changed_at, changed_by, doc FROM records WHERE kind = ? AND id = ?').get(kind, id)
+    ) as { version: number; changed_at: string; changed_by: string; doc: string } | undefined;
+    if (current) {
+      const record = JSON.parse(current.doc) as Record<string, unknown>;
+      const retracted = record.status === 'retracted' || Boolean(record.retracted);
+      const reason = (record.retracted as { reason?: string } | undefined)?.reason ?? (record.attributes as Record<string, string> | undefined)?.['frontline:retracted_reason'] ?? null;
+      past.push({
+        kind,
+        id,
+        version: current.version,
+        op: retracted ? 'retract' : current.version === 1 ? 'create' : 'update',
+        at: current.changed_at,
+        by: current.changed_by,
+        reason: retracted ? reason : null,
+        record,
+      });
+    }
+    return past;
+  }
+
+  // ---- imports -----------------------------------------------------------------------------------------
+
+  async beginImport(meta: ImportMeta): Promise<ImportSession> {
+    if (this.db.inTransaction) throw new ConflictError('another import is running on this store connection; wait for it to finish');
+    const id = `imp-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
+    // One transaction for the whole import: a crash or a kill leaves the store exactly as it was.
+    this.db.exec('BEGIN IMMEDIATE');
+    this.db
+      .prepare("INSERT INTO imports (id, file, format, by, strict, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')")
+      .run(id, meta.file, meta.format, meta.by, meta.strict ? 1 : 0, now());
+    const rejectStmt = this.db.prepare('INSERT INTO import_rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
+    let open = true;
+    // The session's methods run later, outside this call: they need the store itself, not `this`.
+    // eslint-disable-next-line @typescript-eslint/no-this-alias
+    const store = this;
+    const ensureOpen = (): void => {
+      if (!open) throw new ConflictError(`import ${id} is already finished`);
+    };
+    return {
+      id,
+      async write(batch: ImportBatch, ctx: WriteContext): Promise<PutResult> {
+        ensureOpen();
+        const total: PutResult = { created: 0, updated: 0, unchanged: 0 };
+        const add = (r: PutResult): void => {
+          total.created += r.created;
+          total.updated += r.updated;
+          total.unchanged += r.unchanged;
+        };
+        if (batch.places?.length) add(store.putPlacesSync(batch.places, ctx));
+        if (batch.zones?.length) add(store.putSmall('zone', batch.zones, ctx));
+        if (batch.documents?.length) add(store.putSmall('document', batch.documents, ctx));
+        if (batch.control?.length) add(store.putControlSync(batch.control, ctx));
+        if (batch.events?.length) add(store.putEventsSync(batch.events, ctx));
+        for (const r of batch.rejects ?? []) rejectStmt.run(id, r.line, r.field, r.reason, r.raw);
+        return total;
+      },
+      async commit(counts: Record<string, number>): Promise<void> {
+        ensureOpen();
+        store.db.prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?").run(now(), JSON.stringify(counts), id);
+        store.db.exec('COMMIT');
+        open = false;
+      },
+      async rollback(): Promise<void> {
+        if (!open) return;
+        open = false;
+        if (store.db.inTransaction) store.db.exec('ROLLBACK');
+      },
+    };
+  }
+
+  async listImports(): Promise<ImportRecord[]> {
+    return (this.db.prepare('SELECT * FROM imports ORDER BY started_at, id').all() as Row[]).map((r) => ({
+      id: r.id as string,
+      file: r.file as string,
+      format: r.format as string,
+      by: r.by as string,
+      strict: r.strict === 1,
+      startedAt: r.started_at as string,
+      finishedAt: (r.finished_at as string | null) ?? null,
+      status: r.status as ImportRecord['status'],
+      counts: JSON.parse(r.counts as string) as Record<string, number>,
+    }));
+  }
+
+  async listRejects(importId: string): Promise<ImportReject[]> {
+    return this.db.prepare('SELECT line, field, reason, raw FROM import_rejects WHERE import_id = ? ORDER BY line, rowid').all(importId) as ImportReject[];
+  }
+
+  async getMeta(key: string): Promise<string | null> {
+    const r = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return r?.value ?? null;
+  }
+  async setMeta(key: string, value: string): Promise<void> {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+}
+
+/** The same event read again from another file is not a new version: provenance aside, nothing changed. */
+function sameContent(oldDoc: string, e: ConflictEvent): boolean {
+  const { provenance: _a, ...before } = JSON.parse(oldDoc) as ConflictEvent;
+  const { provenance: _b, ...after } = e;
+  return JSON.stringify(before) === JSON.stringify(after);
+}
+
+function encodeCursor(c: EventCursor): string {
+  return Buffer.from(JSON.stringify([c.day, c.id])).toString('base64url');
+}
+
+function decodeCursor(s: string): EventCursor {
+  try {
+    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { day: v[0], id: v[1] };
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConflictError(`"${s}" is not a cursor from this store: pass the "next" value of the previous page`);
+}

@@ -1,0 +1,178 @@
+/**
+ * The one storage interface. Analysis code never sees SQL: it asks a Store. Every adapter (SQLite now,
+ * PostGIS for teams) passes the same contract suite (src/store/contract.ts).
+ */
+import type { IsoDate } from '../core/dates.js';
+import type {
+  Actor,
+  Bloc,
+  ConflictEvent,
+  ControlObservation,
+  Objective,
+  Place,
+  Relation,
+  Scenario,
+  SourceDocument,
+  Zone,
+} from '../core/schemas.js';
+
+/** Who makes a write, and why: every write records it (edits never overwrite silently). */
+export interface WriteContext {
+  by: string;
+  reason?: string;
+  /** ISO timestamp; the store fills it in when absent. */
+  at?: string;
+}
+
+export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario';
+
+export interface HistoryEntry {
+  kind: RecordKind;
+  id: string;
+  version: number;
+  op: 'create' | 'update' | 'retract';
+  at: string;
+  by: string;
+  reason: string | null;
+  record: unknown;
+}
+
+export interface PutResult {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+
+export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
+
+export interface EventQuery {
+  since?: IsoDate;
+  until?: IsoDate;
+  bbox?: BBox;
+  /** An actor id: matches either side of the event. */
+  actor?: string;
+  /** Several actor ids (e.g. a bloc's members): matches when either side is one of them. */
+  actors?: readonly string[];
+  type?: string;
+  subType?: string;
+  /** Words to find in notes, location or actor names (case-insensitive substring). */
+  text?: string;
+  place?: string;
+  status?: ConflictEvent['status'];
+  includeRetracted?: boolean;
+  limit?: number;
+  /** Opaque cursor from a previous page's `next`. */
+  after?: string;
+}
+
+export interface EventPage {
+  events: ConflictEvent[];
+  next: string | null;
+}
+
+export interface PlaceQuery {
+  country?: string;
+  kind?: string;
+  bbox?: BBox;
+  /** A name in any spelling; matched after transliteration folding. */
+  name?: string;
+  limit?: number;
+}
+
+export interface ControlQuery {
+  place?: string;
+  until?: IsoDate;
+  includeRetracted?: boolean;
+}
+
+export interface ImportReject {
+  line: number;
+  field: string | null;
+  reason: string;
+  raw: string;
+}
+
+export interface ImportMeta {
+  file: string;
+  format: string;
+  by: string;
+  strict: boolean;
+}
+
+export interface ImportRecord extends ImportMeta {
+  id: string;
+  startedAt: string;
+  finishedAt: string | null;
+  status: 'running' | 'committed' | 'rolled-back';
+  counts: Record<string, number>;
+}
+
+export interface ImportBatch {
+  events?: ConflictEvent[];
+  places?: Place[];
+  control?: ControlObservation[];
+  zones?: Zone[];
+  documents?: SourceDocument[];
+  rejects?: ImportReject[];
+}
+
+/**
+ * One import, all-or-nothing: nothing written through it is visible, or survives a crash, until commit.
+ * Bad rows are kept as rejects in the same transaction, so a committed import never loses a row.
+ */
+export interface ImportSession {
+  readonly id: string;
+  write(batch: ImportBatch, ctx: WriteContext): Promise<PutResult>;
+  commit(counts: Record<string, number>): Promise<void>;
+  rollback(): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: string;
+  close(): Promise<void>;
+
+  putActors(actors: Actor[], ctx: WriteContext): Promise<PutResult>;
+  listActors(): Promise<Actor[]>;
+  putBlocs(blocs: Bloc[], ctx: WriteContext): Promise<PutResult>;
+  listBlocs(): Promise<Bloc[]>;
+  /** Relations are few and read as a whole; this replaces the set and keeps the old one in history. */
+  setRelations(relations: Relation[], ctx: WriteContext): Promise<void>;
+  listRelations(): Promise<Relation[]>;
+
+  putPlaces(places: Place[], ctx: WriteContext): Promise<PutResult>;
+  getPlace(id: string): Promise<Place | null>;
+  listPlaces(q?: PlaceQuery): Promise<Place[]>;
+
+  putControlObservations(obs: ControlObservation[], ctx: WriteContext): Promise<PutResult>;
+  /** Sorted by date, then id, so later observations come last. */
+  listControlObservations(q?: ControlQuery): Promise<ControlObservation[]>;
+  retractControlObservation(id: string, ctx: WriteContext & { reason: string }): Promise<void>;
+
+  putZones(zones: Zone[], ctx: WriteContext): Promise<PutResult>;
+  listZones(): Promise<Zone[]>;
+  putDocuments(docs: SourceDocument[], ctx: WriteContext): Promise<PutResult>;
+  getDocument(id: string): Promise<SourceDocument | null>;
+  putObjectives(objectives: Objective[], ctx: WriteContext): Promise<PutResult>;
+  listObjectives(): Promise<Objective[]>;
+  putScenarios(scenarios: Scenario[], ctx: WriteContext): Promise<PutResult>;
+  listScenarios(): Promise<Scenario[]>;
+
+  putEvents(events: ConflictEvent[], ctx: WriteContext): Promise<PutResult>;
+  getEvent(id: string): Promise<ConflictEvent | null>;
+  queryEvents(q: EventQuery): Promise<EventPage>;
+  countEvents(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
+  countEventsBy(field: 'type' | 'subType', q: Omit<EventQuery, 'limit' | 'after'>): Promise<Record<string, number>>;
+  /** Every matching event, in date order, a page at a time: exports stream through this. */
+  streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
+  retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;
+
+  /** Every version of a record, oldest first, the current one last. */
+  history(kind: RecordKind, id: string): Promise<HistoryEntry[]>;
+
+  beginImport(meta: ImportMeta): Promise<ImportSession>;
+  listImports(): Promise<ImportRecord[]>;
+  listRejects(importId: string): Promise<ImportReject[]>;
+
+  getMeta(key: string): Promise<string | null>;
+  setMeta(key: string, value: string): Promise<void>;
+}
