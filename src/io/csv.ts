@@ -64,9 +64,11 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; raw: string }>) {
       const line = next;
-      next += 1 + countNewlines(rec.raw);
+      // raw may or may not end with the record delimiter, depending on how it was detected.
+      const body = rec.raw.replace(/\r?\n$/, '').replace(/\r$/, '');
+      next += 1 + countNewlines(body);
       if (rec.record.length === 1 && rec.record[0]!.trim() === '') continue;
-      yield { line, fields: rec.record, raw: rec.raw.replace(/\r$/, '') };
+      yield { line, fields: rec.record, raw: body };
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;

@@ -1,0 +1,62 @@
+import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { defaultDbPath, EXIT, main } from '../src/cli/main.js';
+import { FIXTURES, tempDir } from './helpers.js';
+
+async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (c: Buffer) => (o += c.toString()));
+  err.on('data', (c: Buffer) => (e += c.toString()));
+  const code = await main(['node', 'frontline', ...args], out, err);
+  return { code, out: o, err: e };
+}
+
+describe('frontline CLI', () => {
+  it('has --help on every command', async () => {
+    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports']) {
+      const r = await run(cmd, '--help');
+      expect(r.code, cmd).toBe(EXIT.ok);
+      expect(r.out, cmd).toMatch(/Usage: frontline/);
+    }
+  });
+
+  it('starts on the demo, then answers queries in text and JSON', async () => {
+    const db = join(tempDir(), 'f.db');
+    const start = await run('--db', db, 'start', '--json');
+    expect(start.code).toBe(EXIT.ok);
+    const summary = JSON.parse(start.out) as { control: { bloc: string }[]; events: { total: number } };
+    expect(summary.events.total).toBe(63);
+    const ev = await run('--db', db, 'events', '--since', '2017-06-18', '--until', '2017-06-18', '--json');
+    const events = JSON.parse(ev.out) as { id: string }[];
+    expect(events.map((e) => e.id).sort()).toEqual(['FLD055', 'FLD056', 'FLD057']);
+    // 38–39.5 E, 33–34 N: the al-Tanf strikes and shoot-downs, and the 9 June arrival at the Iraqi border (39.05 E, 33.95 N).
+    const bbox = await run('--db', db, 'events', '--bbox', '38,33,39.5,34', '--json');
+    expect((JSON.parse(bbox.out) as { id: string }[]).map((e) => e.id)).toEqual(['FLD047', 'FLD051', 'FLD052', 'FLD053', 'FLD058']);
+    const places = await run('--db', db, 'places', '--name', 'Dayr az-Zawr', '--json');
+    expect((JSON.parse(places.out) as { id: string }[])[0]!.id).toBe('deir-ez-zor');
+  });
+
+  it('uses exit codes scripts can trust', async () => {
+    const db = join(tempDir(), 'f.db');
+    expect((await run('--db', db, 'import', 'nonsense', 'x.csv')).code).toBe(EXIT.usage);
+    expect((await run('--db', db, 'events', '--since', '2017-02-30')).code).toBe(EXIT.usage);
+    expect((await run('--db', db, 'events', '--bbox', '1,2,3')).code).toBe(EXIT.usage);
+    const missing = await run('--db', db, 'import', 'acled', join(FIXTURES, 'nope.csv'));
+    expect(missing.code).toBe(EXIT.failed);
+    expect(missing.err).toMatch(/nope\.csv: cannot read the file/);
+    const partial = await run('--db', db, 'import', 'acled', join(FIXTURES, 'acled-sample.csv'));
+    expect(partial.code).toBe(EXIT.rejected);
+    expect(partial.err).toMatch(/acled-sample\.csv:7: event_date/);
+    const strict = await run('--db', db, 'import', 'acled', join(FIXTURES, 'acled-sample.csv'), '--strict');
+    expect(strict.code).toBe(EXIT.failed);
+  });
+
+  it('finds its store: $FRONTLINE_DB, then ./frontline.db, then the user data directory', () => {
+    expect(defaultDbPath({ FRONTLINE_DB: '/x/y.db' }, '/tmp')).toBe('/x/y.db');
+    expect(defaultDbPath({ XDG_DATA_HOME: '/data' }, tempDir())).toBe('/data/frontline/frontline.db');
+  });
+});

@@ -1,0 +1,24 @@
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const SHARED = join(ROOT, '..', 'shared');
+export const FIXTURES = join(ROOT, 'test', 'fixtures');
+export const hasShared = existsSync(join(SHARED, 'data'));
+
+/**
+ * Tests on ../shared data skip on a user's machine without it, loudly; under CI=true a missing
+ * ../shared is a failure, not a skip.
+ */
+export function requireShared(): boolean {
+  if (hasShared) return true;
+  if (process.env.CI === 'true') throw new Error(`../shared/data is missing at ${SHARED}: CI must run with shared/ beside the checkout`);
+  console.warn(`SKIPPED: ../shared/data not found at ${SHARED}; tests on real data files did not run`);
+  return false;
+}
+
+export function tempDir(prefix = 'frontline-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

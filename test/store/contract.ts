@@ -1,0 +1,160 @@
+/**
+ * The store contract: every adapter (SQLite now, PostGIS next) must pass this suite unchanged.
+ * `makeStore` gives a fresh, empty store for each test.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ConflictEvent, ControlObservation, Place } from '../../src/core/schemas.js';
+import type { Store } from '../../src/store/store.js';
+
+export function place(id: string, lon: number, lat: number, extra: Partial<Place> = {}): Place {
+  return { id, name: id, names: [], kind: 'town', lon, lat, country: 'SY', population: null, geonamesId: null, sources: [], ...extra };
+}
+
+export function event(id: string, date: string, lon: number, lat: number, extra: Partial<ConflictEvent> = {}): ConflictEvent {
+  return {
+    id, date, datePrecision: 'day', type: 'Battles', subType: 'Armed clash', actor1: 'A', actor1Id: 'a', assocActor1: '', actor2: 'B', actor2Id: 'b',
+    assocActor2: '', country: 'Syria', admin1: '', admin2: '', admin3: '', location: 'somewhere', place: null, lon, lat, geoPrecision: 1,
+    fatalities: { best: 1, low: null, high: null }, notes: '', sources: [{ name: 'test' }], tags: '', status: 'reviewed', attributes: {},
+    provenance: { kind: 'user', user: 'tester', at: '2026-01-01T00:00:00Z' }, ...extra,
+  };
+}
+
+export function observation(id: string, placeId: string, actor: string, from: string, extra: Partial<ControlObservation> = {}): ControlObservation {
+  return { id, place: placeId, actor, status: 'held', from, source: { name: 'test' }, confidence: 0.8, ...extra };
+}
+
+const by = { by: 'tester' };
+
+export function storeContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    it('creates, reads back and lists places by folded name and bbox', async () => {
+      const s = await makeStore();
+      await s.putPlaces([place('deir-ez-zor', 40.14, 35.33, { name: 'Deir ez-Zor', names: ['Dayr az-Zawr'], population: 242565 }), place('raqqa', 39.0, 35.95)], by);
+      expect(await s.getPlace('deir-ez-zor')).toMatchObject({ name: 'Deir ez-Zor', population: 242565 });
+      expect((await s.listPlaces({ name: 'Deir Ezzor' })).map((p) => p.id)).toEqual(['deir-ez-zor']);
+      expect((await s.listPlaces({ bbox: [38.5, 35.5, 39.5, 36.5] })).map((p) => p.id)).toEqual(['raqqa']);
+      expect(await s.getPlace('nowhere')).toBeNull();
+      await s.close();
+    });
+
+    it('keeps every version of an edited record and says who changed it', async () => {
+      const s = await makeStore();
+      await s.putEvents([event('e1', '2017-06-18', 38.5, 35.8)], { by: 'alice' });
+      const again = await s.putEvents([event('e1', '2017-06-18', 38.5, 35.8)], { by: 'bob' });
+      expect(again).toEqual({ created: 0, updated: 0, unchanged: 1 });
+      const edit = await s.putEvents([event('e1', '2017-06-18', 38.5, 35.8, { notes: 'corrected' })], { by: 'bob' });
+      expect(edit.updated).toBe(1);
+      await s.retractEvent('e1', { by: 'carol', reason: 'duplicate of e2' });
+      const h = await s.history('event', 'e1');
+      expect(h.map((v) => [v.version, v.by, v.op])).toEqual([
+        [1, 'alice', 'create'],
+        [2, 'bob', 'update'],
+        [3, 'carol', 'retract'],
+      ]);
+      expect(h[2]!.reason).toBe('duplicate of e2');
+      expect((h[0]!.record as ConflictEvent).notes).toBe('');
+      expect(await s.countEvents({})).toBe(0); // retracted events leave default queries
+      expect(await s.countEvents({ includeRetracted: true })).toBe(1);
+      await s.close();
+    });
+
+    it('answers bbox + time window + actor + type queries exactly, with stable cursors', async () => {
+      const s = await makeStore();
+      const evs: ConflictEvent[] = [];
+      for (let i = 0; i < 300; i++) {
+        const day = String(1 + (i % 28)).padStart(2, '0');
+        const month = String(1 + (i % 7)).padStart(2, '0');
+        evs.push(event(`e${String(i).padStart(3, '0')}`, `2017-${month}-${day}`, 36 + (i % 10) * 0.5, 33 + (i % 7) * 0.5, {
+          type: i % 3 === 0 ? 'Explosions/Remote violence' : 'Battles',
+          subType: i % 3 === 0 ? 'Air/drone strike' : 'Armed clash',
+          actor1Id: i % 2 ? 'saa' : 'isis',
+        }));
+      }
+      await s.putEvents(evs, by);
+      const q = { since: '2017-03-01', until: '2017-05-31', bbox: [37, 34, 39, 35.5] as [number, number, number, number], actor: 'saa', type: 'Battles' };
+      const expected = evs
+        .filter((e) => e.date >= q.since && e.date <= q.until && e.lon >= 37 && e.lon <= 39 && e.lat >= 34 && e.lat <= 35.5 && (e.actor1Id === 'saa' || e.actor2Id === 'saa') && e.type === 'Battles')
+        .map((e) => e.id)
+        .sort();
+      expect(expected.length).toBeGreaterThan(3);
+      expect(await s.countEvents(q)).toBe(expected.length);
+      const got: string[] = [];
+      let after: string | undefined;
+      do {
+        const page = await s.queryEvents({ ...q, limit: 2, ...(after ? { after } : {}) });
+        got.push(...page.events.map((e) => e.id));
+        after = page.next ?? undefined;
+      } while (after);
+      expect(got.sort()).toEqual(expected);
+      const byType = await s.countEventsBy('type', {});
+      expect(byType).toEqual({ Battles: 200, 'Explosions/Remote violence': 100 });
+      await expect(s.queryEvents({ after: 'not-a-cursor' })).rejects.toThrow(/cursor/);
+      await s.close();
+    });
+
+    it('treats text filters as data, never as SQL', async () => {
+      const s = await makeStore();
+      await s.putEvents([event('e1', '2017-01-01', 36, 33, { notes: "100% sure it's O'Brien_x" }), event('e2', '2017-01-02', 36, 33, { notes: 'nothing' })], by);
+      expect((await s.queryEvents({ text: "' OR 1=1 --" })).events).toHaveLength(0);
+      expect((await s.queryEvents({ text: '100%' })).events.map((e) => e.id)).toEqual(['e1']);
+      expect((await s.queryEvents({ text: '_x' })).events.map((e) => e.id)).toEqual(['e1']);
+      expect(await s.countEvents({})).toBe(2);
+      await s.close();
+    });
+
+    it('refuses control observations for unknown places and keeps retractions in history', async () => {
+      const s = await makeStore();
+      await s.putPlaces([place('palmyra', 38.28, 34.56)], by);
+      await expect(s.putControlObservations([observation('o0', 'atlantis', 'saa', '2017-01-01')], by)).rejects.toThrow(/atlantis/);
+      await s.putControlObservations([observation('o1', 'palmyra', 'isis', '2017-01-01'), observation('o2', 'palmyra', 'saa', '2017-03-02')], by);
+      expect((await s.listControlObservations({ until: '2017-02-01' })).map((o) => o.id)).toEqual(['o1']);
+      await s.retractControlObservation('o2', { by: 'analyst', reason: 'wrong date' });
+      expect((await s.listControlObservations()).map((o) => o.id)).toEqual(['o1']);
+      expect((await s.listControlObservations({ includeRetracted: true })).map((o) => o.id)).toEqual(['o1', 'o2']);
+      const h = await s.history('control', 'o2');
+      expect(h.at(-1)).toMatchObject({ op: 'retract', by: 'analyst', reason: 'wrong date' });
+      await expect(s.retractControlObservation('o2', { by: 'x', reason: 'again' })).rejects.toThrow(/already/);
+      await s.close();
+    });
+
+    it('commits an import whole, or rolls it back leaving nothing behind', async () => {
+      const s = await makeStore();
+      await s.putEvents([event('before', '2017-01-01', 36, 33)], by);
+      const bad = await s.beginImport({ file: 'x.csv', format: 'acled', by: 'tester', strict: true });
+      await bad.write({ events: [event('i1', '2017-01-02', 36, 33)] }, by);
+      await bad.rollback();
+      expect(await s.getEvent('i1')).toBeNull();
+      const good = await s.beginImport({ file: 'y.csv', format: 'acled', by: 'tester', strict: false });
+      await good.write({ events: [event('i2', '2017-01-02', 36, 33)], rejects: [{ line: 3, field: 'event_date', reason: 'not a date', raw: 'x' }] }, by);
+      await good.commit({ rows: 2, created: 1, rejected: 1 });
+      expect(await s.getEvent('i2')).not.toBeNull();
+      expect(await s.listRejects(good.id)).toEqual([{ line: 3, field: 'event_date', reason: 'not a date', raw: 'x' }]);
+      const imports = await s.listImports();
+      expect(imports.find((i) => i.id === good.id)).toMatchObject({ status: 'committed', counts: { rows: 2, created: 1, rejected: 1 } });
+      await expect(good.write({}, by)).rejects.toThrow(/finished/);
+      await s.close();
+    });
+
+    it('stores actors, blocs, relations, zones, objectives, scenarios and meta', async () => {
+      const s = await makeStore();
+      await s.putActors([{ id: 'saa', name: 'Syrian Arab Army', aliases: ['SAA'], kind: 'state-military', sources: [] }], by);
+      await s.putBlocs([{ id: 'government', name: 'Government', members: [{ actor: 'saa' }] }], by);
+      await s.setRelations([{ a: 'government', b: 'isis', kind: 'hostile' }], by);
+      await s.setRelations([{ a: 'government', b: 'isis', kind: 'hostile' }, { a: 'government', b: 'sdf', kind: 'deconflicted' }], by);
+      expect(await s.listRelations()).toHaveLength(2);
+      expect(await s.history('bloc', '@relations')).toHaveLength(2);
+      await s.putZones([{ id: 'z', name: 'Z', kind: 'ceasefire', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, parties: [], closedTo: [], sources: [] }], by);
+      await s.putObjectives([{ id: 'o', name: 'O', place: 'p', sources: [] }], by);
+      await s.putScenarios([{ id: 'sc', name: 'S', description: '', baseDate: '2017-07-31', overrides: [] }], by);
+      expect((await s.listActors())[0]!.aliases).toEqual(['SAA']);
+      expect((await s.listBlocs())[0]!.members).toEqual([{ actor: 'saa' }]);
+      expect((await s.listZones())[0]!.id).toBe('z');
+      expect((await s.listObjectives())[0]!.id).toBe('o');
+      expect((await s.listScenarios())[0]!.baseDate).toBe('2017-07-31');
+      expect(await s.getMeta('k')).toBeNull();
+      await s.setMeta('k', 'v');
+      expect(await s.getMeta('k')).toBe('v');
+      await s.close();
+    });
+  });
+}
