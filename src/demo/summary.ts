@@ -23,8 +23,7 @@ export async function summarize(store: Store, date: IsoDate): Promise<StoreSumma
   ]);
   const holdings = controlAt(observations, date);
   const byType = await store.countEventsBy('type', { until: date });
-  let fatalities = 0;
-  for await (const e of store.streamEvents({ until: date })) fatalities += e.fatalities.best ?? 0;
+  const fatalities = await store.sumFatalities({ until: date });
   return {
     date,
     blocs: blocs.map((b) => ({ id: b.id, name: b.name, members: b.members.filter((m) => (!m.from || m.from <= date) && (!m.to || date <= m.to)).map((m) => m.actor) })),

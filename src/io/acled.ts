@@ -21,13 +21,18 @@ export const ACLED_REQUIRED = ACLED_COLUMNS.filter((c) => !OPTIONAL.has(c));
 
 /** The columns ACLED has that the model keeps verbatim in attributes. */
 const ATTRIBUTE_COLUMNS = ['inter1', 'inter2', 'interaction', 'civilian_targeting', 'iso', 'region', 'timestamp'] as const;
+const KNOWN = new Set<string>(ACLED_COLUMNS);
 
 export interface AcledRowContext {
   aliases: AliasIndex;
   provenance: Provenance;
 }
 
-export function acledRowToEvent(raw: (col: string) => string, ctx: AcledRowContext): RowResult<ConflictEvent> {
+/**
+ * `columns` is the file's header: columns that are not ACLED's (newer exports add some, users add their
+ * own) are kept in attributes rather than dropped.
+ */
+export function acledRowToEvent(raw: (col: string) => string, ctx: AcledRowContext, columns: readonly string[] = []): RowResult<ConflictEvent> {
   const errs = new RowErrors();
   const get = (col: string): string => raw(col).trim();
   const id = idField(errs, 'event_id_cnty', get('event_id_cnty'));
@@ -58,6 +63,11 @@ export function acledRowToEvent(raw: (col: string) => string, ctx: AcledRowConte
   for (const c of ATTRIBUTE_COLUMNS) {
     const v = get(c);
     if (v) attributes[c] = v;
+  }
+  for (const c of columns) {
+    if (KNOWN.has(c) || !c) continue;
+    const v = raw(c);
+    if (v !== '') attributes[c] = v;
   }
   const scale = get('source_scale');
   const actor2 = raw('actor2');

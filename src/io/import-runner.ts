@@ -9,8 +9,6 @@ import { clip, type RowResult } from './convert.js';
 
 export interface ImportProgress {
   rows: number;
-  bytes: number;
-  totalBytes: number;
 }
 
 export interface ImportOptions {
@@ -121,7 +119,7 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
         }
       }
       if (batch.length + rejectBatch.length >= batchSize) await flush();
-      if (opts.onProgress && summary.rows % 1000 === 0) opts.onProgress({ rows: summary.rows, bytes: 0, totalBytes: 0 });
+      if (opts.onProgress && summary.rows % 1000 === 0) opts.onProgress({ rows: summary.rows });
     }
     await flush();
     if (summary.rows === 0) throw new ImportError('has a header but no rows: nothing to import', { file });

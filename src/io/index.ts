@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import { buildAliasIndex } from '../core/actors.js';
-import { ImportError, UsageError } from '../core/errors.js';
+import { UsageError } from '../core/errors.js';
 import type { ConflictEvent, ControlObservation, Place, Zone } from '../core/schemas.js';
 import type { EventQuery, Store } from '../store/store.js';
 import { ACLED_COLUMNS, ACLED_REQUIRED, acledRowToEvent, eventToAcledRow } from './acled.js';
@@ -49,7 +49,7 @@ export async function importFile(store: Store, format: ImportFormat, file: strin
         hashtagRow: format === 'hxl',
         convert: (get, line, columns) =>
           format === 'acled'
-            ? acledRowToEvent(get, { aliases, provenance: prov(line) })
+            ? acledRowToEvent(get, { aliases, provenance: prov(line) }, columns)
             : format === 'ucdp'
               ? ucdpRowToEvent(get, { aliases, provenance: prov(line) }, columns)
               : hxlRowToEvent(get, line, { aliases, provenance: prov(line), fallbackId: (l) => `hxl-${fileKey}-${l}` }),
@@ -176,7 +176,7 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
 }
 
 /** GeoJSON of places, zones or control observations (events stream through exportTo). */
-export async function exportGeoJson(store: Store, kind: Exclude<GeoJsonKind, 'events'>): Promise<string> {
+export async function exportGeoJson(store: Store, kind: Exclude<GeoJsonKind, 'events'>): Promise<{ text: string; count: number }> {
   const features =
     kind === 'places'
       ? (await store.listPlaces()).map(placeFeature)
@@ -186,7 +186,7 @@ export async function exportGeoJson(store: Store, kind: Exclude<GeoJsonKind, 'ev
             const places = new Map((await store.listPlaces()).map((p) => [p.id, p]));
             return (await store.listControlObservations()).map((o) => controlFeature(o, places.get(o.place)));
           })();
-  return `${collectionHead(kind)}${features.map((f) => JSON.stringify(f)).join(',\n')}${COLLECTION_TAIL}`;
+  return { text: `${collectionHead(kind)}${features.map((f) => JSON.stringify(f)).join(',\n')}${COLLECTION_TAIL}`, count: features.length };
 }
 
 export function assertFormat<T extends string>(value: string, allowed: readonly T[], what: string): T {
@@ -194,5 +194,4 @@ export function assertFormat<T extends string>(value: string, allowed: readonly 
   return value as T;
 }
 
-export { ImportError };
 export type { ImportSummary };

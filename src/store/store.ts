@@ -162,6 +162,8 @@ export interface Store {
   queryEvents(q: EventQuery): Promise<EventPage>;
   countEvents(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
   countEventsBy(field: 'type' | 'subType', q: Omit<EventQuery, 'limit' | 'after'>): Promise<Record<string, number>>;
+  /** The sum of best fatality estimates over matching events (unknown counts as 0). */
+  sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
   /** Every matching event, in date order, a page at a time: exports stream through this. */
   streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
   retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;

@@ -57,6 +57,26 @@ describe('ACLED import', () => {
     expect((await s.getEvent('SYR1009'))!).toMatchObject({ datePrecision: 'month', provenance: { line: 12 } });
   });
 
+  it('rejects a second row with an id already seen in the same file, naming the first line', async () => {
+    const lines = readFileSync(SAMPLE, 'utf8').split('\r\n');
+    const file = join(tempDir(), 'dup.csv');
+    // The header, row SYR1003 (line 2) and the same row again (line 3).
+    writeFileSync(file, [lines[0], lines[3], lines[3]].join('\n') + '\n');
+    const s = await withActors();
+    const r = await importFile(s, 'acled', file);
+    expect(r).toMatchObject({ created: 1, rejected: 1 });
+    expect(r.rejects[0]).toMatchObject({ line: 3, field: 'id', reason: 'duplicate id "SYR1003" (first on line 2)' });
+  });
+
+  it('keeps columns that are not ACLED\'s in attributes instead of dropping them', async () => {
+    const lines = readFileSync(SAMPLE, 'utf8').split('\r\n');
+    const file = join(tempDir(), 'extra.csv');
+    writeFileSync(file, `${lines[0]},population_best\n${lines[3]},12345\n`);
+    const s = await withActors();
+    await importFile(s, 'acled', file, { strict: true });
+    expect((await s.getEvent('SYR1003'))!.attributes.population_best).toBe('12345');
+  });
+
   it('--strict writes nothing when any row is bad', async () => {
     const s = await withActors();
     const r = await importFile(s, 'acled', SAMPLE, { strict: true });

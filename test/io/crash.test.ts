@@ -3,7 +3,7 @@
  * one transaction, and SQLite's WAL discards an uncommitted one on the next open.
  */
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ACLED_COLUMNS } from '../../src/io/acled.js';
@@ -38,8 +38,11 @@ describe('SIGKILL mid-import', () => {
     await s.close();
 
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'frontline.js'), '--db', db, 'import', 'acled', big, '--no-progress'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    // Wait until the import has written a good part of the file inside its transaction, then kill it.
-    await new Promise<void>((resolve) => setTimeout(resolve, 1500));
+    // Wait until the import has written at least 4 MB of its open transaction to the WAL, then kill it.
+    const walBytes = (): number => (existsSync(`${db}-wal`) ? statSync(`${db}-wal`).size : 0);
+    const start = walBytes();
+    for (let i = 0; i < 600 && walBytes() - start < 4_000_000 && child.exitCode === null; i++) await new Promise<void>((resolve) => setTimeout(resolve, 25));
+    expect(walBytes() - start).toBeGreaterThanOrEqual(4_000_000); // rows of the open transaction are on disk
     expect(child.exitCode).toBeNull(); // still running: the kill really lands mid-import
     child.kill('SIGKILL');
     await new Promise<void>((resolve) => child.on('exit', () => resolve()));

@@ -88,9 +88,9 @@ describe('round trips on the demo: HXL, GeoJSON, places and control', () => {
     const dir = tempDir();
     const b = openSqliteStore(':memory:');
     await b.putActors(await a.listActors(), { by: 't' });
-    writeFileSync(join(dir, 'places.geojson'), await exportGeoJson(a, 'places'));
-    writeFileSync(join(dir, 'zones.geojson'), await exportGeoJson(a, 'zones'));
-    writeFileSync(join(dir, 'control.geojson'), await exportGeoJson(a, 'control'));
+    writeFileSync(join(dir, 'places.geojson'), (await exportGeoJson(a, 'places')).text);
+    writeFileSync(join(dir, 'zones.geojson'), (await exportGeoJson(a, 'zones')).text);
+    writeFileSync(join(dir, 'control.geojson'), (await exportGeoJson(a, 'control')).text);
     writeFileSync(join(dir, 'events.geojson'), await exportText(a, 'geojson'));
     for (const f of ['places', 'zones', 'control', 'events']) {
       const r = await importFile(b, 'geojson', join(dir, `${f}.geojson`), { strict: true });

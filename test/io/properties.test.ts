@@ -24,7 +24,7 @@ describe('dates', () => {
   });
 
   it('impossible dates are refused, not rolled over', () => {
-    for (const bad of ['2017-02-29', '2017-02-30', '2017-13-01', '2017-00-10', '31 February 2017', '2017-6-31', 'June 2017', '', 'yesterday']) expect(parseFlexibleDate(bad), bad).toBeNull();
+    for (const bad of ['06/07/2017', '18/06/2017', '2017-02-29', '2017-02-30', '2017-13-01', '2017-00-10', '31 February 2017', '2017-6-31', 'June 2017', '', 'yesterday']) expect(parseFlexibleDate(bad), bad).toBeNull();
     expect(parseFlexibleDate('2016-02-29')).toBe('2016-02-29');
   });
 

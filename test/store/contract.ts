@@ -37,6 +37,19 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       await s.close();
     });
 
+    it('counts the same records read again from another file as unchanged, for every kind', async () => {
+      const s = await makeStore();
+      const from = (file: string) => ({ kind: 'file' as const, file, line: 2, format: 'test' });
+      await s.putPlaces([{ ...place('tabqa', 38.55, 35.84), provenance: from('a.csv') }], by);
+      await s.putControlObservations([{ ...observation('o1', 'tabqa', 'sdf', '2017-05-10'), provenance: from('a.csv') }], by);
+      await s.putEvents([event('e1', '2017-05-10', 38.55, 35.84, { provenance: from('a.csv') })], by);
+      expect(await s.putPlaces([{ ...place('tabqa', 38.55, 35.84), provenance: from('b.csv') }], by)).toEqual({ created: 0, updated: 0, unchanged: 1 });
+      expect(await s.putControlObservations([{ ...observation('o1', 'tabqa', 'sdf', '2017-05-10'), provenance: from('b.csv') }], by)).toEqual({ created: 0, updated: 0, unchanged: 1 });
+      expect(await s.putEvents([event('e1', '2017-05-10', 38.55, 35.84, { provenance: from('b.csv') })], by)).toEqual({ created: 0, updated: 0, unchanged: 1 });
+      expect(await s.history('place', 'tabqa')).toHaveLength(1);
+      await s.close();
+    });
+
     it('keeps every version of an edited record and says who changed it', async () => {
       const s = await makeStore();
       await s.putEvents([event('e1', '2017-06-18', 38.5, 35.8)], { by: 'alice' });
@@ -86,6 +99,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
         after = page.next ?? undefined;
       } while (after);
       expect(got.sort()).toEqual(expected);
+      expect(await s.sumFatalities(q)).toBe(expected.length); // every generated event reports 1 death
       const byType = await s.countEventsBy('type', {});
       expect(byType).toEqual({ Battles: 200, 'Explosions/Remote violence': 100 });
       await expect(s.queryEvents({ after: 'not-a-cursor' })).rejects.toThrow(/cursor/);

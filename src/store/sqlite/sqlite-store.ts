@@ -97,6 +97,16 @@ export class SqliteStore implements Store {
     if (!readonly) migrate(db);
   }
 
+  /**
+   * Run `fn` in a transaction, or inside the one already open (an import session's). Not a nested
+   * savepoint: a SAVEPOINT per batch inside a long transaction makes R*Tree inserts slow down as the tree
+   * grows (measured: 40,000 events in 8 batches took 3.4 s with savepoints, 0.48 s without).
+   */
+  private atomically(fn: () => void): void {
+    if (this.db.inTransaction) fn();
+    else this.db.transaction(fn)();
+  }
+
   async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
@@ -117,14 +127,14 @@ export class SqliteStore implements Store {
         'ON CONFLICT (kind, id) DO UPDATE SET version = excluded.version, changed_at = excluded.changed_at, changed_by = excluded.changed_by, doc = excluded.doc',
     );
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const item of items) {
         const doc = JSON.stringify(item);
         const old = get.get(kind, item.id) as { version: number; changed_at: string; changed_by: string; doc: string } | undefined;
         if (!old) {
           upsert.run(kind, item.id, 1, at, ctx.by, doc);
           result.created++;
-        } else if (old.doc === doc) {
+        } else if (unchanged(old.doc, doc, item)) {
           result.unchanged++;
         } else {
           this.archive(kind, item.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
@@ -132,7 +142,7 @@ export class SqliteStore implements Store {
           result.updated++;
         }
       }
-    })();
+    });
     return result;
   }
 
@@ -184,7 +194,7 @@ export class SqliteStore implements Store {
 
   async setRelations(relations: Relation[], ctx: WriteContext): Promise<void> {
     const at = ctx.at ?? now();
-    this.db.transaction(() => {
+    this.atomically(() => {
       const old = this.db.prepare('SELECT doc FROM relations ORDER BY rowid').all() as { doc: string }[];
       const oldDoc = JSON.stringify(old.map((r) => JSON.parse(r.doc) as unknown));
       const newDoc = JSON.stringify(relations);
@@ -195,7 +205,7 @@ export class SqliteStore implements Store {
       this.db.prepare('DELETE FROM relations').run();
       const ins = this.db.prepare('INSERT INTO relations (doc) VALUES (?)');
       for (const r of relations) ins.run(JSON.stringify(r));
-    })();
+    });
   }
   async listRelations(): Promise<Relation[]> {
     return (this.db.prepare('SELECT doc FROM relations ORDER BY rowid').all() as { doc: string }[]).map((r) => JSON.parse(r.doc) as Relation);
@@ -225,7 +235,7 @@ export class SqliteStore implements Store {
       for (const key of new Set([p.name, ...p.names].map(foldName))) if (key) addName.run(key, rowid);
       rtree.run(rowid, p.lon, p.lon, p.lat, p.lat);
     };
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const p of places) {
         const doc = JSON.stringify(p);
         const old = get.get(p.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string } | undefined;
@@ -233,7 +243,7 @@ export class SqliteStore implements Store {
           const info = insert.run(p.id, p.name, p.kind, p.country ?? null, p.lon, p.lat, p.population, at, ctx.by, doc);
           indexNames(Number(info.lastInsertRowid), p);
           result.created++;
-        } else if (old.doc === doc) {
+        } else if (unchanged(old.doc, doc, p)) {
           result.unchanged++;
         } else {
           this.archive('place', p.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
@@ -242,7 +252,7 @@ export class SqliteStore implements Store {
           result.updated++;
         }
       }
-    })();
+    });
     return result;
   }
 
@@ -296,7 +306,7 @@ export class SqliteStore implements Store {
       'UPDATE control_observations SET place = ?, actor = ?, status = ?, from_date = ?, confidence = ?, retracted = ?, version = ?, changed_at = ?, changed_by = ?, doc = ? WHERE rowid = ?',
     );
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const o of obs) {
         if (!placeExists.get(o.place)) throw new NotFoundError(`control observation ${o.id}: place "${o.place}" is not in the store; import the place first`);
         const doc = JSON.stringify(o);
@@ -305,7 +315,7 @@ export class SqliteStore implements Store {
         if (!old) {
           insert.run(o.id, o.place, o.actor, o.status, o.from, o.confidence, retracted, at, ctx.by, doc);
           result.created++;
-        } else if (old.doc === doc) {
+        } else if (unchanged(old.doc, doc, o)) {
           result.unchanged++;
         } else {
           this.archive('control', o.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
@@ -313,7 +323,7 @@ export class SqliteStore implements Store {
           result.updated++;
         }
       }
-    })();
+    });
     return result;
   }
 
@@ -368,7 +378,7 @@ export class SqliteStore implements Store {
     };
     const { insert, get, update } = this.eventStatements;
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
-    this.db.transaction(() => {
+    this.atomically(() => {
       for (const e of events) {
         const doc = JSON.stringify(e);
         const day = dayNumber(e.date);
@@ -380,7 +390,7 @@ export class SqliteStore implements Store {
           continue;
         }
         const old = get.get(e.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string };
-        if (old.doc === doc || sameContent(old.doc, e)) {
+        if (unchanged(old.doc, doc, e)) {
           result.unchanged++;
           continue;
         }
@@ -388,7 +398,7 @@ export class SqliteStore implements Store {
         update.run(day, e.type, e.subType, e.actor1Id, e.actor2Id, e.place, e.lon, e.lat, fat, e.status, old.version + 1, at, ctx.by, doc, old.rowid);
         result.updated++;
       }
-    })();
+    });
     return result;
   }
 
@@ -499,6 +509,12 @@ export class SqliteStore implements Store {
     const out: Record<string, number> = {};
     for (const r of this.db.prepare(sql).all(...args) as { k: string; n: number }[]) out[r.k] = r.n;
     return out;
+  }
+
+  async sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number> {
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT COALESCE(SUM(e.fatalities), 0) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
+    return (this.db.prepare(sql).get(...args) as { n: number }).n;
   }
 
   async *streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize = 5000): AsyncIterable<ConflictEvent> {
@@ -637,10 +653,15 @@ export class SqliteStore implements Store {
   }
 }
 
-/** The same event read again from another file is not a new version: provenance aside, nothing changed. */
-function sameContent(oldDoc: string, e: ConflictEvent): boolean {
-  const { provenance: _a, ...before } = JSON.parse(oldDoc) as ConflictEvent;
-  const { provenance: _b, ...after } = e;
+/**
+ * A record read again from another file is not a new version: provenance aside, nothing changed. Every
+ * kind of record goes through this, so re-importing the same places or observations counts as unchanged.
+ */
+function unchanged(oldDoc: string, newDoc: string, record: object): boolean {
+  if (oldDoc === newDoc) return true;
+  if (!('provenance' in record)) return false;
+  const { provenance: _a, ...before } = JSON.parse(oldDoc) as { provenance?: unknown };
+  const { provenance: _b, ...after } = record as { provenance?: unknown };
   return JSON.stringify(before) === JSON.stringify(after);
 }
 
