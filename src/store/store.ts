@@ -70,6 +70,20 @@ export interface EventPage {
   next: string | null;
 }
 
+export interface PeriodCount {
+  start: IsoDate;
+  count: number;
+}
+
+export interface CellCount {
+  /** Cell column and row: the cell spans [col × size, (col + 1) × size) in longitude, likewise in latitude. */
+  col: number;
+  row: number;
+  lon: number;
+  lat: number;
+  count: number;
+}
+
 export interface PlaceQuery {
   country?: string;
   kind?: string;
@@ -162,6 +176,13 @@ export interface Store {
   queryEvents(q: EventQuery): Promise<EventPage>;
   countEvents(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
   countEventsBy(field: 'type' | 'subType', q: Omit<EventQuery, 'limit' | 'after'>): Promise<Record<string, number>>;
+  /**
+   * Matching events per period: ISO weeks start on Monday, months on the 1st. Periods without events are
+   * left out; the answer is sorted by start.
+   */
+  countEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodCount[]>;
+  /** Matching events per square cell of `cellDegrees`, keyed by the cell's south-west corner. */
+  countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]>;
   /** The sum of best fatality estimates over matching events (unknown counts as 0). */
   sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
   /** Every matching event, in date order, a page at a time: exports stream through this. */

@@ -100,6 +100,28 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       } while (after);
       expect(got.sort()).toEqual(expected);
       expect(await s.sumFatalities(q)).toBe(expected.length); // every generated event reports 1 death
+      // Weekly and grid counts, recomputed here from the generated events.
+      const weekOf = (d: string): string => {
+        const t = Date.UTC(+d.slice(0, 4), +d.slice(5, 7) - 1, +d.slice(8, 10));
+        const dow = (new Date(t).getUTCDay() + 6) % 7; // Monday 0
+        return new Date(t - dow * 86_400_000).toISOString().slice(0, 10);
+      };
+      const weeks = new Map<string, number>();
+      for (const e of evs) weeks.set(weekOf(e.date), (weeks.get(weekOf(e.date)) ?? 0) + 1);
+      expect(await s.countEventsByPeriod('week', {})).toEqual([...weeks].sort().map(([start, count]) => ({ start, count })));
+      const months = await s.countEventsByPeriod('month', {});
+      expect(months.map((m) => m.start)).toEqual(['2017-01-01', '2017-02-01', '2017-03-01', '2017-04-01', '2017-05-01', '2017-06-01', '2017-07-01']);
+      expect(months.map((m) => m.count)).toEqual([43, 43, 43, 43, 43, 43, 42]);
+      const cells = new Map<string, number>();
+      for (const e of evs) {
+        const k = `${Math.floor(e.lon)},${Math.floor(e.lat)}`;
+        cells.set(k, (cells.get(k) ?? 0) + 1);
+      }
+      const grid = await s.countEventsByCell(1, {});
+      expect(grid.reduce((a, c) => a + c.count, 0)).toBe(300);
+      for (const c of grid) expect(c.count, `${c.col},${c.row}`).toBe(cells.get(`${c.col},${c.row}`));
+      expect(grid).toHaveLength(cells.size);
+      expect(await s.countEventsByCell(0.5, { bbox: [-1, -1, -0.1, -0.1] })).toEqual([]);
       const byType = await s.countEventsBy('type', {});
       expect(byType).toEqual({ Battles: 200, 'Explosions/Remote violence': 100 });
       await expect(s.queryEvents({ after: 'not-a-cursor' })).rejects.toThrow(/cursor/);

@@ -58,13 +58,16 @@ CREATE TABLE events (
   rowid INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
   day INTEGER NOT NULL,
-  type TEXT NOT NULL, sub_type TEXT NOT NULL,
-  actor1_id TEXT, actor2_id TEXT, place TEXT,
-  lon REAL NOT NULL, lat REAL NOT NULL,
-  fatalities INTEGER,
-  status TEXT NOT NULL,
-  version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL,
-  doc TEXT NOT NULL
+  date TEXT NOT NULL, date_precision TEXT NOT NULL, date_end TEXT,
+  type TEXT NOT NULL, sub_type TEXT NOT NULL, disorder_type TEXT,
+  actor1 TEXT NOT NULL, actor1_id TEXT, assoc_actor1 TEXT NOT NULL,
+  actor2 TEXT NOT NULL, actor2_id TEXT, assoc_actor2 TEXT NOT NULL,
+  country TEXT NOT NULL, admin1 TEXT NOT NULL, admin2 TEXT NOT NULL, admin3 TEXT NOT NULL, location TEXT NOT NULL,
+  place TEXT, lon REAL NOT NULL, lat REAL NOT NULL, geo_precision INTEGER NOT NULL,
+  fatalities INTEGER, fatalities_low INTEGER, fatalities_high INTEGER,
+  notes TEXT NOT NULL, tags TEXT NOT NULL, status TEXT NOT NULL, origin_format TEXT, origin_id TEXT,
+  sources TEXT NOT NULL, attributes TEXT NOT NULL, provenance TEXT NOT NULL,
+  version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL
 );
 -- The queries: a time window (day, id order gives stable cursors), by type in a window, by actor.
 CREATE INDEX events_day_id ON events(day, id);

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { dayNumber } from '../../core/dates.js';
+import { dayNumber, fromDayNumber } from '../../core/dates.js';
 import { ConflictError, NotFoundError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type {
@@ -23,6 +23,7 @@ import type {
   Zone,
 } from '../../core/schemas.js';
 import type {
+  CellCount,
   ControlQuery,
   EventPage,
   EventQuery,
@@ -32,12 +33,14 @@ import type {
   ImportRecord,
   ImportReject,
   ImportSession,
+  PeriodCount,
   PlaceQuery,
   PutResult,
   RecordKind,
   Store,
   WriteContext,
 } from '../store.js';
+import { EVENT_COLUMNS, eventToRow, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventRow } from './event-rows.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -366,36 +369,32 @@ export class SqliteStore implements Store {
 
   private putEventsSync(events: ConflictEvent[], ctx: WriteContext): PutResult {
     const at = ctx.at ?? now();
+    const cols = EVENT_COLUMNS.join(', ');
+    const marks = EVENT_COLUMNS.map(() => '?').join(', ');
     this.eventStatements ??= {
-      insert: this.db.prepare(
-        'INSERT INTO events (id, day, type, sub_type, actor1_id, actor2_id, place, lon, lat, fatalities, status, version, changed_at, changed_by, doc) ' +
-          'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) ON CONFLICT (id) DO NOTHING',
-      ),
-      get: this.db.prepare('SELECT rowid, version, changed_at, changed_by, doc FROM events WHERE id = ?'),
-      update: this.db.prepare(
-        'UPDATE events SET day = ?, type = ?, sub_type = ?, actor1_id = ?, actor2_id = ?, place = ?, lon = ?, lat = ?, fatalities = ?, status = ?, version = ?, changed_at = ?, changed_by = ?, doc = ? WHERE rowid = ?',
-      ),
+      insert: this.db.prepare(`INSERT INTO events (${cols}, version, changed_at, changed_by) VALUES (${marks}, 1, ?, ?) ON CONFLICT (id) DO NOTHING`),
+      get: this.db.prepare(`SELECT e.rowid, e.version, e.changed_at, e.changed_by, ${SELECT_EVENT} FROM events e WHERE e.id = ?`).raw(),
+      update: this.db.prepare(`UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = ?, changed_at = ?, changed_by = ? WHERE rowid = ?`),
     };
     const { insert, get, update } = this.eventStatements;
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
     this.atomically(() => {
       for (const e of events) {
-        const doc = JSON.stringify(e);
-        const day = dayNumber(e.date);
-        const fat = e.fatalities.best;
+        const row = eventToRow(e, dayNumber(e.date));
         // The common case, a new id, costs one statement; only a clash reads the old version.
-        const info = insert.run(e.id, day, e.type, e.subType, e.actor1Id, e.actor2Id, e.place, e.lon, e.lat, fat, e.status, at, ctx.by, doc);
-        if (info.changes === 1) {
+        if (insert.run(...row, at, ctx.by).changes === 1) {
           result.created++;
           continue;
         }
-        const old = get.get(e.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string };
-        if (unchanged(old.doc, doc, e)) {
+        const old = get.get(e.id) as [number, number, string, string, ...EventRow];
+        const [rowid, version, changedAt, changedBy] = old;
+        const oldRow = old.slice(4) as EventRow;
+        if (sameEventRow(oldRow, row)) {
           result.unchanged++;
           continue;
         }
-        this.archive('event', e.id, old.version, old.version === 1 ? 'create' : 'update', old.changed_at, old.changed_by, null, old.doc);
-        update.run(day, e.type, e.subType, e.actor1Id, e.actor2Id, e.place, e.lon, e.lat, fat, e.status, old.version + 1, at, ctx.by, doc, old.rowid);
+        this.archive('event', e.id, version, version === 1 ? 'create' : 'update', changedAt, changedBy, null, JSON.stringify(rowToEvent(oldRow)));
+        update.run(...row, version + 1, at, ctx.by, rowid);
         result.updated++;
       }
     });
@@ -403,8 +402,8 @@ export class SqliteStore implements Store {
   }
 
   async getEvent(id: string): Promise<ConflictEvent | null> {
-    const r = this.db.prepare('SELECT doc FROM events WHERE id = ?').get(id) as { doc: string } | undefined;
-    return r ? (JSON.parse(r.doc) as ConflictEvent) : null;
+    const r = this.db.prepare(`SELECT ${SELECT_EVENT} FROM events e WHERE e.id = ?`).raw().get(id) as EventRow | undefined;
+    return r ? rowToEvent(r) : null;
   }
 
   private eventWhere(q: Omit<EventQuery, 'limit'>): { from: string; where: string[]; args: unknown[] } {
@@ -469,8 +468,7 @@ export class SqliteStore implements Store {
       // Searched inside the fields people type about, never spliced into SQL.
       const pattern = `%${q.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       where.push(
-        "(lower(json_extract(e.doc, '$.notes')) LIKE ? ESCAPE '\\' OR lower(json_extract(e.doc, '$.location')) LIKE ? ESCAPE '\\' " +
-          "OR lower(json_extract(e.doc, '$.actor1')) LIKE ? ESCAPE '\\' OR lower(json_extract(e.doc, '$.actor2')) LIKE ? ESCAPE '\\')",
+        "(lower(e.notes) LIKE ? ESCAPE '\\' OR lower(e.location) LIKE ? ESCAPE '\\' OR lower(e.actor1) LIKE ? ESCAPE '\\' OR lower(e.actor2) LIKE ? ESCAPE '\\')",
       );
       args.push(pattern, pattern, pattern, pattern);
     }
@@ -485,14 +483,14 @@ export class SqliteStore implements Store {
   async queryEvents(q: EventQuery): Promise<EventPage> {
     const limit = Math.max(1, Math.min(q.limit ?? 1000, 100_000));
     const { from, where, args } = this.eventWhere(q);
-    const sql = `SELECT e.day, e.id, e.doc FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT ?`;
-    const rows = this.db.prepare(sql).all(...args, limit + 1) as { day: number; id: string; doc: string }[];
+    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT ?`;
+    const rows = this.db.prepare(sql).raw().all(...args, limit + 1) as EventRow[];
     const more = rows.length > limit;
     const page = more ? rows.slice(0, limit) : rows;
     const last = page[page.length - 1];
     return {
-      events: page.map((r) => JSON.parse(r.doc) as ConflictEvent),
-      next: more && last ? encodeCursor({ day: last.day, id: last.id }) : null,
+      events: page.map(rowToEvent),
+      next: more && last ? encodeCursor({ day: last[1] as number, id: last[0] as string }) : null,
     };
   }
 
@@ -509,6 +507,31 @@ export class SqliteStore implements Store {
     const out: Record<string, number> = {};
     for (const r of this.db.prepare(sql).all(...args) as { k: string; n: number }[]) out[r.k] = r.n;
     return out;
+  }
+
+  async countEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodCount[]> {
+    // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is the number of days since Monday.
+    const key = period === 'day' ? 'e.day' : period === 'week' ? 'e.day - ((e.day + 3) % 7)' : "CAST(julianday(date(e.day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)";
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT ${key} AS k, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY k ORDER BY k`;
+    return (this.db.prepare(sql).all(...args) as { k: number; n: number }[]).map((r) => ({ start: fromDayNumber(r.k), count: r.n }));
+  }
+
+  async countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]> {
+    if (!(cellDegrees > 0 && cellDegrees <= 90)) throw new ConflictError(`a grid cell of ${cellDegrees}° is not usable: give a size between 0 and 90 degrees`);
+    const { from, where, args } = this.eventWhere(q);
+    // floor() by hand: SQLite before 3.44 has no floor(), and CAST truncates towards zero.
+    const fl = (x: string): string => `(CAST(${x} AS INTEGER) - (${x} < CAST(${x} AS INTEGER)))`;
+    // The size is a checked finite number, so it is safe to write into the SQL (it is used six times).
+    const size = String(Number(cellDegrees));
+    const sql = `SELECT ${fl(`e.lon / ${size}`)} AS c, ${fl(`e.lat / ${size}`)} AS r, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY c, r ORDER BY r, c`;
+    return (this.db.prepare(sql).all(...args) as { c: number; r: number; n: number }[]).map((x) => ({
+      col: x.c,
+      row: x.r,
+      lon: x.c * cellDegrees,
+      lat: x.r * cellDegrees,
+      count: x.n,
+    }));
   }
 
   async sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number> {
@@ -551,15 +574,17 @@ export class SqliteStore implements Store {
         record: JSON.parse(r.doc as string) as unknown,
       }),
     );
-    const table: Partial<Record<RecordKind, string>> = { event: 'events', place: 'places', control: 'control_observations' };
+    const table: Partial<Record<RecordKind, string>> = { place: 'places', control: 'control_observations' };
     const t = table[kind];
     const current = (
-      t
-        ? this.db.prepare(`SELECT version, changed_at, changed_by, doc FROM ${t} WHERE id = ?`).get(id)
-        : this.db.prepare('SELECT version, changed_at, changed_by, doc FROM records WHERE kind = ? AND id = ?').get(kind, id)
-    ) as { version: number; changed_at: string; changed_by: string; doc: string } | undefined;
+      kind === 'event'
+        ? this.db.prepare('SELECT version, changed_at, changed_by FROM events WHERE id = ?').get(id)
+        : t
+          ? this.db.prepare(`SELECT version, changed_at, changed_by, doc FROM ${t} WHERE id = ?`).get(id)
+          : this.db.prepare('SELECT version, changed_at, changed_by, doc FROM records WHERE kind = ? AND id = ?').get(kind, id)
+    ) as { version: number; changed_at: string; changed_by: string; doc?: string } | undefined;
     if (current) {
-      const record = JSON.parse(current.doc) as Record<string, unknown>;
+      const record = (kind === 'event' ? await this.getEvent(id) : JSON.parse(current.doc!)) as Record<string, unknown>;
       const retracted = record.status === 'retracted' || Boolean(record.retracted);
       const reason = (record.retracted as { reason?: string } | undefined)?.reason ?? (record.attributes as Record<string, string> | undefined)?.['frontline:retracted_reason'] ?? null;
       past.push({
@@ -662,7 +687,8 @@ function unchanged(oldDoc: string, newDoc: string, record: object): boolean {
   if (!('provenance' in record)) return false;
   const { provenance: _a, ...before } = JSON.parse(oldDoc) as { provenance?: unknown };
   const { provenance: _b, ...after } = record as { provenance?: unknown };
-  return JSON.stringify(before) === JSON.stringify(after);
+  // Key order differs between importers (a CSV row, a GeoJSON feature): compare sorted.
+  return stableStringify(before) === stableStringify(after);
 }
 
 function encodeCursor(c: EventCursor): string {
