@@ -35,6 +35,22 @@ export function resolveActorName(index: AliasIndex, raw: string): string | null 
   return null;
 }
 
+/**
+ * A resolver that remembers its answers: a file of a million rows names a few hundred actors, and folding
+ * each name once instead of once per row is a tenth of the import's time.
+ */
+export function actorResolver(index: AliasIndex): (raw: string) => string | null {
+  const memo = new Map<string, string | null>();
+  return (raw) => {
+    let hit = memo.get(raw);
+    if (hit === undefined) {
+      hit = resolveActorName(index, raw);
+      memo.set(raw, hit);
+    }
+    return hit;
+  };
+}
+
 function within(date: IsoDate, from?: IsoDate, to?: IsoDate): boolean {
   return (!from || from <= date) && (!to || date <= to);
 }

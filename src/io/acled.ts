@@ -2,8 +2,8 @@
  * ACLED CSV, in and out, with ACLED's exact column names (ACLED Codebook 2023 / the API's CSV export).
  * Columns Frontline has no field for are kept in `attributes`, so an export gives back what came in.
  */
-import { formatAcledDate, parseFlexibleDate, precisionFromAcled, precisionToAcled } from '../core/dates.js';
-import { resolveActorName, type AliasIndex } from '../core/actors.js';
+import { formatAcledDate, parseFlexibleDate, precisionFromAcled, precisionToAcled, type DatePrecision } from '../core/dates.js';
+import { EVENT_COLUMNS, eventToRow, type EventRow } from '../store/event-row.js';
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { canonicalEventType, canonicalSubEventType, disorderTypeOf } from '../core/taxonomy.js';
 import { clip, coordField, idField, intField, RowErrors, type RowResult } from './convert.js';
@@ -24,7 +24,8 @@ const ATTRIBUTE_COLUMNS = ['inter1', 'inter2', 'interaction', 'civilian_targetin
 const KNOWN = new Set<string>(ACLED_COLUMNS);
 
 export interface AcledRowContext {
-  aliases: AliasIndex;
+  /** Actor names to actor ids (see actorResolver). */
+  resolveActor: (name: string) => string | null;
   provenance: Provenance;
 }
 
@@ -79,10 +80,10 @@ export function acledRowToEvent(raw: (col: string) => string, ctx: AcledRowConte
     subType,
     disorderType: get('disorder_type') || disorderTypeOf(type),
     actor1,
-    actor1Id: resolveActorName(ctx.aliases, actor1),
+    actor1Id: ctx.resolveActor(actor1),
     assocActor1: raw('assoc_actor_1'),
     actor2,
-    actor2Id: actor2.trim() ? resolveActorName(ctx.aliases, actor2) : null,
+    actor2Id: actor2.trim() ? ctx.resolveActor(actor2) : null,
     assocActor2: raw('assoc_actor_2'),
     country: raw('country'),
     admin1: raw('admin1'),
@@ -115,39 +116,64 @@ function splitSources(raw: string, scale: string): ConflictEvent['sources'] {
 
 /** One ACLED row for an event, in ACLED_COLUMNS order. */
 export function eventToAcledRow(e: ConflictEvent): string[] {
-  const a = e.attributes;
-  const row: Record<(typeof ACLED_COLUMNS)[number], string> = {
-    event_id_cnty: e.origin?.format === 'acled' ? e.origin.id : e.id,
-    event_date: formatAcledDate(e.date),
-    year: e.date.slice(0, 4),
-    time_precision: String(precisionToAcled(e.datePrecision)),
-    disorder_type: e.disorderType ?? '',
-    event_type: e.type,
-    sub_event_type: e.subType,
-    actor1: e.actor1,
-    assoc_actor_1: e.assocActor1,
-    inter1: a.inter1 ?? '',
-    actor2: e.actor2,
-    assoc_actor_2: e.assocActor2,
-    inter2: a.inter2 ?? '',
-    interaction: a.interaction ?? '',
-    civilian_targeting: a.civilian_targeting ?? '',
-    iso: a.iso ?? '',
-    region: a.region ?? '',
-    country: e.country,
-    admin1: e.admin1,
-    admin2: e.admin2,
-    admin3: e.admin3,
-    location: e.location,
-    latitude: String(e.lat),
-    longitude: String(e.lon),
-    geo_precision: String(e.geoPrecision),
-    source: e.sources.map((s) => s.name).join('; '),
-    source_scale: e.sources.find((s) => s.scale)?.scale ?? '',
-    notes: e.notes,
-    fatalities: e.fatalities.best === null ? '' : String(e.fatalities.best),
-    tags: e.tags,
-    timestamp: a.timestamp ?? '',
-  };
-  return ACLED_COLUMNS.map((c) => row[c]);
+  return acledFieldsFromEventRow(eventToRow(e, 0));
+}
+
+const col = (name: (typeof EVENT_COLUMNS)[number]): number => EVENT_COLUMNS.indexOf(name);
+const C = {
+  id: col('id'), date: col('date'), precision: col('date_precision'), type: col('type'), subType: col('sub_type'), disorder: col('disorder_type'),
+  actor1: col('actor1'), assoc1: col('assoc_actor1'), actor2: col('actor2'), assoc2: col('assoc_actor2'), country: col('country'),
+  admin1: col('admin1'), admin2: col('admin2'), admin3: col('admin3'), location: col('location'), lon: col('lon'), lat: col('lat'),
+  geo: col('geo_precision'), fatalities: col('fatalities'), notes: col('notes'), tags: col('tags'), originFormat: col('origin_format'),
+  originId: col('origin_id'), sources: col('sources'), attributes: col('attributes'),
+};
+// A few thousand distinct dates serve millions of rows: format each once.
+const acledDates = new Map<string, string>();
+
+/**
+ * The ACLED fields of a stored event row, straight from its columns: exports of millions of rows go
+ * through here without building an event object per row.
+ */
+export function acledFieldsFromEventRow(r: EventRow): string[] {
+  const str = (i: number): string => (r[i] ?? '') as string;
+  const date = r[C.date] as string;
+  let acledDate = acledDates.get(date);
+  if (acledDate === undefined) acledDates.set(date, (acledDate = formatAcledDate(date)));
+  const attrText = r[C.attributes] as string;
+  const a: Record<string, string> = attrText === '{}' ? {} : (JSON.parse(attrText) as Record<string, string>);
+  const sources = JSON.parse(r[C.sources] as string) as ConflictEvent['sources'];
+  const fat = r[C.fatalities];
+  return [
+    r[C.originFormat] === 'acled' ? (r[C.originId] as string) : (r[C.id] as string),
+    acledDate,
+    date.slice(0, 4),
+    String(precisionToAcled(r[C.precision] as DatePrecision)),
+    str(C.disorder),
+    str(C.type),
+    str(C.subType),
+    str(C.actor1),
+    str(C.assoc1),
+    a.inter1 ?? '',
+    str(C.actor2),
+    str(C.assoc2),
+    a.inter2 ?? '',
+    a.interaction ?? '',
+    a.civilian_targeting ?? '',
+    a.iso ?? '',
+    a.region ?? '',
+    str(C.country),
+    str(C.admin1),
+    str(C.admin2),
+    str(C.admin3),
+    str(C.location),
+    String(r[C.lat]),
+    String(r[C.lon]),
+    String(r[C.geo]),
+    sources.length === 1 ? sources[0]!.name : sources.map((s) => s.name).join('; '),
+    sources.find((s) => s.scale)?.scale ?? '',
+    str(C.notes),
+    fat === null ? '' : String(fat),
+    str(C.tags),
+    a.timestamp ?? '',
+  ];
 }

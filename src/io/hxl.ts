@@ -2,7 +2,6 @@
  * HXL-tagged CSV (Humanitarian Exchange Language, hxlstandard.org): a header row for people and a row of
  * hashtags for machines. Events use the hashtags HDX's conflict datasets use.
  */
-import { resolveActorName, type AliasIndex } from '../core/actors.js';
 import { DATE_PRECISIONS, parseFlexibleDate, type DatePrecision } from '../core/dates.js';
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { canonicalEventType, canonicalSubEventType, disorderTypeOf } from '../core/taxonomy.js';
@@ -40,7 +39,8 @@ export function normalizeHashtag(tag: string): string {
 export const HXL_REQUIRED = ['#date', '#event+type', '#geo+lat', '#geo+lon', '#group+name+first'];
 
 export interface HxlRowContext {
-  aliases: AliasIndex;
+  /** Actor names to actor ids (see actorResolver). */
+  resolveActor: (name: string) => string | null;
   provenance: Provenance;
   /** A stable id for rows that have no #event+id: from the file and line. */
   fallbackId: (line: number) => string;
@@ -84,10 +84,10 @@ export function hxlRowToEvent(raw: (tag: string) => string, line: number, ctx: H
       subType,
       disorderType: disorderTypeOf(type),
       actor1,
-      actor1Id: resolveActorName(ctx.aliases, actor1),
+      actor1Id: ctx.resolveActor(actor1),
       assocActor1: '',
       actor2,
-      actor2Id: actor2.trim() ? resolveActorName(ctx.aliases, actor2) : null,
+      actor2Id: actor2.trim() ? ctx.resolveActor(actor2) : null,
       assocActor2: '',
       country: raw(normalizeHashtag('#country+name')),
       admin1: raw(normalizeHashtag('#adm1+name')),

@@ -4,11 +4,11 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import { buildAliasIndex } from '../core/actors.js';
+import { actorResolver, buildAliasIndex } from '../core/actors.js';
 import { UsageError } from '../core/errors.js';
 import type { ConflictEvent, ControlObservation, Place, Zone } from '../core/schemas.js';
 import type { EventQuery, Store } from '../store/store.js';
-import { ACLED_COLUMNS, ACLED_REQUIRED, acledRowToEvent, eventToAcledRow } from './acled.js';
+import { ACLED_COLUMNS, ACLED_REQUIRED, acledFieldsFromEventRow, acledRowToEvent } from './acled.js';
 import { CONTROL_COLUMNS, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
 import { csvLine, readCsvRecords } from './csv.js';
 import { csvRows } from './csv-source.js';
@@ -39,7 +39,7 @@ export async function importFile(store: Store, format: ImportFormat, file: strin
     case 'acled':
     case 'ucdp':
     case 'hxl': {
-      const aliases = buildAliasIndex(await store.listActors());
+      const resolveActor = actorResolver(buildAliasIndex(await store.listActors()));
       const fileKey = createHash('sha1').update(basename(file)).digest('hex').slice(0, 8);
       const rows = csvRows<ConflictEvent>({
         ...csvOpts,
@@ -49,10 +49,10 @@ export async function importFile(store: Store, format: ImportFormat, file: strin
         hashtagRow: format === 'hxl',
         convert: (get, line, columns) =>
           format === 'acled'
-            ? acledRowToEvent(get, { aliases, provenance: prov(line) }, columns)
+            ? acledRowToEvent(get, { resolveActor, provenance: prov(line) }, columns)
             : format === 'ucdp'
-              ? ucdpRowToEvent(get, { aliases, provenance: prov(line) }, columns)
-              : hxlRowToEvent(get, line, { aliases, provenance: prov(line), fallbackId: (l) => `hxl-${fileKey}-${l}` }),
+              ? ucdpRowToEvent(get, { resolveActor, provenance: prov(line) }, columns)
+              : hxlRowToEvent(get, line, { resolveActor, provenance: prov(line), fallbackId: (l) => `hxl-${fileKey}-${l}` }),
       });
       return runImport(base, { rows, keyOf: (e) => e.id, toBatch: eventsBatch });
     }
@@ -138,7 +138,17 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
       } else {
         await push(csvLine(format === 'acled' ? ACLED_COLUMNS : UCDP_COLUMNS));
       }
-      const toRow = format === 'acled' ? eventToAcledRow : format === 'ucdp' ? eventToUcdpRow : (e: ConflictEvent) => HXL_EVENT_COLUMNS.map((c) => c[2](e));
+      if (format === 'acled') {
+        // The bulk path: rows straight from the store's columns, no event object per row.
+        for await (const rows of store.scanEvents(q)) {
+          let chunk = '';
+          for (const row of rows) chunk += csvLine(acledFieldsFromEventRow(row));
+          await push(chunk);
+          n += rows.length;
+        }
+        break;
+      }
+      const toRow = format === 'ucdp' ? eventToUcdpRow : (e: ConflictEvent) => HXL_EVENT_COLUMNS.map((c) => c[2](e));
       for await (const e of store.streamEvents(q)) {
         await push(csvLine(toRow(e)));
         n++;

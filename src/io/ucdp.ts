@@ -2,7 +2,6 @@
  * UCDP GED CSV (GED 23.1 column set), in and out. UCDP's own ids, dyads, death counts by side and source
  * fields are kept in `attributes` so that an export writes them back unchanged.
  */
-import { resolveActorName, type AliasIndex } from '../core/actors.js';
 import { parseFlexibleDate, precisionFromUcdp, precisionToUcdp } from '../core/dates.js';
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { eventTypeFromUcdp, ucdpViolenceTypeOf } from '../core/taxonomy.js';
@@ -38,7 +37,8 @@ function wherePrecFromGeo(geo: number): number {
 }
 
 export interface UcdpRowContext {
-  aliases: AliasIndex;
+  /** Actor names to actor ids (see actorResolver). */
+  resolveActor: (name: string) => string | null;
   provenance: Provenance;
 }
 
@@ -92,10 +92,10 @@ export function ucdpRowToEvent(raw: (col: string) => string, ctx: UcdpRowContext
     subType: mapped.subType,
     disorderType: 'Political violence',
     actor1: sideA,
-    actor1Id: resolveActorName(ctx.aliases, sideA),
+    actor1Id: ctx.resolveActor(sideA),
     assocActor1: '',
     actor2: sideB,
-    actor2Id: sideB.trim() ? resolveActorName(ctx.aliases, sideB) : null,
+    actor2Id: sideB.trim() ? ctx.resolveActor(sideB) : null,
     assocActor2: '',
     country: raw('country'),
     admin1: raw('adm_1'),

@@ -3,6 +3,7 @@
  * PostGIS for teams) passes the same contract suite (src/store/contract.ts).
  */
 import type { IsoDate } from '../core/dates.js';
+import type { EventRow } from './event-row.js';
 import type {
   Actor,
   Bloc,
@@ -43,7 +44,8 @@ export interface PutResult {
   unchanged: number;
 }
 
-export type BBox = [minLon: number, minLat: number, maxLon: number, maxLat: number];
+import type { BBox } from '../core/bbox.js';
+export type { BBox };
 
 export interface EventQuery {
   since?: IsoDate;
@@ -185,7 +187,14 @@ export interface Store {
   countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]>;
   /** The sum of best fatality estimates over matching events (unknown counts as 0). */
   sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
-  /** Every matching event, in date order, a page at a time: exports stream through this. */
+  /**
+   * Every matching event as a flat row (see event-row.ts), without building objects: the bulk path for
+   * exports and in-memory indexes. `order: 'date'` sorts by date then id; 'storage' is the order the
+   * store keeps them in (import order), which is the fastest to read. Rows come in batches; while a scan
+   * is open the SQLite connection is busy, so finish (or break out of) it before writing.
+   */
+  scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;
+  /** Every matching event, in date order, a page at a time. */
   streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
   retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;
 

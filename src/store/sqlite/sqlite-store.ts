@@ -40,7 +40,8 @@ import type {
   Store,
   WriteContext,
 } from '../store.js';
-import { EVENT_COLUMNS, eventToRow, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventRow } from './event-rows.js';
+import { EVENT_COLUMNS, eventToRow, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventRow } from '../event-row.js';
+import { buildEventColumns, countByCell, countByPeriod, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { MIGRATIONS } from './migrations.js';
 
 type Row = Record<string, unknown>;
@@ -378,6 +379,7 @@ export class SqliteStore implements Store {
     };
     const { insert, get, update } = this.eventStatements;
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    this.eventsGeneration++;
     this.atomically(() => {
       for (const e of events) {
         const row = eventToRow(e, dayNumber(e.date));
@@ -474,8 +476,9 @@ export class SqliteStore implements Store {
     }
     if (q.after) {
       const c = decodeCursor(q.after);
-      where.push('(e.day > ? OR (e.day = ? AND e.id > ?))');
-      args.push(c.day, c.day, c.id);
+      // A row-value comparison lets SQLite seek the (day, id) index; an OR of two terms made it rescan.
+      where.push('(e.day, e.id) > (?, ?)');
+      args.push(c.day, c.id);
     }
     return { from, where, args };
   }
@@ -509,7 +512,48 @@ export class SqliteStore implements Store {
     return out;
   }
 
+  /** Bumped by every event write on this connection; other connections' commits show in data_version. */
+  private eventsGeneration = 0;
+  private columnsCache: { generation: number; dataVersion: number; columns: EventColumns } | null = null;
+
+  /**
+   * The in-memory column index of all events, built on first use (about a second per million events)
+   * and rebuilt when events change, here or through another connection.
+   */
+  eventColumns(): EventColumns {
+    const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+    const c = this.columnsCache;
+    if (c && c.generation === this.eventsGeneration && c.dataVersion === dataVersion) return c.columns;
+    const n = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    const rows = this.db.prepare('SELECT day, lon, lat, type, sub_type, actor1_id, actor2_id, status FROM events ORDER BY day').raw().iterate() as Iterable<EventColumnsInput>;
+    const columns = buildEventColumns(rows, n);
+    this.columnsCache = { generation: this.eventsGeneration, dataVersion, columns };
+    return columns;
+  }
+
+  /** The column index answers filters on time, space, type, actors and status; text and place go to SQL. */
+  private columnsFilter(q: Omit<EventQuery, 'limit' | 'after'>): EventColumnsFilter | null {
+    if (q.text || q.place) return null;
+    const actors = [...(q.actors ?? []), ...(q.actor ? [q.actor] : [])];
+    return {
+      ...(q.since ? { minDay: dayNumber(q.since) } : {}),
+      ...(q.until ? { maxDay: dayNumber(q.until) } : {}),
+      ...(q.bbox ? { bbox: q.bbox } : {}),
+      ...(q.type ? { type: q.type } : {}),
+      ...(q.subType ? { subType: q.subType } : {}),
+      ...(q.actor || q.actors ? { actors } : {}),
+      ...(q.status ? { statuses: [q.status] } : q.includeRetracted ? { statuses: ['draft', 'reviewed', 'retracted'] } : {}),
+    };
+  }
+
   async countEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodCount[]> {
+    const filter = this.columnsFilter(q);
+    if (filter) {
+      const start =
+        period === 'day' ? (d: number) => d : period === 'week' ? (d: number) => d - ((d + 3) % 7) : (d: number) => dayNumber(`${fromDayNumber(d).slice(0, 7)}-01`);
+      const counts = countByPeriod(this.eventColumns(), filter, start);
+      return [...counts].sort((a, b) => a[0] - b[0]).map(([k, count]) => ({ start: fromDayNumber(k), count }));
+    }
     // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is the number of days since Monday.
     const key = period === 'day' ? 'e.day' : period === 'week' ? 'e.day - ((e.day + 3) % 7)' : "CAST(julianday(date(e.day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)";
     const { from, where, args } = this.eventWhere(q);
@@ -519,12 +563,19 @@ export class SqliteStore implements Store {
 
   async countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]> {
     if (!(cellDegrees > 0 && cellDegrees <= 90)) throw new ConflictError(`a grid cell of ${cellDegrees}° is not usable: give a size between 0 and 90 degrees`);
+    const filter = this.columnsFilter(q);
+    if (filter) {
+      return [...countByCell(this.eventColumns(), filter, cellDegrees).values()]
+        .sort((a, b) => a.row - b.row || a.col - b.col)
+        .map((c) => ({ col: c.col, row: c.row, lon: c.col * cellDegrees, lat: c.row * cellDegrees, count: c.count }));
+    }
     const { from, where, args } = this.eventWhere(q);
     // floor() by hand: SQLite before 3.44 has no floor(), and CAST truncates towards zero.
     const fl = (x: string): string => `(CAST(${x} AS INTEGER) - (${x} < CAST(${x} AS INTEGER)))`;
-    // The size is a checked finite number, so it is safe to write into the SQL (it is used six times).
-    const size = String(Number(cellDegrees));
-    const sql = `SELECT ${fl(`e.lon / ${size}`)} AS c, ${fl(`e.lat / ${size}`)} AS r, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY c, r ORDER BY r, c`;
+    // Multiplying by the inverse (10 for 0.1°) puts points on a cell edge where people expect them.
+    // It is a checked finite number, so it is safe to write into the SQL (it is used six times).
+    const inverse = String(1 / Number(cellDegrees));
+    const sql = `SELECT ${fl(`e.lon * ${inverse}`)} AS c, ${fl(`e.lat * ${inverse}`)} AS r, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY c, r ORDER BY r, c`;
     return (this.db.prepare(sql).all(...args) as { c: number; r: number; n: number }[]).map((x) => ({
       col: x.c,
       row: x.r,
@@ -538,6 +589,20 @@ export class SqliteStore implements Store {
     const { from, where, args } = this.eventWhere(q);
     const sql = `SELECT COALESCE(SUM(e.fatalities), 0) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`;
     return (this.db.prepare(sql).get(...args) as { n: number }).n;
+  }
+
+  async *scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order: 'date' | 'storage' = 'date'): AsyncIterable<EventRow[]> {
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order === 'date' ? 'e.day, e.id' : 'e.rowid'}`;
+    let batch: EventRow[] = [];
+    for (const row of this.db.prepare(sql).raw().iterate(...args)) {
+      batch.push(row as EventRow);
+      if (batch.length === 4096) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length) yield batch;
   }
 
   async *streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize = 5000): AsyncIterable<ConflictEvent> {
@@ -647,6 +712,7 @@ export class SqliteStore implements Store {
         if (!open) return;
         open = false;
         if (store.db.inTransaction) store.db.exec('ROLLBACK');
+        store.eventsGeneration++; // an index built inside the transaction saw rows that are now gone
       },
     };
   }

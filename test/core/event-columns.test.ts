@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildEventColumns, countByCell, countByPeriod, forEachMatch, type EventColumnsFilter, type EventColumnsInput } from '../../src/core/event-columns.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { event } from '../store/contract.js';
+import { tempDir } from '../helpers.js';
+
+const TYPES = ['Battles', 'Protests'];
+const ACTORS = ['saa', 'isis', 'sdf', null];
+const STATUSES = ['reviewed', 'draft', 'retracted'];
+
+const inputArb = fc.array(
+  fc.tuple(fc.integer({ min: 17000, max: 17100 }), fc.double({ min: 35, max: 42, noNaN: true }), fc.double({ min: 32, max: 37, noNaN: true }), fc.constantFrom(...TYPES), fc.constantFrom('a', 'b'), fc.constantFrom(...ACTORS), fc.constantFrom(...ACTORS), fc.constantFrom(...STATUSES)),
+  { maxLength: 300 },
+);
+const filterArb = fc.record(
+  {
+    minDay: fc.integer({ min: 16990, max: 17110 }),
+    maxDay: fc.integer({ min: 16990, max: 17110 }),
+    bbox: fc.tuple(fc.double({ min: 34, max: 43, noNaN: true }), fc.double({ min: 31, max: 38, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true }), fc.double({ min: 0, max: 5, noNaN: true })).map(([w, s, dw, dh]) => [w, s, w + dw, s + dh] as [number, number, number, number]),
+    type: fc.constantFrom(...TYPES, 'Riots'),
+    subType: fc.constantFrom('a', 'b'),
+    actors: fc.subarray(['saa', 'isis', 'sdf', 'hts']),
+    statuses: fc.subarray(STATUSES),
+  },
+  { requiredKeys: [] },
+);
+
+/** The same filter, written the obvious way over plain objects: the oracle. */
+function naive(rows: EventColumnsInput[], f: EventColumnsFilter): EventColumnsInput[] {
+  return rows.filter(([day, lon, lat, type, sub, a1, a2, status]) => {
+    if (f.minDay !== undefined && day < f.minDay) return false;
+    if (f.maxDay !== undefined && day > f.maxDay) return false;
+    if (f.bbox && (lon < f.bbox[0] || lon > f.bbox[2] || lat < f.bbox[1] || lat > f.bbox[3])) return false;
+    if (f.type !== undefined && type !== f.type) return false;
+    if (f.subType !== undefined && sub !== f.subType) return false;
+    if (f.actors && !f.actors.includes(a1 ?? '\0') && !f.actors.includes(a2 ?? '\0')) return false;
+    if (f.statuses ? !f.statuses.includes(status) : status === 'retracted') return false;
+    return true;
+  });
+}
+
+describe('event columns', () => {
+  it('select exactly what a plain filter selects, and count per week and per cell alike', () => {
+    fc.assert(
+      fc.property(inputArb, filterArb, (raw, f) => {
+        const rows = [...raw].sort((a, b) => a[0] - b[0]);
+        const cols = buildEventColumns(rows);
+        const got: number[] = [];
+        forEachMatch(cols, f, (i) => got.push(i));
+        const want = naive(rows, f);
+        expect(got.length).toBe(want.length);
+        const weeks = countByPeriod(cols, f, (d) => d - ((d + 3) % 7));
+        const w = new Map<number, number>();
+        for (const r of want) w.set(r[0] - ((r[0] + 3) % 7), (w.get(r[0] - ((r[0] + 3) % 7)) ?? 0) + 1);
+        expect(new Map([...weeks].sort())).toEqual(new Map([...w].sort()));
+        const cells = countByCell(cols, f, 0.5);
+        const c = new Map<string, number>();
+        for (const r of want) {
+          const k = `${Math.floor(r[1] * 2)},${Math.floor(r[2] * 2)}`;
+          c.set(k, (c.get(k) ?? 0) + 1);
+        }
+        expect(new Map([...cells].map(([k, v]) => [k, v.count]))).toEqual(c);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('refuses rows out of day order', () => {
+    expect(() => buildEventColumns([[2, 0, 0, 'B', 'a', null, null, 'reviewed'], [1, 0, 0, 'B', 'a', null, null, 'reviewed']])).toThrow(/sorted by day/);
+  });
+
+  it('the store keeps its index fresh after writes here and commits from another connection', async () => {
+    const file = join(tempDir(), 's.db');
+    const a = openSqliteStore(file);
+    await a.putEvents([event('e1', '2017-06-18', 38, 35)], { by: 't' });
+    expect((await a.countEventsByPeriod('day', {}))).toEqual([{ start: '2017-06-18', count: 1 }]);
+    await a.putEvents([event('e2', '2017-06-18', 38, 35)], { by: 't' });
+    expect((await a.countEventsByPeriod('day', {}))[0]!.count).toBe(2);
+    const b = openSqliteStore(file);
+    await b.putEvents([event('e3', '2017-06-19', 38, 35)], { by: 't' });
+    await b.retractEvent('e1', { by: 't', reason: 'test' });
+    expect(await a.countEventsByPeriod('day', {})).toEqual([
+      { start: '2017-06-18', count: 1 },
+      { start: '2017-06-19', count: 1 },
+    ]);
+    // The column index and the SQL path (taken for text filters) agree.
+    expect(await a.countEventsByPeriod('day', { text: 'somewhere' })).toEqual(await a.countEventsByPeriod('day', {}));
+    expect(await a.countEventsByCell(0.1, { text: 'somewhere' })).toEqual(await a.countEventsByCell(0.1, {}));
+    // A rolled-back import does not leave its rows in the index.
+    const session = await a.beginImport({ file: 'x', format: 'acled', by: 't', strict: true });
+    await session.write({ events: [event('e4', '2017-06-20', 38, 35)] }, { by: 't' });
+    expect((await a.countEventsByPeriod('day', {})).length).toBe(3);
+    await session.rollback();
+    expect((await a.countEventsByPeriod('day', {})).length).toBe(2);
+  });
+});
