@@ -2,8 +2,8 @@
  * ACLED CSV, in and out, with ACLED's exact column names (ACLED Codebook 2023 / the API's CSV export).
  * Columns Frontline has no field for are kept in `attributes`, so an export gives back what came in.
  */
-import { formatAcledDate, parseFlexibleDate, precisionFromAcled, precisionToAcled, type DatePrecision } from '../core/dates.js';
-import { EVENT_COLUMNS, eventToRow, type EventRow } from '../store/event-row.js';
+import { parseFlexibleDate, precisionFromAcled } from '../core/dates.js';
+import type { EventCsvField } from '../store/event-row.js';
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { canonicalEventType, canonicalSubEventType, disorderTypeOf } from '../core/taxonomy.js';
 import { clip, coordField, idField, intField, RowErrors, type RowResult } from './convert.js';
@@ -62,8 +62,8 @@ export function acledRowToEvent(raw: (col: string) => string, ctx: AcledRowConte
   }
   const attributes: Record<string, string> = {};
   for (const c of ATTRIBUTE_COLUMNS) {
-    const v = get(c);
-    if (v) attributes[c] = v;
+    const v = raw(c);
+    if (v !== '') attributes[c] = v;
   }
   for (const c of columns) {
     if (KNOWN.has(c) || !c) continue;
@@ -114,66 +114,40 @@ function splitSources(raw: string, scale: string): ConflictEvent['sources'] {
     .map((name) => (scale ? { name, scale } : { name }));
 }
 
-/** One ACLED row for an event, in ACLED_COLUMNS order. */
-export function eventToAcledRow(e: ConflictEvent): string[] {
-  return acledFieldsFromEventRow(eventToRow(e, 0));
-}
-
-const col = (name: (typeof EVENT_COLUMNS)[number]): number => EVENT_COLUMNS.indexOf(name);
-const C = {
-  id: col('id'), date: col('date'), precision: col('date_precision'), type: col('type'), subType: col('sub_type'), disorder: col('disorder_type'),
-  actor1: col('actor1'), assoc1: col('assoc_actor1'), actor2: col('actor2'), assoc2: col('assoc_actor2'), country: col('country'),
-  admin1: col('admin1'), admin2: col('admin2'), admin3: col('admin3'), location: col('location'), lon: col('lon'), lat: col('lat'),
-  geo: col('geo_precision'), fatalities: col('fatalities'), notes: col('notes'), tags: col('tags'), originFormat: col('origin_format'),
-  originId: col('origin_id'), sources: col('sources'), attributes: col('attributes'),
-};
-// A few thousand distinct dates serve millions of rows: format each once.
-const acledDates = new Map<string, string>();
-
 /**
- * The ACLED fields of a stored event row, straight from its columns: exports of millions of rows go
- * through here without building an event object per row.
+ * What goes in each ACLED column on export, for the store to write the lines itself (Store.scanEventCsv).
+ * Columns ACLED has and the model keeps in attributes come back from there.
  */
-export function acledFieldsFromEventRow(r: EventRow): string[] {
-  const str = (i: number): string => (r[i] ?? '') as string;
-  const date = r[C.date] as string;
-  let acledDate = acledDates.get(date);
-  if (acledDate === undefined) acledDates.set(date, (acledDate = formatAcledDate(date)));
-  const attrText = r[C.attributes] as string;
-  const a: Record<string, string> = attrText === '{}' ? {} : (JSON.parse(attrText) as Record<string, string>);
-  const sources = JSON.parse(r[C.sources] as string) as ConflictEvent['sources'];
-  const fat = r[C.fatalities];
-  return [
-    r[C.originFormat] === 'acled' ? (r[C.originId] as string) : (r[C.id] as string),
-    acledDate,
-    date.slice(0, 4),
-    String(precisionToAcled(r[C.precision] as DatePrecision)),
-    str(C.disorder),
-    str(C.type),
-    str(C.subType),
-    str(C.actor1),
-    str(C.assoc1),
-    a.inter1 ?? '',
-    str(C.actor2),
-    str(C.assoc2),
-    a.inter2 ?? '',
-    a.interaction ?? '',
-    a.civilian_targeting ?? '',
-    a.iso ?? '',
-    a.region ?? '',
-    str(C.country),
-    str(C.admin1),
-    str(C.admin2),
-    str(C.admin3),
-    str(C.location),
-    String(r[C.lat]),
-    String(r[C.lon]),
-    String(r[C.geo]),
-    sources.length === 1 ? sources[0]!.name : sources.map((s) => s.name).join('; '),
-    sources.find((s) => s.scale)?.scale ?? '',
-    str(C.notes),
-    fat === null ? '' : String(fat),
-    str(C.tags),
-    a.timestamp ?? '',
-  ];
-}
+export const ACLED_EXPORT_FIELDS: Record<(typeof ACLED_COLUMNS)[number], EventCsvField> = {
+  event_id_cnty: { idIn: 'acled' },
+  event_date: { date: 'acled' },
+  year: { date: 'year' },
+  time_precision: { precision: 'acled' },
+  disorder_type: { column: 'disorder_type' },
+  event_type: { column: 'type' },
+  sub_event_type: { column: 'sub_type' },
+  actor1: { column: 'actor1' },
+  assoc_actor_1: { column: 'assoc_actor1' },
+  inter1: { attribute: 'inter1' },
+  actor2: { column: 'actor2' },
+  assoc_actor_2: { column: 'assoc_actor2' },
+  inter2: { attribute: 'inter2' },
+  interaction: { attribute: 'interaction' },
+  civilian_targeting: { attribute: 'civilian_targeting' },
+  iso: { attribute: 'iso' },
+  region: { attribute: 'region' },
+  country: { column: 'country' },
+  admin1: { column: 'admin1' },
+  admin2: { column: 'admin2' },
+  admin3: { column: 'admin3' },
+  location: { column: 'location' },
+  latitude: { column: 'lat' },
+  longitude: { column: 'lon' },
+  geo_precision: { column: 'geo_precision' },
+  source: { sourceNames: '; ' },
+  source_scale: { sourceScale: true },
+  notes: { column: 'notes' },
+  fatalities: { column: 'fatalities' },
+  tags: { column: 'tags' },
+  timestamp: { attribute: 'timestamp' },
+};

@@ -8,7 +8,7 @@ import { actorResolver, buildAliasIndex } from '../core/actors.js';
 import { UsageError } from '../core/errors.js';
 import type { ConflictEvent, ControlObservation, Place, Zone } from '../core/schemas.js';
 import type { EventQuery, Store } from '../store/store.js';
-import { ACLED_COLUMNS, ACLED_REQUIRED, acledFieldsFromEventRow, acledRowToEvent } from './acled.js';
+import { ACLED_COLUMNS, ACLED_EXPORT_FIELDS, ACLED_REQUIRED, acledRowToEvent } from './acled.js';
 import { CONTROL_COLUMNS, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
 import { csvLine, readCsvRecords } from './csv.js';
 import { csvRows } from './csv-source.js';
@@ -140,11 +140,11 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
       }
       if (format === 'acled') {
         // The bulk path: rows straight from the store's columns, no event object per row.
-        for await (const rows of store.scanEvents(q)) {
-          let chunk = '';
-          for (const row of rows) chunk += csvLine(acledFieldsFromEventRow(row));
-          await push(chunk);
-          n += rows.length;
+        // The bulk path: the store writes the lines; only chunks of text reach JavaScript.
+        const fields = ACLED_COLUMNS.map((c) => ACLED_EXPORT_FIELDS[c]);
+        for await (const chunk of store.scanEventCsv(q, fields)) {
+          await push(chunk.text);
+          n += chunk.rows;
         }
         break;
       }

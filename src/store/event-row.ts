@@ -84,3 +84,19 @@ export function sameEventRow(a: EventRow, b: EventRow): boolean {
   for (let i = 0; i < a.length; i++) if (i !== PROVENANCE_INDEX && a[i] !== b[i]) return false;
   return true;
 }
+
+/**
+ * One field of a CSV line that the store writes itself (see Store.scanEventCsv): a format says what goes
+ * in each column, the store turns it into its own query. Text is quoted as RFC 4180 wants, like csvLine.
+ */
+export type EventCsvField =
+  | { column: (typeof EVENT_COLUMNS)[number] }
+  /** The id the event had in this format (origin id), else its Frontline id. */
+  | { idIn: string }
+  | { attribute: string }
+  | { sourceNames: string }
+  | { sourceScale: true }
+  /** 'acled' is "18 June 2017"; 'year' is 2017. */
+  | { date: 'acled' | 'year' }
+  /** ACLED's time_precision code: 1 day, 2 week, 3 month or year. */
+  | { precision: 'acled' };

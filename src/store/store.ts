@@ -3,7 +3,7 @@
  * PostGIS for teams) passes the same contract suite (src/store/contract.ts).
  */
 import type { IsoDate } from '../core/dates.js';
-import type { EventRow } from './event-row.js';
+import type { EventCsvField, EventRow } from './event-row.js';
 import type {
   Actor,
   Bloc,
@@ -194,6 +194,11 @@ export interface Store {
    * is open the SQLite connection is busy, so finish (or break out of) it before writing.
    */
   scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;
+  /**
+   * Every matching event as a CSV line built by the store from `fields`, in chunks of lines, in date
+   * order: the fastest export path (no value crosses into JavaScript one column at a time).
+   */
+  scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<{ text: string; rows: number }>;
   /** Every matching event, in date order, a page at a time. */
   streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
   retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;

@@ -95,3 +95,30 @@ describe('name folding', () => {
     expect(foldName('Raqqa')).not.toBe(foldName('Deir ez-Zor'));
   });
 });
+
+describe('ACLED export written by the store', () => {
+  it('any text in any field survives export and re-import', async () => {
+    const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const { exportTo, importFile } = await import('../../src/io/index.js');
+    const { event } = await import('../store/contract.js');
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\t', ',', '"', '\n', '\r\n', 'ش', "'", ';', '%', 'x'), maxLength: 10 });
+    await fc.assert(
+      fc.asyncProperty(text, text, text, text, fc.double({ min: -90, max: 90, noNaN: true }), async (notes, location, actor2, inter1, lat) => {
+        const a = openSqliteStore(':memory:');
+        const e = event('ev1', '2017-06-18', 38.5, lat, { notes, location, actor2, actor2Id: null, attributes: inter1 ? { inter1 } : {}, sources: [{ name: 'S1' }, { name: 'S2', scale: 'National' }], origin: { format: 'acled', id: 'ev1' } });
+        await a.putEvents([e], { by: 't' });
+        let csv = '';
+        await exportTo(a, 'acled', { write: (c) => void (csv += c) });
+        const file = join(tempDir('fl-exp-'), 'e.csv');
+        writeFileSync(file, csv);
+        const b = openSqliteStore(':memory:');
+        const r = await importFile(b, 'acled', file, { strict: true });
+        expect(r.rejects).toEqual([]);
+        const back = (await b.getEvent('ev1'))!;
+        expect([back.notes, back.location, back.actor2, back.attributes.inter1 ?? '', back.lat]).toEqual([notes, location, actor2, inter1, lat + 0]); // -0 is written as 0
+        expect(back.sources.map((s) => s.name)).toEqual(['S1', 'S2']);
+      }),
+      { numRuns: 120 },
+    );
+  });
+});
