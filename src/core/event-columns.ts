@@ -28,6 +28,8 @@ export interface EventColumns {
   readonly actor1: Uint32Array;
   readonly actor2: Uint32Array;
   readonly status: Uint8Array;
+  /** West, south, east, north of all events (all zeros when there are none). */
+  readonly extent: [number, number, number, number];
   /** Code tables: code n stands for names[n]; code 0 is "none". */
   readonly types: string[];
   readonly subTypes: string[];
@@ -102,8 +104,19 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
     status[n] = statuses.code(r[7]);
     n++;
   }
+  let w = Infinity;
+  let so = Infinity;
+  let e = -Infinity;
+  let no = -Infinity;
+  for (let i = 0; i < n; i++) {
+    if (lon[i]! < w) w = lon[i]!;
+    if (lon[i]! > e) e = lon[i]!;
+    if (lat[i]! < so) so = lat[i]!;
+    if (lat[i]! > no) no = lat[i]!;
+  }
   return {
     length: n,
+    extent: n ? [w, so, e, no] : [0, 0, 0, 0],
     day: day.subarray(0, n),
     lon: lon.subarray(0, n),
     lat: lat.subarray(0, n),
@@ -169,23 +182,51 @@ export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: 
 export function countByPeriod(c: EventColumns, f: EventColumnsFilter, periodStart: (day: number) => number): Map<number, number> {
   const counts = new Map<number, number>();
   let lastDay = NaN;
-  let lastKey = 0;
+  let key = NaN;
+  let run = 0;
+  // Rows come in day order, so a period's events come together: count the run, store it when it ends.
   forEachMatch(c, f, (i) => {
     const d = c.day[i]!;
-    // Rows come in day order: the period only needs working out when the day changes.
     if (d !== lastDay) {
       lastDay = d;
-      lastKey = periodStart(d);
+      const k = periodStart(d);
+      if (k !== key) {
+        if (run) counts.set(key, run);
+        key = k;
+        run = 0;
+      }
     }
-    counts.set(lastKey, (counts.get(lastKey) ?? 0) + 1);
+    run++;
   });
+  if (run) counts.set(key, run);
   return counts;
 }
 
 /** Events per square grid cell: a map from "col,row" to count, cells of `size` degrees. */
 export function countByCell(c: EventColumns, f: EventColumnsFilter, size: number): Map<string, { col: number; row: number; count: number }> {
-  const cells = new Map<number, { col: number; row: number; count: number }>();
   const inv = 1 / size;
+  // A dense array over the data's extent when it is small enough (a country at 0.1° is a few thousand
+  // cells); a map keyed by cell otherwise.
+  const [w, s, e, n] = c.extent;
+  const col0 = Math.floor(w * inv);
+  const row0 = Math.floor(s * inv);
+  const cols = Math.floor(e * inv) - col0 + 1;
+  const rows = Math.floor(n * inv) - row0 + 1;
+  if (c.length && cols * rows <= 4_000_000) {
+    const counts = new Uint32Array(cols * rows);
+    forEachMatch(c, f, (i) => {
+      counts[(Math.floor(c.lat[i]! * inv) - row0) * cols + (Math.floor(c.lon[i]! * inv) - col0)]!++;
+    });
+    const out = new Map<string, { col: number; row: number; count: number }>();
+    for (let k = 0; k < counts.length; k++) {
+      if (!counts[k]) continue;
+      const col = col0 + (k % cols);
+      const row = row0 + Math.floor(k / cols);
+      out.set(`${col},${row}`, { col, row, count: counts[k]! });
+    }
+    return out;
+  }
+  const cells = new Map<number, { col: number; row: number; count: number }>();
   forEachMatch(c, f, (i) => {
     const col = Math.floor(c.lon[i]! * inv);
     const row = Math.floor(c.lat[i]! * inv);

@@ -49,6 +49,11 @@ export interface RowSource<T> {
   /** Ids must be unique within one file: a second row with the same id is a reject, not an overwrite. */
   keyOf: (item: T) => string;
   toBatch: (items: T[]) => ImportBatch;
+  /**
+   * Events: the store finds ids used twice in one import (ImportWriteResult.duplicateEvents), so no set of
+   * millions of ids is kept here. Other kinds are small and checked in memory.
+   */
+  storeFindsDuplicates?: boolean;
   /** Checked before anything is written (e.g. that the places a control file names exist). */
   check?: (item: T) => Promise<string | null> | string | null;
 }
@@ -78,10 +83,12 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
   summary.importId = session.id;
   const seen = new Map<string, number>();
   let batch: T[] = [];
+  let batchRows: { line: number; raw: string }[] = [];
   let rejectBatch: ImportReject[] = [];
   const flush = async (): Promise<void> => {
     if (strict && summary.rejected > 0) {
       batch = [];
+      batchRows = [];
       rejectBatch = [];
       return;
     }
@@ -90,8 +97,16 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
     summary.created += r.created;
     summary.updated += r.updated;
     summary.unchanged += r.unchanged;
+    const written = batch;
+    const rows = batchRows;
     batch = [];
+    batchRows = [];
     rejectBatch = [];
+    for (const d of r.duplicateEvents) {
+      const at = rows[d.index]!;
+      reject(at.line, 'id', `duplicate id "${clip(source.keyOf(written[d.index]!))}"${d.firstLine !== null ? ` (first on line ${d.firstLine})` : ''}`, at.raw);
+    }
+    // Those rejects are written with the next batch, or by the last flush.
   };
   const reject = (line: number, field: string | null, reason: string, raw: string): void => {
     summary.rejected++;
@@ -108,20 +123,22 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
         reject(row.line, first.field, reason, row.raw);
       } else {
         const item = row.result.value;
-        const key = source.keyOf(item);
-        const firstLine = seen.get(key);
+        const key = source.storeFindsDuplicates ? '' : source.keyOf(item);
+        const firstLine = source.storeFindsDuplicates ? undefined : seen.get(key);
         const problem = firstLine !== undefined ? `duplicate id "${clip(key)}" (first on line ${firstLine})` : await source.check?.(item);
         if (problem) {
           reject(row.line, firstLine !== undefined ? 'id' : null, problem, row.raw);
         } else {
-          seen.set(key, row.line);
+          if (!source.storeFindsDuplicates) seen.set(key, row.line);
           batch.push(item);
+          batchRows.push({ line: row.line, raw: row.raw });
         }
       }
       if (batch.length + rejectBatch.length >= batchSize) await flush();
       if (opts.onProgress && summary.rows % 1000 === 0) opts.onProgress({ rows: summary.rows });
     }
     await flush();
+    await flush(); // the duplicates the last batch revealed
     if (summary.rows === 0) throw new ImportError('has a header but no rows: nothing to import', { file });
     if (strict && summary.rejected > 0) {
       await session.rollback();

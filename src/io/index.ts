@@ -54,7 +54,7 @@ export async function importFile(store: Store, format: ImportFormat, file: strin
               ? ucdpRowToEvent(get, { resolveActor, provenance: prov(line) }, columns)
               : hxlRowToEvent(get, line, { resolveActor, provenance: prov(line), fallbackId: (l) => `hxl-${fileKey}-${l}` }),
       });
-      return runImport(base, { rows, keyOf: (e) => e.id, toBatch: eventsBatch });
+      return runImport(base, { rows, keyOf: (e) => e.id, toBatch: eventsBatch, storeFindsDuplicates: true });
     }
     case 'control': {
       const places = new Set((await store.listPlaces()).map((p) => p.id));

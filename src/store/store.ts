@@ -136,9 +136,17 @@ export interface ImportBatch {
  * One import, all-or-nothing: nothing written through it is visible, or survives a crash, until commit.
  * Bad rows are kept as rejects in the same transaction, so a committed import never loses a row.
  */
+export interface ImportWriteResult extends PutResult {
+  /**
+   * Events of this batch whose id an earlier row of the same import already used: not written, for the
+   * importer to reject. The store finds them, so an import of millions of rows keeps no id set in memory.
+   */
+  duplicateEvents: { index: number; firstLine: number | null }[];
+}
+
 export interface ImportSession {
   readonly id: string;
-  write(batch: ImportBatch, ctx: WriteContext): Promise<PutResult>;
+  write(batch: ImportBatch, ctx: WriteContext): Promise<ImportWriteResult>;
   commit(counts: Record<string, number>): Promise<void>;
   rollback(): Promise<void>;
 }

@@ -62,6 +62,14 @@ describe('event columns', () => {
           c.set(k, (c.get(k) ?? 0) + 1);
         }
         expect(new Map([...cells].map(([k, v]) => [k, v.count]))).toEqual(c);
+        // A grid too fine for a dense array (0.001° over 7° × 5°) goes through the map: same answer.
+        const fine = countByCell(cols, f, 0.001);
+        const cf = new Map<string, number>();
+        for (const r of want) {
+          const k = `${Math.floor(r[1] * 1000)},${Math.floor(r[2] * 1000)}`;
+          cf.set(k, (cf.get(k) ?? 0) + 1);
+        }
+        expect(new Map([...fine].map(([k, v]) => [k, v.count]))).toEqual(cf);
       }),
       { numRuns: 300 },
     );

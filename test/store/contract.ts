@@ -162,6 +162,9 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await s.getEvent('i1')).toBeNull();
       const good = await s.beginImport({ file: 'y.csv', format: 'acled', by: 'tester', strict: false });
       await good.write({ events: [event('i2', '2017-01-02', 36, 33)], rejects: [{ line: 3, field: 'event_date', reason: 'not a date', raw: 'x' }] }, by);
+      const dup = await good.write({ events: [event('i3', '2017-01-03', 36, 33, { provenance: { kind: 'file', file: 'y.csv', line: 7, format: 'acled' } }), event('i3', '2017-01-04', 36, 33), event('before', '2017-01-01', 36, 33)] }, by);
+      // i3 twice in one import: the second is a duplicate (first on line 7); 'before' was stored earlier, so it is not.
+      expect(dup).toMatchObject({ created: 1, unchanged: 1, duplicateEvents: [{ index: 1, firstLine: 7 }] });
       await good.commit({ rows: 2, created: 1, rejected: 1 });
       expect(await s.getEvent('i2')).not.toBeNull();
       expect(await s.listRejects(good.id)).toEqual([{ line: 3, field: 'event_date', reason: 'not a date', raw: 'x' }]);

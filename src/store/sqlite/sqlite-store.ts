@@ -33,6 +33,7 @@ import type {
   ImportRecord,
   ImportReject,
   ImportSession,
+  ImportWriteResult,
   PeriodCount,
   PlaceQuery,
   PutResult,
@@ -40,7 +41,7 @@ import type {
   Store,
   WriteContext,
 } from '../store.js';
-import { EVENT_COLUMNS, eventToRow, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
+import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
 import { buildEventColumns, countByCell, countByPeriod, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -359,7 +360,8 @@ export class SqliteStore implements Store {
   // ---- events ------------------------------------------------------------------------------------------
 
   async putEvents(events: ConflictEvent[], ctx: WriteContext): Promise<PutResult> {
-    return this.putEventsSync(events, ctx);
+    const { created, updated, unchanged } = this.putEventsSync(events, ctx);
+    return { created, updated, unchanged };
   }
 
   private eventStatements?: {
@@ -368,7 +370,8 @@ export class SqliteStore implements Store {
     update: Database.Statement;
   };
 
-  private putEventsSync(events: ConflictEvent[], ctx: WriteContext): PutResult {
+  /** `importedAfter`: rows above this rowid were written by the running import, so a clash with one is a duplicate. */
+  private putEventsSync(events: ConflictEvent[], ctx: WriteContext, importedAfter?: number): ImportWriteResult {
     const at = ctx.at ?? now();
     const cols = EVENT_COLUMNS.join(', ');
     const marks = EVENT_COLUMNS.map(() => '?').join(', ');
@@ -378,10 +381,11 @@ export class SqliteStore implements Store {
       update: this.db.prepare(`UPDATE events SET ${EVENT_COLUMNS.map((c) => `${c} = ?`).join(', ')}, version = ?, changed_at = ?, changed_by = ? WHERE rowid = ?`),
     };
     const { insert, get, update } = this.eventStatements;
-    const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+    const result: ImportWriteResult = { created: 0, updated: 0, unchanged: 0, duplicateEvents: [] };
     this.eventsGeneration++;
     this.atomically(() => {
-      for (const e of events) {
+      for (let i = 0; i < events.length; i++) {
+        const e = events[i]!;
         const row = eventToRow(e, dayNumber(e.date));
         // The common case, a new id, costs one statement; only a clash reads the old version.
         if (insert.run(...row, at, ctx.by).changes === 1) {
@@ -391,6 +395,11 @@ export class SqliteStore implements Store {
         const old = get.get(e.id) as [number, number, string, string, ...EventRow];
         const [rowid, version, changedAt, changedBy] = old;
         const oldRow = old.slice(4) as EventRow;
+        if (importedAfter !== undefined && rowid > importedAfter) {
+          const first = JSON.parse(oldRow[PROVENANCE_INDEX] as string) as { line?: number };
+          result.duplicateEvents.push({ index: i, firstLine: first.line ?? null });
+          continue;
+        }
         if (sameEventRow(oldRow, row)) {
           result.unchanged++;
           continue;
@@ -694,6 +703,7 @@ export class SqliteStore implements Store {
     const id = `imp-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
     // One transaction for the whole import: a crash or a kill leaves the store exactly as it was.
     this.db.exec('BEGIN IMMEDIATE');
+    const startRowid = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM events').get() as { m: number }).m;
     this.db
       .prepare("INSERT INTO imports (id, file, format, by, strict, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')")
       .run(id, meta.file, meta.format, meta.by, meta.strict ? 1 : 0, now());
@@ -707,9 +717,9 @@ export class SqliteStore implements Store {
     };
     return {
       id,
-      async write(batch: ImportBatch, ctx: WriteContext): Promise<PutResult> {
+      async write(batch: ImportBatch, ctx: WriteContext): Promise<ImportWriteResult> {
         ensureOpen();
-        const total: PutResult = { created: 0, updated: 0, unchanged: 0 };
+        const total: ImportWriteResult = { created: 0, updated: 0, unchanged: 0, duplicateEvents: [] };
         const add = (r: PutResult): void => {
           total.created += r.created;
           total.updated += r.updated;
@@ -719,7 +729,11 @@ export class SqliteStore implements Store {
         if (batch.zones?.length) add(store.putSmall('zone', batch.zones, ctx));
         if (batch.documents?.length) add(store.putSmall('document', batch.documents, ctx));
         if (batch.control?.length) add(store.putControlSync(batch.control, ctx));
-        if (batch.events?.length) add(store.putEventsSync(batch.events, ctx));
+        if (batch.events?.length) {
+          const r = store.putEventsSync(batch.events, ctx, startRowid);
+          add(r);
+          total.duplicateEvents = r.duplicateEvents;
+        }
         for (const r of batch.rejects ?? []) rejectStmt.run(id, r.line, r.field, r.reason, r.raw);
         return total;
       },
