@@ -19,6 +19,8 @@ export interface ImportOptions {
   strict?: boolean;
   by?: string;
   batchSize?: number;
+  /** Passed to the store (ImportMeta.expectedEvents). */
+  expectedEvents?: number;
   onProgress?: (p: ImportProgress) => void;
 }
 
@@ -79,7 +81,7 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
     committed: false,
     seconds: 0,
   };
-  const session = await store.beginImport({ file, format, by, strict });
+  const session = await store.beginImport({ file, format, by, strict, ...(opts.expectedEvents ? { expectedEvents: opts.expectedEvents } : {}) });
   summary.importId = session.id;
   const seen = new Map<string, number>();
   let batch: T[] = [];

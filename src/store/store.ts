@@ -113,6 +113,8 @@ export interface ImportMeta {
   format: string;
   by: string;
   strict: boolean;
+  /** A guess at how many events the import brings (from the file's size): lets a store choose bulk loading. */
+  expectedEvents?: number;
 }
 
 export interface ImportRecord extends ImportMeta {

@@ -43,7 +43,10 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
 import { buildEventColumns, countByCell, countByPeriod, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
-import { MIGRATIONS } from './migrations.js';
+import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, MIGRATIONS } from './migrations.js';
+
+/** Below this many expected events an import updates the indexes as it goes. */
+const BULK_MIN_EVENTS = 50_000;
 
 type Row = Record<string, unknown>;
 type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario';
@@ -704,6 +707,15 @@ export class SqliteStore implements Store {
     // One transaction for the whole import: a crash or a kill leaves the store exactly as it was.
     this.db.exec('BEGIN IMMEDIATE');
     const startRowid = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM events').get() as { m: number }).m;
+    // Bulk loading: when the import is at least as large as what is stored, building the secondary indexes
+    // and the R*Tree once at the end beats updating them row by row. The DDL is part of the transaction, so
+    // a rollback or a crash puts them back as they were.
+    const existing = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+    const bulk = (meta.expectedEvents ?? 0) >= Math.max(BULK_MIN_EVENTS, existing);
+    if (bulk) {
+      for (const name of EVENT_INDEX_NAMES) this.db.exec(`DROP INDEX ${name}`);
+      this.db.exec('DROP TRIGGER events_rtree_insert');
+    }
     this.db
       .prepare("INSERT INTO imports (id, file, format, by, strict, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')")
       .run(id, meta.file, meta.format, meta.by, meta.strict ? 1 : 0, now());
@@ -739,6 +751,11 @@ export class SqliteStore implements Store {
       },
       async commit(counts: Record<string, number>): Promise<void> {
         ensureOpen();
+        if (bulk) {
+          for (const sql of EVENT_INDEXES) store.db.exec(sql);
+          store.db.prepare('INSERT INTO events_rtree SELECT rowid, lon, lon, lat, lat, day, day FROM events WHERE rowid > ?').run(startRowid);
+          store.db.exec(EVENT_RTREE_INSERT_TRIGGER);
+        }
         store.db.prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?").run(now(), JSON.stringify(counts), id);
         store.db.exec('COMMIT');
         open = false;
