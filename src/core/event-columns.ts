@@ -28,6 +28,8 @@ export interface EventColumns {
   readonly actor1: Uint32Array;
   readonly actor2: Uint32Array;
   readonly status: Uint8Array;
+  /** The store's key of each event (its rowid), to fetch whole events for the matches. */
+  readonly key: Float64Array;
   /** West, south, east, north of all events (all zeros when there are none). */
   readonly extent: [number, number, number, number];
   /** Code tables: code n stands for names[n]; code 0 is "none". */
@@ -37,8 +39,8 @@ export interface EventColumns {
   readonly statuses: string[];
 }
 
-/** One event as the builder takes it: day, lon, lat, type, subType, actor1Id, actor2Id, status. */
-export type EventColumnsInput = [number, number, number, string, string, string | null, string | null, string];
+/** One event as the builder takes it: day, lon, lat, type, subType, actor1Id, actor2Id, status, key. */
+export type EventColumnsInput = [number, number, number, string, string, string | null, string | null, string, number];
 
 class Codes {
   readonly names: string[] = [''];
@@ -69,6 +71,7 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
   let actor1 = new Uint32Array(cap);
   let actor2 = new Uint32Array(cap);
   let status = new Uint8Array(cap);
+  let key = new Float64Array(cap);
   const types = new Codes();
   const subTypes = new Codes();
   const actors = new Codes();
@@ -91,6 +94,7 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
       actor1 = grow(actor1);
       actor2 = grow(actor2);
       status = grow(status);
+      key = grow(key);
     }
     if (r[0] < lastDay) throw new Error('buildEventColumns needs its rows sorted by day');
     lastDay = r[0];
@@ -102,6 +106,7 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
     actor1[n] = actors.code(r[5]);
     actor2[n] = actors.code(r[6]);
     status[n] = statuses.code(r[7]);
+    key[n] = r[8];
     n++;
   }
   let w = Infinity;
@@ -125,6 +130,7 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
     actor1: actor1.subarray(0, n),
     actor2: actor2.subarray(0, n),
     status: status.subarray(0, n),
+    key: key.subarray(0, n),
     types: types.names,
     subTypes: subTypes.names,
     actors: actors.names,
@@ -143,8 +149,8 @@ function lowerBound(a: Int32Array, x: number): number {
   return lo;
 }
 
-/** Calls `visit(i)` for every event matching the filter, in day order. */
-export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: number) => void): void {
+/** Calls `visit(i)` for every event matching the filter, in day order; `visit` returning false stops. */
+export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: number) => boolean | void): void {
   const start = f.minDay === undefined ? 0 : lowerBound(c.day, f.minDay);
   const end = f.maxDay === undefined ? c.length : lowerBound(c.day, f.maxDay + 1);
   const codeOf = (names: string[], name: string): number => names.indexOf(name);
@@ -174,7 +180,7 @@ export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: 
     if (subType >= 0 && c.subType[i] !== subType) continue;
     if (actorSet && !actorSet[c.actor1[i]!] && !actorSet[c.actor2[i]!]) continue;
     if (!statusOk[c.status[i]!]) continue;
-    visit(i);
+    if (visit(i) === false) return;
   }
 }
 

@@ -42,7 +42,7 @@ import type {
   WriteContext,
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
-import { buildEventColumns, countByCell, countByPeriod, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
+import { buildEventColumns, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, MIGRATIONS } from './migrations.js';
 
 /** Below this many expected events an import updates the indexes as it goes. */
@@ -497,6 +497,21 @@ export class SqliteStore implements Store {
 
   async queryEvents(q: EventQuery): Promise<EventPage> {
     const limit = Math.max(1, Math.min(q.limit ?? 1000, 100_000));
+    // A server keeps the column index warm (eventColumns()); then a first page is found in memory and
+    // only its rows are read. A one-off command does not build it for one query: SQL and the R*Tree answer.
+    const columns = q.after ? null : this.freshColumns();
+    const filter = columns ? this.columnsFilter(q) : null;
+    if (columns && filter) {
+      const keys: number[] = [];
+      forEachMatch(columns, filter, (i) => keys.push(columns.key[i]!) <= limit);
+      const rows = this.db.prepare(`SELECT ${SELECT_EVENT}, e.rowid FROM events e WHERE e.rowid IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(keys)) as EventRow[];
+      const byKey = new Map(rows.map((r) => [r[r.length - 1] as number, r.slice(0, -1)]));
+      const ordered = keys.map((k) => byKey.get(k)!);
+      const more = ordered.length > limit;
+      const page = more ? ordered.slice(0, limit) : ordered;
+      const last = page[page.length - 1];
+      return { events: page.map(rowToEvent), next: more && last ? encodeCursor({ day: last[1] as number, id: last[0] as string }) : null };
+    }
     const { from, where, args } = this.eventWhere(q);
     const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT ?`;
     const rows = this.db.prepare(sql).raw().all(...args, limit + 1) as EventRow[];
@@ -533,14 +548,22 @@ export class SqliteStore implements Store {
    * and rebuilt when events change, here or through another connection.
    */
   eventColumns(): EventColumns {
+    const fresh = this.freshColumns();
+    if (fresh) return fresh;
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
-    const c = this.columnsCache;
-    if (c && c.generation === this.eventsGeneration && c.dataVersion === dataVersion) return c.columns;
     const n = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    const rows = this.db.prepare('SELECT day, lon, lat, type, sub_type, actor1_id, actor2_id, status FROM events ORDER BY day').raw().iterate() as Iterable<EventColumnsInput>;
+    // In (day, id) order, the order of query results and cursors.
+    const rows = this.db.prepare('SELECT day, lon, lat, type, sub_type, actor1_id, actor2_id, status, rowid FROM events ORDER BY day, id').raw().iterate() as Iterable<EventColumnsInput>;
     const columns = buildEventColumns(rows, n);
     this.columnsCache = { generation: this.eventsGeneration, dataVersion, columns };
     return columns;
+  }
+
+  /** The column index if it is built and up to date, without building it. */
+  private freshColumns(): EventColumns | null {
+    const c = this.columnsCache;
+    if (!c || c.generation !== this.eventsGeneration) return null;
+    return c.dataVersion === (this.db.pragma('data_version', { simple: true }) as number) ? c.columns : null;
   }
 
   /** The column index answers filters on time, space, type, actors and status; text and place go to SQL. */
