@@ -32,6 +32,11 @@ export interface EventColumns {
   readonly key: Float64Array;
   /** West, south, east, north of all events (all zeros when there are none). */
   readonly extent: [number, number, number, number];
+  /**
+   * A 1° grid over the extent: the events of cell k are cellItems[cellStart[k] .. cellStart[k + 1]), in
+   * day order. A small box then visits its few cells instead of every event.
+   */
+  readonly grid: { col0: number; row0: number; cols: number; rows: number; cellStart: Int32Array; cellItems: Int32Array };
   /** Code tables: code n stands for names[n]; code 0 is "none". */
   readonly types: string[];
   readonly subTypes: string[];
@@ -119,9 +124,11 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
     if (lat[i]! < so) so = lat[i]!;
     if (lat[i]! > no) no = lat[i]!;
   }
+  const grid = buildGrid(lon.subarray(0, n), lat.subarray(0, n), n ? [w, so, e, no] : [0, 0, 0, 0]);
   return {
     length: n,
     extent: n ? [w, so, e, no] : [0, 0, 0, 0],
+    grid,
     day: day.subarray(0, n),
     lon: lon.subarray(0, n),
     lat: lat.subarray(0, n),
@@ -138,6 +145,27 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
   };
 }
 
+function buildGrid(lon: Float64Array, lat: Float64Array, extent: [number, number, number, number]): EventColumns['grid'] {
+  const col0 = Math.floor(extent[0]);
+  const row0 = Math.floor(extent[1]);
+  const cols = Math.floor(extent[2]) - col0 + 1;
+  const rows = Math.floor(extent[3]) - row0 + 1;
+  const n = lon.length;
+  const cellOf = new Int32Array(n);
+  const cellStart = new Int32Array(cols * rows + 1);
+  for (let i = 0; i < n; i++) {
+    const k = (Math.floor(lat[i]!) - row0) * cols + (Math.floor(lon[i]!) - col0);
+    cellOf[i] = k;
+    cellStart[k + 1]!++;
+  }
+  for (let k = 0; k < cols * rows; k++) cellStart[k + 1]! += cellStart[k]!;
+  // A counting sort by cell; stable, so each cell's events stay in day order.
+  const fill = cellStart.slice(0, cols * rows);
+  const cellItems = new Int32Array(n);
+  for (let i = 0; i < n; i++) cellItems[fill[cellOf[i]!]!++] = i;
+  return { col0, row0, cols, rows, cellStart, cellItems };
+}
+
 function lowerBound(a: Int32Array, x: number): number {
   let lo = 0;
   let hi = a.length;
@@ -149,8 +177,52 @@ function lowerBound(a: Int32Array, x: number): number {
   return lo;
 }
 
-/** Calls `visit(i)` for every event matching the filter, in day order; `visit` returning false stops. */
-export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: number) => boolean | void): void {
+/** The first k in [lo, hi) whose event c.day[items[k]] is at or after `day`. */
+function lowerBoundIn(items: Int32Array, lo: number, hi: number, day: Int32Array, x: number): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (day[items[mid]!]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Ranges of grid.cellItems holding the candidates of a box in a day window, when that is much less than
+ * scanning the window itself; null when a plain scan is as good.
+ */
+function cellRanges(c: EventColumns, f: EventColumnsFilter, windowSize: number): [number, number][] | null {
+  if (!f.bbox || !c.length) return null;
+  const g = c.grid;
+  const colA = Math.max(0, Math.floor(f.bbox[0]) - g.col0);
+  const colB = Math.min(g.cols - 1, Math.floor(f.bbox[2]) - g.col0);
+  const rowA = Math.max(0, Math.floor(f.bbox[1]) - g.row0);
+  const rowB = Math.min(g.rows - 1, Math.floor(f.bbox[3]) - g.row0);
+  if (colA > colB || rowA > rowB) return [];
+  if ((colB - colA + 1) * (rowB - rowA + 1) > 64) return null;
+  const ranges: [number, number][] = [];
+  let total = 0;
+  for (let r = rowA; r <= rowB; r++) {
+    for (let col = colA; col <= colB; col++) {
+      const k = r * g.cols + col;
+      let lo = g.cellStart[k]!;
+      let hi = g.cellStart[k + 1]!;
+      if (f.minDay !== undefined) lo = lowerBoundIn(g.cellItems, lo, hi, c.day, f.minDay);
+      if (f.maxDay !== undefined) hi = lowerBoundIn(g.cellItems, lo, hi, c.day, f.maxDay + 1);
+      if (lo < hi) {
+        ranges.push([lo, hi]);
+        total += hi - lo;
+      }
+    }
+  }
+  return total * 2 < windowSize ? ranges : null;
+}
+
+/**
+ * Calls `visit(i)` for every event matching the filter; `visit` returning false stops. With `ordered`
+ * (the default) events come in (day, id) order; counts pass false and may get them cell by cell.
+ */
+export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: number) => boolean | void, ordered = true): void {
   const start = f.minDay === undefined ? 0 : lowerBound(c.day, f.minDay);
   const end = f.maxDay === undefined ? c.length : lowerBound(c.day, f.maxDay + 1);
   const codeOf = (names: string[], name: string): number => names.indexOf(name);
@@ -171,41 +243,91 @@ export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: 
   });
   const [w, s, e, n] = f.bbox ?? [-Infinity, -Infinity, Infinity, Infinity];
   const { lon, lat } = c;
-  for (let i = start; i < end; i++) {
+  const test = (i: number): boolean => {
     const x = lon[i]!;
-    if (x < w || x > e) continue;
+    if (x < w || x > e) return false;
     const y = lat[i]!;
-    if (y < s || y > n) continue;
-    if (type >= 0 && c.type[i] !== type) continue;
-    if (subType >= 0 && c.subType[i] !== subType) continue;
-    if (actorSet && !actorSet[c.actor1[i]!] && !actorSet[c.actor2[i]!]) continue;
-    if (!statusOk[c.status[i]!]) continue;
-    if (visit(i) === false) return;
+    if (y < s || y > n) return false;
+    if (type >= 0 && c.type[i] !== type) return false;
+    if (subType >= 0 && c.subType[i] !== subType) return false;
+    if (actorSet && !actorSet[c.actor1[i]!] && !actorSet[c.actor2[i]!]) return false;
+    return statusOk[c.status[i]!] === 1;
+  };
+  const ranges = cellRanges(c, f, end - start);
+  if (!ranges) {
+    for (let i = start; i < end; i++) if (test(i) && visit(i) === false) return;
+    return;
+  }
+  const items = c.grid.cellItems;
+  if (!ordered || ranges.length === 1) {
+    for (const [lo, hi] of ranges) for (let k = lo; k < hi; k++) if (test(items[k]!) && visit(items[k]!) === false) return;
+    return;
+  }
+  // Merge the cells' lists: an event's position is its rank in (day, id) order, so the smallest wins.
+  const heads = ranges.map(([lo]) => lo);
+  for (;;) {
+    let best = -1;
+    let bestI = Infinity;
+    for (let r = 0; r < ranges.length; r++) {
+      if (heads[r]! < ranges[r]![1] && items[heads[r]!]! < bestI) {
+        bestI = items[heads[r]!]!;
+        best = r;
+      }
+    }
+    if (best < 0) return;
+    heads[best]!++;
+    if (test(bestI) && visit(bestI) === false) return;
   }
 }
 
 /** Events per period start day (a day number): days, Monday-based weeks, or months. */
 export function countByPeriod(c: EventColumns, f: EventColumnsFilter, periodStart: (day: number) => number): Map<number, number> {
   const counts = new Map<number, number>();
-  let lastDay = NaN;
-  let key = NaN;
-  let run = 0;
-  // Rows come in day order, so a period's events come together: count the run, store it when it ends.
-  forEachMatch(c, f, (i) => {
-    const d = c.day[i]!;
-    if (d !== lastDay) {
-      lastDay = d;
-      const k = periodStart(d);
-      if (k !== key) {
-        if (run) counts.set(key, run);
-        key = k;
-        run = 0;
-      }
-    }
-    run++;
-  });
-  if (run) counts.set(key, run);
+  if (!c.length) return counts;
+  // Count per day in a dense array first (cheap, any order), then fold the days into periods.
+  const day0 = c.day[0]!;
+  const perDay = new Int32Array(c.day[c.length - 1]! - day0 + 1);
+  if (f.bbox && f.type === undefined && f.subType === undefined && !f.actors && !f.statuses) {
+    countDaysInBox(c, f, perDay, day0);
+  } else {
+    forEachMatch(c, f, (i) => void perDay[c.day[i]! - day0]!++, false);
+  }
+  for (let d = 0; d < perDay.length; d++) {
+    if (!perDay[d]) continue;
+    const k = periodStart(day0 + d);
+    counts.set(k, (counts.get(k) ?? 0) + perDay[d]!);
+  }
   return counts;
+}
+
+/**
+ * The common chart query, events per day in a box (all types and actors), as one tight loop with no
+ * call per event: a third faster than going through forEachMatch on a million events.
+ */
+function countDaysInBox(c: EventColumns, f: EventColumnsFilter, perDay: Int32Array, day0: number): void {
+  const [w, s, e, n] = f.bbox!;
+  const start = f.minDay === undefined ? 0 : lowerBound(c.day, f.minDay);
+  const end = f.maxDay === undefined ? c.length : lowerBound(c.day, f.maxDay + 1);
+  const retracted = c.statuses.indexOf('retracted');
+  const { lon, lat, day, status } = c;
+  const ranges = cellRanges(c, f, end - start);
+  const items = c.grid.cellItems;
+  if (!ranges) {
+    for (let i = start; i < end; i++) {
+      const x = lon[i]!;
+      const y = lat[i]!;
+      if (x >= w && x <= e && y >= s && y <= n && status[i] !== retracted) perDay[day[i]! - day0]!++;
+    }
+    return;
+  }
+  for (const [lo, hi] of ranges) {
+    for (let k = lo; k < hi; k++) {
+      const i = items[k]!;
+      const x = lon[i]!;
+      const y = lat[i]!;
+      if (x >= w && x <= e && y >= s && y <= n && status[i] !== retracted) perDay[day[i]! - day0]!++;
+    }
+  }
 }
 
 /** Events per square grid cell: a map from "col,row" to count, cells of `size` degrees. */
@@ -220,9 +342,14 @@ export function countByCell(c: EventColumns, f: EventColumnsFilter, size: number
   const rows = Math.floor(n * inv) - row0 + 1;
   if (c.length && cols * rows <= 4_000_000) {
     const counts = new Uint32Array(cols * rows);
-    forEachMatch(c, f, (i) => {
-      counts[(Math.floor(c.lat[i]! * inv) - row0) * cols + (Math.floor(c.lon[i]! * inv) - col0)]!++;
-    });
+    forEachMatch(
+      c,
+      f,
+      (i) => {
+        counts[(Math.floor(c.lat[i]! * inv) - row0) * cols + (Math.floor(c.lon[i]! * inv) - col0)]!++;
+      },
+      false,
+    );
     const out = new Map<string, { col: number; row: number; count: number }>();
     for (let k = 0; k < counts.length; k++) {
       if (!counts[k]) continue;

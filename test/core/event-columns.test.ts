@@ -51,6 +51,12 @@ describe('event columns', () => {
         forEachMatch(cols, f, (i) => void got.push(i));
         const want = naive(rows, f);
         expect(got.length).toBe(want.length);
+        // In day order, whichever path (plain scan or the 1° grid) answered.
+        const wantIdx = rows.map((_, i) => i).filter((i) => naive([rows[i]!], f).length === 1);
+        expect(got).toEqual(wantIdx);
+        const unordered: number[] = [];
+        forEachMatch(cols, f, (i) => void unordered.push(i), false);
+        expect(unordered.sort((a, b) => a - b)).toEqual(wantIdx);
         const weeks = countByPeriod(cols, f, (d) => d - ((d + 3) % 7));
         const w = new Map<number, number>();
         for (const r of want) w.set(r[0] - ((r[0] + 3) % 7), (w.get(r[0] - ((r[0] + 3) % 7)) ?? 0) + 1);
