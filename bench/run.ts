@@ -15,10 +15,11 @@ import { addDays, fromDayNumber, dayNumber } from '../src/core/dates.js';
 import { ActorSchema } from '../src/core/schemas.js';
 import { exportTo } from '../src/io/index.js';
 import { ACLED_COLUMNS } from '../src/io/acled.js';
-import { MIGRATIONS } from '../src/store/sqlite/migrations.js';
+import { EVENT_RTREE_VALUES, MIGRATIONS } from '../src/store/sqlite/migrations.js';
 import { EVENT_COLUMNS } from '../src/store/event-row.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { BENCH_ACTORS, demoPlaces, generateAcled, mulberry32 } from './generate.js';
+import { markdownReport } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}bench/out/`;
@@ -101,8 +102,8 @@ async function benchSize(rows: number): Promise<Record<string, unknown>> {
             1, 'now', 'bench'
      FROM staging;`,
     ...indexes,
-    'CREATE VIRTUAL TABLE events_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day);',
-    'INSERT INTO events_rtree SELECT rowid, lon, lon, lat, lat, day, day FROM events;',
+    'CREATE VIRTUAL TABLE events_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day, +lon REAL, +lat REAL, +type TEXT, +actor1_id TEXT, +actor2_id TEXT, +status TEXT);',
+    `INSERT INTO events_rtree SELECT ${EVENT_RTREE_VALUES('events')} FROM events;`,
     'DROP TABLE staging;',
     'COMMIT;',
     'SELECT COUNT(*) FROM events;',
@@ -245,4 +246,4 @@ for (const n of SIZES) {
   results.push(r);
 }
 writeFileSync(`${OUT}results.json`, JSON.stringify({ at: new Date().toISOString(), node: process.version, results }, null, 2));
-console.log(`\nwrote ${OUT}results.json`);
+console.log(`\nwrote ${OUT}results.json\n\n${markdownReport(results as unknown as Parameters<typeof markdownReport>[0])}`);

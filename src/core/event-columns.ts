@@ -33,7 +33,7 @@ export interface EventColumns {
   /** West, south, east, north of all events (all zeros when there are none). */
   readonly extent: [number, number, number, number];
   /**
-   * A 1° grid over the extent: the events of cell k are cellItems[cellStart[k] .. cellStart[k + 1]), in
+   * A grid of GRID_DEGREES cells over the extent: the events of cell k are cellItems[cellStart[k] .. cellStart[k + 1]), in
    * day order. A small box then visits its few cells instead of every event.
    */
   readonly grid: { col0: number; row0: number; cols: number; rows: number; cellStart: Int32Array; cellItems: Int32Array };
@@ -145,16 +145,19 @@ export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 
   };
 }
 
+/** Cells of a quarter degree: a box round a town covers a few dozen, and the whole world 1,036,800. */
+const GRID_INV = 4;
+
 function buildGrid(lon: Float64Array, lat: Float64Array, extent: [number, number, number, number]): EventColumns['grid'] {
-  const col0 = Math.floor(extent[0]);
-  const row0 = Math.floor(extent[1]);
-  const cols = Math.floor(extent[2]) - col0 + 1;
-  const rows = Math.floor(extent[3]) - row0 + 1;
+  const col0 = Math.floor(extent[0] * GRID_INV);
+  const row0 = Math.floor(extent[1] * GRID_INV);
+  const cols = Math.floor(extent[2] * GRID_INV) - col0 + 1;
+  const rows = Math.floor(extent[3] * GRID_INV) - row0 + 1;
   const n = lon.length;
   const cellOf = new Int32Array(n);
   const cellStart = new Int32Array(cols * rows + 1);
   for (let i = 0; i < n; i++) {
-    const k = (Math.floor(lat[i]!) - row0) * cols + (Math.floor(lon[i]!) - col0);
+    const k = (Math.floor(lat[i]! * GRID_INV) - row0) * cols + (Math.floor(lon[i]! * GRID_INV) - col0);
     cellOf[i] = k;
     cellStart[k + 1]!++;
   }
@@ -194,12 +197,12 @@ function lowerBoundIn(items: Int32Array, lo: number, hi: number, day: Int32Array
 function cellRanges(c: EventColumns, f: EventColumnsFilter, windowSize: number): [number, number][] | null {
   if (!f.bbox || !c.length) return null;
   const g = c.grid;
-  const colA = Math.max(0, Math.floor(f.bbox[0]) - g.col0);
-  const colB = Math.min(g.cols - 1, Math.floor(f.bbox[2]) - g.col0);
-  const rowA = Math.max(0, Math.floor(f.bbox[1]) - g.row0);
-  const rowB = Math.min(g.rows - 1, Math.floor(f.bbox[3]) - g.row0);
+  const colA = Math.max(0, Math.floor(f.bbox[0] * GRID_INV) - g.col0);
+  const colB = Math.min(g.cols - 1, Math.floor(f.bbox[2] * GRID_INV) - g.col0);
+  const rowA = Math.max(0, Math.floor(f.bbox[1] * GRID_INV) - g.row0);
+  const rowB = Math.min(g.rows - 1, Math.floor(f.bbox[3] * GRID_INV) - g.row0);
   if (colA > colB || rowA > rowB) return [];
-  if ((colB - colA + 1) * (rowB - rowA + 1) > 64) return null;
+  if ((colB - colA + 1) * (rowB - rowA + 1) > 4096) return null;
   const ranges: [number, number][] = [];
   let total = 0;
   for (let r = rowA; r <= rowB; r++) {
@@ -263,7 +266,15 @@ export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: 
     for (const [lo, hi] of ranges) for (let k = lo; k < hi; k++) if (test(items[k]!) && visit(items[k]!) === false) return;
     return;
   }
-  // Merge the cells' lists: an event's position is its rank in (day, id) order, so the smallest wins.
+  if (ranges.length > 8) {
+    // Many cells: gather the matches and sort them; an event's position is its rank in (day, id) order.
+    const hits: number[] = [];
+    for (const [lo, hi] of ranges) for (let k = lo; k < hi; k++) if (test(items[k]!)) hits.push(items[k]!);
+    const sorted = Int32Array.from(hits).sort();
+    for (const i of sorted) if (visit(i) === false) return;
+    return;
+  }
+  // A few cells: merge their lists; an event's position is its rank in (day, id) order.
   const heads = ranges.map(([lo]) => lo);
   for (;;) {
     let best = -1;

@@ -68,6 +68,8 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect((h[0]!.record as ConflictEvent).notes).toBe('');
       expect(await s.countEvents({})).toBe(0); // retracted events leave default queries
       expect(await s.countEvents({ includeRetracted: true })).toBe(1);
+      expect(await s.countEvents({ bbox: [38, 35, 39, 36] })).toBe(0); // the spatial path knows it too
+      expect(await s.countEvents({ bbox: [38, 35, 39, 36], status: 'retracted' })).toBe(1);
       await s.close();
     });
 

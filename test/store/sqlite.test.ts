@@ -15,7 +15,7 @@ describe('SQLite adapter', () => {
     expect(s.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(s.db.pragma('foreign_keys', { simple: true })).toBe(1);
     const sql = (s.db.prepare("SELECT sql FROM sqlite_master WHERE name = 'events_rtree'").get() as { sql: string }).sql;
-    expect(sql).toMatch(/rtree\(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day\)/);
+    expect(sql).toMatch(/rtree\(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day, \+lon REAL, \+lat REAL, \+type TEXT, \+actor1_id TEXT, \+actor2_id TEXT, \+status TEXT\)/);
     // The bbox query plan goes through the R*Tree, not a scan of events.
     const plan = s.db.prepare('EXPLAIN QUERY PLAN SELECT e.id FROM events_rtree r JOIN events e ON e.rowid = r.rowid WHERE r.max_lon >= 1 AND r.min_lon <= 2 AND r.max_lat >= 1 AND r.min_lat <= 2').all() as { detail: string }[];
     expect(plan.map((p) => p.detail).join(' | ')).toMatch(/VIRTUAL TABLE INDEX/);

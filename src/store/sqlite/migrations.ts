@@ -22,8 +22,11 @@ export const EVENT_INDEXES = [
   'CREATE INDEX events_place ON events(place);',
 ];
 export const EVENT_INDEX_NAMES = EVENT_INDEXES.map((sql) => /CREATE INDEX (\w+)/.exec(sql)![1]!);
+/** What the R*Tree holds of an event: its box, then auxiliary columns read without touching the table. */
+export const EVENT_RTREE_VALUES = (t: string): string =>
+  `${t}.rowid, ${t}.lon, ${t}.lon, ${t}.lat, ${t}.lat, ${t}.day, ${t}.day, ${t}.lon, ${t}.lat, ${t}.type, ${t}.actor1_id, ${t}.actor2_id, ${t}.status`;
 export const EVENT_RTREE_INSERT_TRIGGER = `CREATE TRIGGER events_rtree_insert AFTER INSERT ON events BEGIN
-  INSERT INTO events_rtree VALUES (new.rowid, new.lon, new.lon, new.lat, new.lat, new.day, new.day);
+  INSERT INTO events_rtree VALUES (${EVENT_RTREE_VALUES('new')});
 END;`;
 
 export const MIGRATIONS: Migration[] = [
@@ -88,12 +91,15 @@ CREATE TABLE events (
   version INTEGER NOT NULL, changed_at TEXT NOT NULL, changed_by TEXT NOT NULL
 );
 -- Space and time together: a bbox + date window is answered from this 3-D R*Tree.
-CREATE VIRTUAL TABLE events_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day);
+-- Auxiliary columns (+) keep the exact coordinates, type, actors and status beside the box, so a query
+-- filters on them inside the R*Tree and reads from the events table only the rows it returns.
+CREATE VIRTUAL TABLE events_rtree USING rtree(rowid, min_lon, max_lon, min_lat, max_lat, min_day, max_day, +lon REAL, +lat REAL, +type TEXT, +actor1_id TEXT, +actor2_id TEXT, +status TEXT);
 ${EVENT_INDEXES.join('\n')}
 ${EVENT_RTREE_INSERT_TRIGGER}
-CREATE TRIGGER events_rtree_update AFTER UPDATE OF lon, lat, day ON events BEGIN
+CREATE TRIGGER events_rtree_update AFTER UPDATE OF lon, lat, day, type, actor1_id, actor2_id, status ON events BEGIN
   UPDATE events_rtree SET min_lon = new.lon, max_lon = new.lon, min_lat = new.lat, max_lat = new.lat,
-    min_day = new.day, max_day = new.day WHERE rowid = new.rowid;
+    min_day = new.day, max_day = new.day, lon = new.lon, lat = new.lat, type = new.type,
+    actor1_id = new.actor1_id, actor2_id = new.actor2_id, status = new.status WHERE rowid = new.rowid;
 END;
 
 CREATE TABLE relations (rowid INTEGER PRIMARY KEY, doc TEXT NOT NULL);

@@ -43,7 +43,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
 import { buildEventColumns, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
-import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, MIGRATIONS } from './migrations.js';
+import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTREE_VALUES, MIGRATIONS } from './migrations.js';
 
 /** Below this many expected events an import updates the indexes as it goes. */
 const BULK_MIN_EVENTS = 50_000;
@@ -426,33 +426,28 @@ export class SqliteStore implements Store {
     let from = 'events e';
     const minDay = q.since ? dayNumber(q.since) : null;
     const maxDay = q.until ? dayNumber(q.until) : null;
+    // With a box, the R*Tree answers space and time, and its auxiliary columns carry the exact
+    // coordinates, type, actors and status: those filters run inside it and only matching rows are read
+    // from the events table. (Its box bounds are float32, rounded outward; days are exact in float32.)
+    const t = q.bbox ? 'r' : 'e';
     if (q.bbox) {
-      // The R*Tree answers space and time at once; its float32 bounds are rounded outward, so the exact
-      // test on the real columns below keeps the answer exact.
       from = 'events_rtree r JOIN events e ON e.rowid = r.rowid';
       where.push('r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ?');
       args.push(q.bbox[0], q.bbox[2], q.bbox[1], q.bbox[3]);
-      where.push('e.lon BETWEEN ? AND ? AND e.lat BETWEEN ? AND ?');
+      where.push('r.lon BETWEEN ? AND ? AND r.lat BETWEEN ? AND ?');
       args.push(q.bbox[0], q.bbox[2], q.bbox[1], q.bbox[3]);
-      if (minDay !== null) {
-        where.push('r.max_day >= ?');
-        args.push(minDay);
-      }
-      if (maxDay !== null) {
-        where.push('r.min_day <= ?');
-        args.push(maxDay);
-      }
     }
+    const day = q.bbox ? 'r.min_day' : 'e.day';
     if (minDay !== null) {
-      where.push('e.day >= ?');
+      where.push(`${day} >= ?`);
       args.push(minDay);
     }
     if (maxDay !== null) {
-      where.push('e.day <= ?');
+      where.push(`${day} <= ?`);
       args.push(maxDay);
     }
     if (q.type) {
-      where.push('e.type = ?');
+      where.push(`${t}.type = ?`);
       args.push(q.type);
     }
     if (q.subType) {
@@ -460,12 +455,12 @@ export class SqliteStore implements Store {
       args.push(q.subType);
     }
     if (q.actor) {
-      where.push('(e.actor1_id = ? OR e.actor2_id = ?)');
+      where.push(`(${t}.actor1_id = ? OR ${t}.actor2_id = ?)`);
       args.push(q.actor, q.actor);
     }
     if (q.actors) {
       const marks = q.actors.map(() => '?').join(', ');
-      where.push(`(e.actor1_id IN (${marks}) OR e.actor2_id IN (${marks}))`);
+      where.push(`(${t}.actor1_id IN (${marks}) OR ${t}.actor2_id IN (${marks}))`);
       args.push(...q.actors, ...q.actors);
     }
     if (q.place) {
@@ -473,10 +468,10 @@ export class SqliteStore implements Store {
       args.push(q.place);
     }
     if (q.status) {
-      where.push('e.status = ?');
+      where.push(`${t}.status = ?`);
       args.push(q.status);
     } else if (!q.includeRetracted) {
-      where.push("e.status <> 'retracted'");
+      where.push(`${t}.status <> 'retracted'`);
     }
     if (q.text) {
       // Searched inside the fields people type about, never spliced into SQL.
@@ -776,7 +771,7 @@ export class SqliteStore implements Store {
         ensureOpen();
         if (bulk) {
           for (const sql of EVENT_INDEXES) store.db.exec(sql);
-          store.db.prepare('INSERT INTO events_rtree SELECT rowid, lon, lon, lat, lat, day, day FROM events WHERE rowid > ?').run(startRowid);
+          store.db.prepare(`INSERT INTO events_rtree SELECT ${EVENT_RTREE_VALUES('events')} FROM events WHERE rowid > ?`).run(startRowid);
           store.db.exec(EVENT_RTREE_INSERT_TRIGGER);
         }
         store.db.prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?").run(now(), JSON.stringify(counts), id);
