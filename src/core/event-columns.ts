@@ -36,7 +36,19 @@ export interface EventColumns {
    * A grid of GRID_DEGREES cells over the extent: the events of cell k are cellItems[cellStart[k] .. cellStart[k + 1]), in
    * day order. A small box then visits its few cells instead of every event.
    */
-  readonly grid: { col0: number; row0: number; cols: number; rows: number; cellStart: Int32Array; cellItems: Int32Array };
+  readonly grid: {
+    col0: number;
+    row0: number;
+    cols: number;
+    rows: number;
+    cellStart: Int32Array;
+    cellItems: Int32Array;
+    /** Day, position and status again in cell order: box counts then read memory in sequence. */
+    day: Int32Array;
+    lon: Float64Array;
+    lat: Float64Array;
+    status: Uint8Array;
+  };
   /** Code tables: code n stands for names[n]; code 0 is "none". */
   readonly types: string[];
   readonly subTypes: string[];
@@ -66,89 +78,147 @@ class Codes {
 }
 
 /** Build the columns from events already sorted by day (the caller's ORDER BY). */
+/**
+ * Build the columns from events in key order when the number of events on each day is known: each event
+ * goes straight to its place (a counting sort by day), so the store can read its table in storage order,
+ * the fastest way, and the result is in (day, key) order.
+ */
+export function buildEventColumnsByDay(dayCounts: Iterable<[day: number, count: number]>, rows: Iterable<EventColumnsInput>): EventColumns {
+  const counts = [...dayCounts].sort((a, b) => a[0] - b[0]);
+  const n = counts.reduce((a, [, c]) => a + c, 0);
+  const next = new Map<number, number>();
+  let at = 0;
+  for (const [d, c] of counts) {
+    next.set(d, at);
+    at += c;
+  }
+  const b = new ColumnsBuilder(n);
+  let seen = 0;
+  for (const r of rows) {
+    const pos = next.get(r[0]);
+    if (pos === undefined || seen === n) throw new Error(`buildEventColumnsByDay: day ${r[0]} does not fit the day counts`);
+    b.set(pos, r);
+    next.set(r[0], pos + 1);
+    seen++;
+  }
+  if (seen !== n) throw new Error(`buildEventColumnsByDay: ${seen} events where the day counts say ${n}`);
+  return b.finish(n);
+}
+
+/** Build the columns from events already sorted by day (the caller's ORDER BY). */
 export function buildEventColumns(rows: Iterable<EventColumnsInput>, expected = 1024): EventColumns {
-  let cap = Math.max(16, expected);
-  let day = new Int32Array(cap);
-  let lon = new Float64Array(cap);
-  let lat = new Float64Array(cap);
-  let type = new Uint16Array(cap);
-  let subType = new Uint16Array(cap);
-  let actor1 = new Uint32Array(cap);
-  let actor2 = new Uint32Array(cap);
-  let status = new Uint8Array(cap);
-  let key = new Float64Array(cap);
-  const types = new Codes();
-  const subTypes = new Codes();
-  const actors = new Codes();
-  const statuses = new Codes();
+  const b = new ColumnsBuilder(Math.max(16, expected));
   let n = 0;
   let lastDay = -Infinity;
   for (const r of rows) {
-    if (n === cap) {
-      cap *= 2;
-      const grow = <T extends Int32Array | Float64Array | Uint16Array | Uint32Array | Uint8Array>(a: T): T => {
-        const b = new (a.constructor as new (n: number) => T)(cap);
-        b.set(a);
-        return b;
-      };
-      day = grow(day);
-      lon = grow(lon);
-      lat = grow(lat);
-      type = grow(type);
-      subType = grow(subType);
-      actor1 = grow(actor1);
-      actor2 = grow(actor2);
-      status = grow(status);
-      key = grow(key);
-    }
     if (r[0] < lastDay) throw new Error('buildEventColumns needs its rows sorted by day');
     lastDay = r[0];
-    day[n] = r[0];
-    lon[n] = r[1];
-    lat[n] = r[2];
-    type[n] = types.code(r[3]);
-    subType[n] = subTypes.code(r[4]);
-    actor1[n] = actors.code(r[5]);
-    actor2[n] = actors.code(r[6]);
-    status[n] = statuses.code(r[7]);
-    key[n] = r[8];
-    n++;
+    b.set(n++, r);
   }
-  let w = Infinity;
-  let so = Infinity;
-  let e = -Infinity;
-  let no = -Infinity;
-  for (let i = 0; i < n; i++) {
-    if (lon[i]! < w) w = lon[i]!;
-    if (lon[i]! > e) e = lon[i]!;
-    if (lat[i]! < so) so = lat[i]!;
-    if (lat[i]! > no) no = lat[i]!;
+  return b.finish(n);
+}
+
+class ColumnsBuilder {
+  private cap: number;
+  day: Int32Array;
+  lon: Float64Array;
+  lat: Float64Array;
+  type: Uint16Array;
+  subType: Uint16Array;
+  actor1: Uint32Array;
+  actor2: Uint32Array;
+  status: Uint8Array;
+  key: Float64Array;
+  readonly types = new Codes();
+  readonly subTypes = new Codes();
+  readonly actors = new Codes();
+  readonly statuses = new Codes();
+
+  constructor(cap: number) {
+    this.cap = cap;
+    this.day = new Int32Array(cap);
+    this.lon = new Float64Array(cap);
+    this.lat = new Float64Array(cap);
+    this.type = new Uint16Array(cap);
+    this.subType = new Uint16Array(cap);
+    this.actor1 = new Uint32Array(cap);
+    this.actor2 = new Uint32Array(cap);
+    this.status = new Uint8Array(cap);
+    this.key = new Float64Array(cap);
   }
-  const grid = buildGrid(lon.subarray(0, n), lat.subarray(0, n), n ? [w, so, e, no] : [0, 0, 0, 0]);
-  return {
-    length: n,
-    extent: n ? [w, so, e, no] : [0, 0, 0, 0],
-    grid,
-    day: day.subarray(0, n),
-    lon: lon.subarray(0, n),
-    lat: lat.subarray(0, n),
-    type: type.subarray(0, n),
-    subType: subType.subarray(0, n),
-    actor1: actor1.subarray(0, n),
-    actor2: actor2.subarray(0, n),
-    status: status.subarray(0, n),
-    key: key.subarray(0, n),
-    types: types.names,
-    subTypes: subTypes.names,
-    actors: actors.names,
-    statuses: statuses.names,
-  };
+
+  set(i: number, r: EventColumnsInput): void {
+    if (i >= this.cap) this.grow(Math.max(i + 1, this.cap * 2));
+    this.day[i] = r[0];
+    this.lon[i] = r[1];
+    this.lat[i] = r[2];
+    this.type[i] = this.types.code(r[3]);
+    this.subType[i] = this.subTypes.code(r[4]);
+    this.actor1[i] = this.actors.code(r[5]);
+    this.actor2[i] = this.actors.code(r[6]);
+    this.status[i] = this.statuses.code(r[7]);
+    this.key[i] = r[8];
+  }
+
+  private grow(cap: number): void {
+    const grow = <T extends Int32Array | Float64Array | Uint16Array | Uint32Array | Uint8Array>(a: T): T => {
+      const b = new (a.constructor as new (n: number) => T)(cap);
+      b.set(a);
+      return b;
+    };
+    this.day = grow(this.day);
+    this.lon = grow(this.lon);
+    this.lat = grow(this.lat);
+    this.type = grow(this.type);
+    this.subType = grow(this.subType);
+    this.actor1 = grow(this.actor1);
+    this.actor2 = grow(this.actor2);
+    this.status = grow(this.status);
+    this.key = grow(this.key);
+    this.cap = cap;
+  }
+
+  finish(n: number): EventColumns {
+    const day = this.day.subarray(0, n);
+    const lon = this.lon.subarray(0, n);
+    const lat = this.lat.subarray(0, n);
+    const status = this.status.subarray(0, n);
+    let w = Infinity;
+    let so = Infinity;
+    let e = -Infinity;
+    let no = -Infinity;
+    for (let i = 0; i < n; i++) {
+      if (lon[i]! < w) w = lon[i]!;
+      if (lon[i]! > e) e = lon[i]!;
+      if (lat[i]! < so) so = lat[i]!;
+      if (lat[i]! > no) no = lat[i]!;
+    }
+    const grid = buildGrid(lon, lat, day, status, n ? [w, so, e, no] : [0, 0, 0, 0]);
+    return {
+      length: n,
+      extent: n ? [w, so, e, no] : [0, 0, 0, 0],
+      grid,
+      day,
+      lon,
+      lat,
+      type: this.type.subarray(0, n),
+      subType: this.subType.subarray(0, n),
+      actor1: this.actor1.subarray(0, n),
+      actor2: this.actor2.subarray(0, n),
+      status,
+      key: this.key.subarray(0, n),
+      types: this.types.names,
+      subTypes: this.subTypes.names,
+      actors: this.actors.names,
+      statuses: this.statuses.names,
+    };
+  }
 }
 
 /** Cells of a quarter degree: a box round a town covers a few dozen, and the whole world 1,036,800. */
 const GRID_INV = 4;
 
-function buildGrid(lon: Float64Array, lat: Float64Array, extent: [number, number, number, number]): EventColumns['grid'] {
+function buildGrid(lon: Float64Array, lat: Float64Array, day: Int32Array, status: Uint8Array, extent: [number, number, number, number]): EventColumns['grid'] {
   const col0 = Math.floor(extent[0] * GRID_INV);
   const row0 = Math.floor(extent[1] * GRID_INV);
   const cols = Math.floor(extent[2] * GRID_INV) - col0 + 1;
@@ -166,7 +236,15 @@ function buildGrid(lon: Float64Array, lat: Float64Array, extent: [number, number
   const fill = cellStart.slice(0, cols * rows);
   const cellItems = new Int32Array(n);
   for (let i = 0; i < n; i++) cellItems[fill[cellOf[i]!]!++] = i;
-  return { col0, row0, cols, rows, cellStart, cellItems };
+  const g = { col0, row0, cols, rows, cellStart, cellItems, day: new Int32Array(n), lon: new Float64Array(n), lat: new Float64Array(n), status: new Uint8Array(n) };
+  for (let k = 0; k < n; k++) {
+    const i = cellItems[k]!;
+    g.day[k] = day[i]!;
+    g.lon[k] = lon[i]!;
+    g.lat[k] = lat[i]!;
+    g.status[k] = status[i]!;
+  }
+  return g;
 }
 
 function lowerBound(a: Int32Array, x: number): number {
@@ -180,11 +258,11 @@ function lowerBound(a: Int32Array, x: number): number {
   return lo;
 }
 
-/** The first k in [lo, hi) whose event c.day[items[k]] is at or after `day`. */
-function lowerBoundIn(items: Int32Array, lo: number, hi: number, day: Int32Array, x: number): number {
+/** The first k in [lo, hi) with day[k] at or after x (a cell's days are sorted). */
+function lowerBoundRange(day: Int32Array, lo: number, hi: number, x: number): number {
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (day[items[mid]!]! < x) lo = mid + 1;
+    if (day[mid]! < x) lo = mid + 1;
     else hi = mid;
   }
   return lo;
@@ -210,8 +288,8 @@ function cellRanges(c: EventColumns, f: EventColumnsFilter, windowSize: number):
       const k = r * g.cols + col;
       let lo = g.cellStart[k]!;
       let hi = g.cellStart[k + 1]!;
-      if (f.minDay !== undefined) lo = lowerBoundIn(g.cellItems, lo, hi, c.day, f.minDay);
-      if (f.maxDay !== undefined) hi = lowerBoundIn(g.cellItems, lo, hi, c.day, f.maxDay + 1);
+      if (f.minDay !== undefined) lo = lowerBoundRange(g.day, lo, hi, f.minDay);
+      if (f.maxDay !== undefined) hi = lowerBoundRange(g.day, lo, hi, f.maxDay + 1);
       if (lo < hi) {
         ranges.push([lo, hi]);
         total += hi - lo;
@@ -322,7 +400,6 @@ function countDaysInBox(c: EventColumns, f: EventColumnsFilter, perDay: Int32Arr
   const retracted = c.statuses.indexOf('retracted');
   const { lon, lat, day, status } = c;
   const ranges = cellRanges(c, f, end - start);
-  const items = c.grid.cellItems;
   if (!ranges) {
     for (let i = start; i < end; i++) {
       const x = lon[i]!;
@@ -331,12 +408,13 @@ function countDaysInBox(c: EventColumns, f: EventColumnsFilter, perDay: Int32Arr
     }
     return;
   }
+  // In cell order the copies are read in sequence; going through items[] would jump all over memory.
+  const g = c.grid;
   for (const [lo, hi] of ranges) {
     for (let k = lo; k < hi; k++) {
-      const i = items[k]!;
-      const x = lon[i]!;
-      const y = lat[i]!;
-      if (x >= w && x <= e && y >= s && y <= n && status[i] !== retracted) perDay[day[i]! - day0]!++;
+      const x = g.lon[k]!;
+      const y = g.lat[k]!;
+      if (x >= w && x <= e && y >= s && y <= n && g.status[k] !== retracted) perDay[g.day[k]! - day0]!++;
     }
   }
 }

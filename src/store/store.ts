@@ -199,8 +199,8 @@ export interface Store {
   sumFatalities(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number>;
   /**
    * Every matching event as a flat row (see event-row.ts), without building objects: the bulk path for
-   * exports and in-memory indexes. `order: 'date'` sorts by date then id; 'storage' is the order the
-   * store keeps them in (import order), which is the fastest to read. Rows come in batches; while a scan
+   * exports and in-memory indexes. `order: 'date'` sorts by date, then in the order they were stored;
+   * 'storage' is the order the store keeps them in (import order), which is the fastest to read. Rows come in batches; while a scan
    * is open the SQLite connection is busy, so finish (or break out of) it before writing.
    */
   scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildEventColumns, countByCell, countByPeriod, forEachMatch, type EventColumnsFilter, type EventColumnsInput } from '../../src/core/event-columns.js';
+import { buildEventColumns, buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumnsFilter, type EventColumnsInput } from '../../src/core/event-columns.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { event } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
@@ -79,6 +79,22 @@ describe('event columns', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('building from rows in key order with day counts gives the same columns as from sorted rows', () => {
+    fc.assert(
+      fc.property(inputArb, (raw) => {
+        const keyed = raw.map((r, i) => [r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], i] as EventColumnsInput);
+        const counts = new Map<number, number>();
+        for (const r of keyed) counts.set(r[0], (counts.get(r[0]) ?? 0) + 1);
+        const byDay = buildEventColumnsByDay(counts, keyed);
+        const sorted = buildEventColumns([...keyed].sort((a, b) => a[0] - b[0] || a[8] - b[8]));
+        expect(Array.from(byDay.key)).toEqual(Array.from(sorted.key));
+        expect(Array.from(byDay.day)).toEqual(Array.from(sorted.day));
+      }),
+    );
+    expect(() => buildEventColumnsByDay([[1, 1]], [[2, 0, 0, 'B', 'a', null, null, 'reviewed', 1]])).toThrow(/does not fit/);
+    expect(() => buildEventColumnsByDay([[1, 2]], [[1, 0, 0, 'B', 'a', null, null, 'reviewed', 1]])).toThrow(/1 events where the day counts say 2/);
   });
 
   it('refuses rows out of day order', () => {

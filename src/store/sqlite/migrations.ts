@@ -14,8 +14,8 @@ export interface Migration {
  * updating them row by row; so they are defined once, here.
  */
 export const EVENT_INDEXES = [
-  // The queries: a time window (day, id order gives stable cursors), by type in a window, by actor.
-  'CREATE INDEX events_day_id ON events(day, id);',
+  // The queries: a time window (in (day, rowid) order, which gives stable cursors), by type in a window, by actor.
+  'CREATE INDEX events_day ON events(day);',
   'CREATE INDEX events_type_day ON events(type, day);',
   'CREATE INDEX events_actor1_day ON events(actor1_id, day);',
   'CREATE INDEX events_actor2_day ON events(actor2_id, day);',

@@ -42,7 +42,7 @@ import type {
   WriteContext,
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
-import { buildEventColumns, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
+import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTREE_VALUES, MIGRATIONS } from './migrations.js';
 
 /** Below this many expected events an import updates the indexes as it goes. */
@@ -84,9 +84,10 @@ export function migrate(db: Database.Database): number[] {
   return newlyApplied;
 }
 
+/** Where a page ended: events are ordered by day, then by the order they were stored in (rowid). */
 interface EventCursor {
   day: number;
-  id: string;
+  key: number;
 }
 
 export class SqliteStore implements Store {
@@ -483,9 +484,9 @@ export class SqliteStore implements Store {
     }
     if (q.after) {
       const c = decodeCursor(q.after);
-      // A row-value comparison lets SQLite seek the (day, id) index; an OR of two terms made it rescan.
-      where.push('(e.day, e.id) > (?, ?)');
-      args.push(c.day, c.id);
+      // A row-value comparison lets SQLite seek the day index; an OR of two terms made it rescan.
+      where.push('(e.day, e.rowid) > (?, ?)');
+      args.push(c.day, c.key);
     }
     return { from, where, args };
   }
@@ -500,23 +501,13 @@ export class SqliteStore implements Store {
       const keys: number[] = [];
       forEachMatch(columns, filter, (i) => keys.push(columns.key[i]!) <= limit);
       const rows = this.db.prepare(`SELECT ${SELECT_EVENT}, e.rowid FROM events e WHERE e.rowid IN (SELECT value FROM json_each(?))`).raw().all(JSON.stringify(keys)) as EventRow[];
-      const byKey = new Map(rows.map((r) => [r[r.length - 1] as number, r.slice(0, -1)]));
+      const byKey = new Map(rows.map((r) => [r[r.length - 1] as number, r]));
       const ordered = keys.map((k) => byKey.get(k)!);
-      const more = ordered.length > limit;
-      const page = more ? ordered.slice(0, limit) : ordered;
-      const last = page[page.length - 1];
-      return { events: page.map(rowToEvent), next: more && last ? encodeCursor({ day: last[1] as number, id: last[0] as string }) : null };
+      return pageOf(ordered, limit);
     }
     const { from, where, args } = this.eventWhere(q);
-    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT ?`;
-    const rows = this.db.prepare(sql).raw().all(...args, limit + 1) as EventRow[];
-    const more = rows.length > limit;
-    const page = more ? rows.slice(0, limit) : rows;
-    const last = page[page.length - 1];
-    return {
-      events: page.map(rowToEvent),
-      next: more && last ? encodeCursor({ day: last[1] as number, id: last[0] as string }) : null,
-    };
+    const sql = `SELECT ${SELECT_EVENT}, e.rowid FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.rowid LIMIT ?`;
+    return pageOf(this.db.prepare(sql).raw().all(...args, limit + 1) as EventRow[], limit);
   }
 
   async countEvents(q: Omit<EventQuery, 'limit' | 'after'>): Promise<number> {
@@ -546,10 +537,11 @@ export class SqliteStore implements Store {
     const fresh = this.freshColumns();
     if (fresh) return fresh;
     const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
-    const n = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    // In (day, id) order, the order of query results and cursors.
-    const rows = this.db.prepare('SELECT day, lon, lat, type, sub_type, actor1_id, actor2_id, status, rowid FROM events ORDER BY day, id').raw().iterate() as Iterable<EventColumnsInput>;
-    const columns = buildEventColumns(rows, n);
+    // The table is read in storage order (fast) and each event placed by day: (day, rowid) order, the
+    // order of query results and cursors.
+    const dayCounts = this.db.prepare('SELECT day, COUNT(*) FROM events GROUP BY day').raw().all() as [number, number][];
+    const rows = this.db.prepare('SELECT day, lon, lat, type, sub_type, actor1_id, actor2_id, status, rowid FROM events').raw().iterate() as Iterable<EventColumnsInput>;
+    const columns = buildEventColumnsByDay(dayCounts, rows);
     this.columnsCache = { generation: this.eventsGeneration, dataVersion, columns };
     return columns;
   }
@@ -623,7 +615,7 @@ export class SqliteStore implements Store {
 
   async *scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order: 'date' | 'storage' = 'date'): AsyncIterable<EventRow[]> {
     const { from, where, args } = this.eventWhere(q);
-    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order === 'date' ? 'e.day, e.id' : 'e.rowid'}`;
+    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order === 'date' ? 'e.day, e.rowid' : 'e.rowid'}`;
     let batch: EventRow[] = [];
     for (const row of this.db.prepare(sql).raw().iterate(...args)) {
       batch.push(row as EventRow);
@@ -639,7 +631,7 @@ export class SqliteStore implements Store {
     const { from, where, args } = this.eventWhere(q);
     // Values are worked out once in the inner query, then quoted in the outer one. LIMIT -1 on both
     // keeps SQLite from flattening them into one query, which would evaluate each value seven times.
-    const inner = `SELECT ${fields.map((f, i) => `${csvValueSql(f)} AS f${i}`).join(', ')} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.id LIMIT -1`;
+    const inner = `SELECT ${fields.map((f, i) => `${csvValueSql(f)} AS f${i}`).join(', ')} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.rowid LIMIT -1`;
     const line = `${fields.map((f, i) => (csvNeverQuoted(f) ? `f${i}` : csvQuotedSql(`f${i}`))).join(` || ',' || `)} || char(10)`;
     const sql = `SELECT ${line} FROM (${inner}) LIMIT -1`;
     let chunk = '';
@@ -872,13 +864,24 @@ function csvQuotedSql(x: string): string {
 }
 
 function encodeCursor(c: EventCursor): string {
-  return Buffer.from(JSON.stringify([c.day, c.id])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.day, c.key])).toString('base64url');
+}
+
+/** A page of rows read with their rowid last, and the cursor after it when more follow. */
+function pageOf(rows: EventRow[], limit: number): EventPage {
+  const more = rows.length > limit;
+  const page = more ? rows.slice(0, limit) : rows;
+  const last = page[page.length - 1];
+  return {
+    events: page.map((r) => rowToEvent(r.slice(0, -1))),
+    next: more && last ? encodeCursor({ day: last[1] as number, key: last[last.length - 1] as number }) : null,
+  };
 }
 
 function decodeCursor(s: string): EventCursor {
   try {
     const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && typeof v[0] === 'number' && typeof v[1] === 'string') return { day: v[0], id: v[1] };
+    if (Array.isArray(v) && Number.isInteger(v[0]) && Number.isInteger(v[1])) return { day: v[0] as number, key: v[1] as number };
   } catch {
     // fall through to the error below
   }
