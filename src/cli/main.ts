@@ -162,7 +162,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
     const store = open(cmd);
     const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
-    const write = (chunk: string): Promise<void> | void => {
+    const write = (chunk: string | Uint8Array): Promise<void> | void => {
       if (!target.write(chunk)) return new Promise((resolve) => target.once('drain', () => resolve()));
     };
     let n: number;

@@ -122,8 +122,11 @@ async function* geonamesDumpRows(file: string, onBytes?: (b: number, t: number) 
 
 export interface ExportOptions {
   query?: Omit<EventQuery, 'limit' | 'after'>;
-  /** Called with each chunk of text; return a promise to apply back-pressure. */
-  write: (chunk: string) => void | Promise<void>;
+  /**
+   * Called with each chunk of text, or of UTF-8 bytes holding whole lines (the ACLED export's bulk path);
+   * return a promise to apply back-pressure.
+   */
+  write: (chunk: string | Uint8Array) => void | Promise<void>;
 }
 
 /** Write the store's records in a format; returns how many records were written. */
@@ -150,11 +153,13 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
         await push(csvLine(format === 'acled' ? ACLED_COLUMNS : UCDP_COLUMNS));
       }
       if (format === 'acled') {
-        // The bulk path: rows straight from the store's columns, no event object per row.
-        // The bulk path: the store writes the lines; only chunks of text reach JavaScript.
+        // The bulk path: the store writes the lines; only chunks of bytes reach JavaScript, and go out as
+        // they are.
         const fields = ACLED_COLUMNS.map((c) => ACLED_EXPORT_FIELDS[c]);
+        await write(buf);
+        buf = '';
         for await (const chunk of store.scanEventCsv(q, fields)) {
-          await push(chunk.text);
+          await write(chunk.bytes);
           n += chunk.rows;
         }
         break;

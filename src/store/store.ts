@@ -205,10 +205,11 @@ export interface Store {
    */
   scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;
   /**
-   * Every matching event as a CSV line built by the store from `fields`, in chunks of lines, in date
-   * order: the fastest export path (no value crosses into JavaScript one column at a time).
+   * Every matching event as a CSV line built by the store from `fields`, in chunks of whole lines of
+   * UTF-8, in date order: the fastest export path (no value crosses into JavaScript one column at a
+   * time; a store may write the chunks on several threads).
    */
-  scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<{ text: string; rows: number }>;
+  scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<{ bytes: Uint8Array; rows: number }>;
   /** Every matching event, in date order, a page at a time. */
   streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
   retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;

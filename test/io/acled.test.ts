@@ -10,7 +10,7 @@ const SAMPLE = join(FIXTURES, 'acled-sample.csv');
 
 async function exportText(store: Store, format: 'acled' | 'ucdp' | 'hxl' | 'geojson'): Promise<string> {
   let text = '';
-  await exportTo(store, format, { write: (c) => void (text += c) });
+  await exportTo(store, format, { write: (c) => void (text += typeof c === 'string' ? c : Buffer.from(c).toString('utf8')) });
   return text;
 }
 

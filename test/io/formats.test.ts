@@ -13,7 +13,7 @@ const UCDP = join(SHARED, 'data', 'ucdp');
 
 async function exportText(store: Store, format: ExportFormat): Promise<string> {
   let text = '';
-  await exportTo(store, format, { write: (c) => void (text += c) });
+  await exportTo(store, format, { write: (c) => void (text += typeof c === 'string' ? c : Buffer.from(c).toString('utf8')) });
   return text;
 }
 

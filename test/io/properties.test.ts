@@ -108,7 +108,7 @@ describe('ACLED export written by the store', () => {
         const e = event('ev1', '2017-06-18', 38.5, lat, { notes, location, actor2, actor2Id: null, attributes: inter1 ? { inter1 } : {}, sources: [{ name: 'S1' }, { name: 'S2', scale: 'National' }], origin: { format: 'acled', id: 'ev1' } });
         await a.putEvents([e], { by: 't' });
         let csv = '';
-        await exportTo(a, 'acled', { write: (c) => void (csv += c) });
+        await exportTo(a, 'acled', { write: (c) => void (csv += typeof c === 'string' ? c : Buffer.from(c).toString('utf8')) });
         const file = join(tempDir('fl-exp-'), 'e.csv');
         writeFileSync(file, csv);
         const b = openSqliteStore(':memory:');

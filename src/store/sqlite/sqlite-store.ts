@@ -43,6 +43,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
 import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
+import { exportWorkers, parallelCsv, splitByDay, type CsvChunk } from './parallel-csv.js';
 import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTREE_VALUES, MIGRATIONS } from './migrations.js';
 
 /** Below this many expected events an import updates the indexes as it goes. */
@@ -56,12 +57,19 @@ const now = (): string => new Date().toISOString();
 export interface SqliteStoreOptions {
   /** Open an existing file read-only (no migrations are run). */
   readonly?: boolean;
+  /**
+   * CSV exports of at least `minEvents` events are written by worker threads, in parts of about
+   * `partEvents` events (defaults 100,000 and 20,000; see parallel-csv.ts).
+   */
+  parallelExport?: { minEvents: number; partEvents: number };
 }
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
   const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  return new SqliteStore(db, options.readonly ?? false);
+  const store = new SqliteStore(db, options.readonly ?? false);
+  if (options.parallelExport) store.parallelExport = options.parallelExport;
+  return store;
 }
 
 export function migrate(db: Database.Database): number[] {
@@ -93,6 +101,7 @@ interface EventCursor {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
+  parallelExport = { minEvents: 100_000, partEvents: 20_000 };
 
   constructor(db: Database.Database, readonly = false) {
     this.db = db;
@@ -627,25 +636,51 @@ export class SqliteStore implements Store {
     if (batch.length) yield batch;
   }
 
-  async *scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<{ text: string; rows: number }> {
+  async *scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<CsvChunk> {
     const { from, where, args } = this.eventWhere(q);
-    // Values are worked out once in the inner query, then quoted in the outer one. LIMIT -1 on both
-    // keeps SQLite from flattening them into one query, which would evaluate each value seven times.
-    const inner = `SELECT ${fields.map((f, i) => `${csvValueSql(f)} AS f${i}`).join(', ')} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY e.day, e.rowid LIMIT -1`;
-    const line = `${fields.map((f, i) => (csvNeverQuoted(f) ? `f${i}` : csvQuotedSql(`f${i}`))).join(` || ',' || `)} || char(10)`;
-    const sql = `SELECT ${line} FROM (${inner}) LIMIT -1`;
+    // One format() call per line (see csvFieldSql): a chain of || and replace() per field cost SQLite
+    // twice as much.
+    const parts = fields.map(csvFieldSql);
+    const line = `format('${parts.map((p) => p.spec).join(',')}' || char(10), ${parts.flatMap((p) => p.values).join(', ')})`;
+    const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const workers = this.db.memory || this.db.inTransaction || !onlyTimeFilters(q) ? 0 : exportWorkers();
+    if (workers) {
+      // Parts of ~20,000 events: enough to keep a worker busy, small enough to hold a few in memory. The
+      // day index alone counts them (retracted events included: a part may come out a little short).
+      const dayCounts = this.db
+        .prepare(`SELECT day, COUNT(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`)
+        .raw()
+        .all(q.since ? dayNumber(q.since) : -1e9, q.until ? dayNumber(q.until) : 1e9) as [number, number][];
+      const total = dayCounts.reduce((n, [, c]) => n + c, 0);
+      if (total >= this.parallelExport.minEvents) {
+        const generation = this.eventsGeneration;
+        const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
+        const sameState = (): boolean => generation === this.eventsGeneration && dataVersion === (this.db.pragma('data_version', { simple: true }) as number);
+        const partSql = `SELECT ${line} FROM ${from} WHERE ${[...where, 'e.day BETWEEN ? AND ?'].join(' AND ')} ORDER BY e.day, e.rowid`;
+        const run = parallelCsv(this.db.name, partSql, args, splitByDay(dayCounts, this.parallelExport.partEvents), workers, sameState);
+        for (;;) {
+          const r = await run.next();
+          if (r.done) {
+            if (r.value) return;
+            break; // the store changed while the workers started: one connection, one snapshot
+          }
+          yield r.value;
+        }
+      }
+    }
+    const sql = `SELECT ${line} FROM ${from}${filter} ORDER BY e.day, e.rowid`;
     let chunk = '';
     let rows = 0;
     for (const text of this.db.prepare(sql).pluck().iterate(...args)) {
       chunk += text as string;
       rows++;
       if (chunk.length > 1 << 20) {
-        yield { text: chunk, rows };
+        yield { bytes: Buffer.from(chunk), rows };
         chunk = '';
         rows = 0;
       }
     }
-    if (rows) yield { text: chunk, rows };
+    if (rows) yield { bytes: Buffer.from(chunk), rows };
   }
 
   async *streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize = 5000): AsyncIterable<ConflictEvent> {
@@ -822,45 +857,63 @@ function unchanged(oldDoc: string, newDoc: string, record: object): boolean {
 const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
+/** Text columns the events table declares NOT NULL: read as they are (format() writes NULL as "(NULL)"). */
+const NOT_NULL_TEXT = new Set(['id', 'date', 'type', 'sub_type', 'actor1', 'assoc_actor1', 'actor2', 'assoc_actor2', 'country', 'admin1', 'admin2', 'admin3', 'location', 'notes', 'tags', 'status']);
+
 /**
- * One CSV field as SQL text (csvValueSql), quoted afterwards by csvQuotedSql. Column names come from the
- * field spec, never from users, and are checked; the few string literals are escaped.
+ * One CSV field as an SQL expression that is never NULL, put into its line by format() in scanEventCsv.
+ * Column names come from the field spec, never from users, and are checked; string literals are escaped.
  */
+
 function csvValueSql(f: EventCsvField): string {
   let x: string;
   if ('column' in f) {
     if (!(EVENT_COLUMNS as readonly string[]).includes(f.column)) throw new ConflictError(`no event column "${f.column}"`);
     // REAL columns: SQLite would write 35.0 where JavaScript writes 35.
-    x = f.column === 'lon' || f.column === 'lat' ? `(CASE WHEN e.${f.column} = CAST(e.${f.column} AS INTEGER) THEN CAST(CAST(e.${f.column} AS INTEGER) AS TEXT) ELSE CAST(e.${f.column} AS TEXT) END)` : `COALESCE(CAST(e.${f.column} AS TEXT), '')`;
+    x =
+      f.column === 'lon' || f.column === 'lat'
+        ? `(CASE WHEN e.${f.column} = CAST(e.${f.column} AS INTEGER) THEN CAST(CAST(e.${f.column} AS INTEGER) AS TEXT) ELSE CAST(e.${f.column} AS TEXT) END)`
+        : NOT_NULL_TEXT.has(f.column)
+          ? `e.${f.column}`
+          : `COALESCE(CAST(e.${f.column} AS TEXT), '')`;
   } else if ('idIn' in f) {
     x = `(CASE WHEN e.origin_format = ${sqlString(f.idIn)} THEN e.origin_id ELSE e.id END)`;
   } else if ('attribute' in f) {
     x = `COALESCE(json_extract(e.attributes, ${sqlString(`$."${f.attribute.replace(/"/g, '')}"`)}), '')`;
   } else if ('sourceNames' in f) {
-    x = `(CASE json_array_length(e.sources) WHEN 0 THEN '' WHEN 1 THEN json_extract(e.sources, '$[0].name') ELSE (SELECT group_concat(json_extract(value, '$.name'), ${sqlString(f.sourceNames)}) FROM json_each(e.sources)) END)`;
+    x = `(CASE json_array_length(e.sources) WHEN 0 THEN '' WHEN 1 THEN COALESCE(e.sources ->> '$[0].name', '') ELSE COALESCE((SELECT group_concat(json_extract(value, '$.name'), ${sqlString(f.sourceNames)}) FROM json_each(e.sources)), '') END)`;
   } else if ('sourceScale' in f) {
-    x = `COALESCE((SELECT json_extract(value, '$.scale') FROM json_each(e.sources) WHERE json_extract(value, '$.scale') IS NOT NULL LIMIT 1), '')`;
+    // The first source's scale is nearly always there; only without it are the others searched.
+    x = `COALESCE(e.sources ->> '$[0].scale', (SELECT value ->> 'scale' FROM json_each(e.sources) WHERE value ->> 'scale' IS NOT NULL LIMIT 1), '')`;
   } else if ('date' in f) {
-    x = f.date === 'year'
-      ? 'substr(e.date, 1, 4)'
-      : `(CAST(CAST(substr(e.date, 9, 2) AS INTEGER) AS TEXT) || ' ' || (CASE substr(e.date, 6, 2) ${MONTH_NAMES.map((m, i) => `WHEN '${String(i + 1).padStart(2, '0')}' THEN '${m}'`).join(' ')} END) || ' ' || substr(e.date, 1, 4))`;
+    x = 'substr(e.date, 1, 4)';
   } else {
     x = "(CASE e.date_precision WHEN 'day' THEN '1' WHEN 'week' THEN '2' ELSE '3' END)";
   }
   return x;
 }
 
-/** Dates, codes, numbers and ids (letters, digits and _ . : - / only) never need quotes. */
-function csvNeverQuoted(f: EventCsvField): boolean {
-  return 'date' in f || 'precision' in f || 'idIn' in f || ('column' in f && ['id', 'lon', 'lat', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high', 'day'].includes(f.column));
+/** An export filtered on time (and status) only: the large ones, which worker threads write. */
+function onlyTimeFilters(q: Omit<EventQuery, 'limit' | 'after'>): boolean {
+  const timeOnly = new Set(['since', 'until', 'status', 'includeRetracted']);
+  return Object.entries(q).every(([k, v]) => v === undefined || timeOnly.has(k));
 }
 
+/** Month names padded to nine characters, for substr(): one call where a CASE tried up to twelve. */
+const MONTHS_PADDED = MONTH_NAMES.map((m) => m.padEnd(9)).join('');
+
 /**
- * Text is always quoted (when not empty): RFC 4180 allows it, every reader reads it the same, and testing
- * each field for commas, quotes, newlines and edge spaces cost SQLite more than the whole rest of a line.
+ * One field of a line for format(): its conversion and the SQL giving its values. Dates, codes, numbers
+ * and ids (letters, digits and _ . : - / only) go as they are; text goes in "%w", which doubles its
+ * double quotes: text is always quoted, empty text as "".
  */
-function csvQuotedSql(x: string): string {
-  return `(CASE WHEN ${x} = '' THEN '' ELSE '"' || replace(${x}, '"', '""') || '"' END)`;
+function csvFieldSql(f: EventCsvField): { spec: string; values: string[] } {
+  if ('date' in f && f.date === 'acled') {
+    // "18 June 2017": the day without its leading zero, the month's name, the year.
+    return { spec: '%d %s %s', values: ['CAST(substr(e.date, 9, 2) AS INTEGER)', `rtrim(substr('${MONTHS_PADDED}', substr(e.date, 6, 2) * 9 - 8, 9))`, 'substr(e.date, 1, 4)'] };
+  }
+  const bare = 'date' in f || 'precision' in f || 'idIn' in f || ('column' in f && ['id', 'lon', 'lat', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high', 'day'].includes(f.column));
+  return { spec: bare ? '%s' : '"%w"', values: [csvValueSql(f)] };
 }
 
 function encodeCursor(c: EventCursor): string {
