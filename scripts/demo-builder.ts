@@ -1,4 +1,6 @@
 import { createRequire } from 'node:module';
+import { feature } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
 import { csvLine } from '../src/io/csv.js';
 import { CONTROL_COLUMNS } from '../src/io/control-csv.js';
 import { kindFromGeonames, PLACE_COLUMNS } from '../src/io/places.js';
@@ -94,5 +96,34 @@ export function buildDemoFiles(): Record<string, string> {
     };
     events += csvLine(ACLED_COLUMNS.map((c) => row[c] ?? ''));
   }
-  return { 'places.csv': places, 'control.csv': control, 'events.csv': events };
+  return { 'places.csv': places, 'control.csv': control, 'events.csv': events, 'boundary.geojson': syriaBoundary(require) };
+}
+
+/**
+ * Syria's land boundary from Natural Earth 1:10m (public domain), as the world-atlas package ships it
+ * (ISC), coordinates rounded to 5 decimals (~1 m).
+ */
+function syriaBoundary(require: NodeJS.Require): string {
+  const topo = require('world-atlas/countries-10m.json') as Topology;
+  const fc = feature(topo, topo.objects.countries as GeometryCollection) as unknown as { features: { id: string; geometry: { type: string; coordinates: unknown } }[] };
+  const syria = fc.features.find((f) => f.id === '760');
+  if (!syria) throw new Error('world-atlas has no country 760 (Syria)');
+  const round = (x: unknown): unknown => (Array.isArray(x) ? x.map(round) : Math.round((x as number) * 1e5) / 1e5);
+  const collection = {
+    type: 'FeatureCollection',
+    frontline: { kind: 'boundary' },
+    features: [
+      {
+        type: 'Feature',
+        geometry: { type: syria.geometry.type, coordinates: round(syria.geometry.coordinates) },
+        properties: {
+          id: 'syria',
+          name: 'Syria',
+          country: 'SY',
+          sources: [{ name: 'Natural Earth 1:10m Admin 0 countries (public domain), via the world-atlas npm package 2.0.2', url: 'https://www.naturalearthdata.com/downloads/10m-cultural-vectors/' }],
+        },
+      },
+    ],
+  };
+  return `${JSON.stringify(collection)}\n`;
 }

@@ -11,6 +11,8 @@ import { isIsoDate } from '../core/dates.js';
 import { FrontlineError, UsageError } from '../core/errors.js';
 import { loadDemo, DEMO_META_KEY } from '../demo/load-demo.js';
 import { formatSummary, summarize } from '../demo/summary.js';
+import { GEOJSON_KINDS } from '../io/geojson.js';
+import { registerControlCommands } from './control-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -99,7 +101,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .argument('<format>', IMPORT_FORMATS.join('|'))
     .argument('<file>', 'the file to import')
     .option('--strict', 'all or nothing: any bad row and nothing is imported')
-    .option('--kind <kind>', 'for geojson: events, places, zones or control (default: what the file says, else guessed)')
+    .option('--kind <kind>', `for geojson: ${GEOJSON_KINDS.join(', ')} (default: what the file says, else guessed)`)
     .option('--json', 'machine-readable summary')
     .option('--no-progress', 'no progress bar')
     .addHelpText('after', '\nBad rows are kept as rejects (see `frontline imports --rejects ID`) and the rest is imported, in one transaction.\nExit code 3 means the import was committed but some rows were rejected.')
@@ -115,7 +117,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         summary = await importFile(store, fmt, file, {
           strict: Boolean(opts.strict),
           by: process.env.USER ?? 'cli',
-          ...(opts.kind ? { kind: assertFormat(opts.kind, ['events', 'places', 'zones', 'control'] as const, 'GeoJSON kind') } : {}),
+          ...(opts.kind ? { kind: assertFormat(opts.kind, GEOJSON_KINDS, 'GeoJSON kind') } : {}),
           onBytes: (b, total) => bar?.update(Math.floor((b / total) * 100), { rows, rate: Math.round(rows / ((performance.now() - t0) / 1000)) }),
           onProgress: (p) => {
             rows = p.rows;
@@ -128,11 +130,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       else {
         const rate = summary.seconds > 0 ? Math.round(summary.rows / summary.seconds) : summary.rows;
         print(`${summary.committed ? 'imported' : 'NOT imported (--strict: nothing was written)'} ${file}: ${summary.rows} rows, ${summary.created} new, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejected} rejected (${summary.seconds.toFixed(2)} s, ${rate} rows/s)`);
+        for (const r of summary.repairs.slice(0, 20)) err.write(`  ${r.file}:${r.line}: repaired: ${r.repair}\n`);
         for (const r of summary.rejects.slice(0, 20)) err.write(`  ${r.file}:${r.line}: ${r.field ? `${r.field}: ` : ''}${r.reason}\n`);
         if (summary.rejected > 20) err.write(`  … and ${summary.rejected - 20} more: frontline imports --rejects ${summary.importId}\n`);
       }
       exitCode = !summary.committed ? EXIT.failed : summary.rejected ? EXIT.rejected : EXIT.ok;
     });
+
+  registerControlCommands(program, { open, print, err });
 
   const addEventFilters = (c: Command): Command =>
     c

@@ -132,6 +132,34 @@ export const ZoneSchema = z.object({
 });
 export type Zone = z.infer<typeof ZoneSchema>;
 
+/**
+ * A polygon an analyst drew of who holds an area from a date (an imported control map): it takes
+ * precedence over control derived from places where it lies (docs/control.md).
+ */
+export const ControlAreaSchema = z.object({
+  id: IdSchema,
+  actor: IdSchema,
+  status: z.enum(CONTROL_STATUSES).default('held'),
+  from: IsoDateSchema,
+  to: IsoDateSchema.optional(),
+  geometry: PolygonGeometrySchema,
+  source: SourceRefSchema,
+  notes: z.string().optional(),
+  provenance: ProvenanceSchema.optional(),
+});
+export type ControlArea = z.infer<typeof ControlAreaSchema>;
+
+/** The land a scenario covers (a country's boundary): areas of control are clipped to it. */
+export const BoundarySchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  country: z.string().regex(/^[A-Z]{2}$/).optional(),
+  geometry: PolygonGeometrySchema,
+  sources: z.array(SourceRefSchema).default([]),
+  provenance: ProvenanceSchema.optional(),
+});
+export type Boundary = z.infer<typeof BoundarySchema>;
+
 /** Kept as the source published them: UCDP has rows whose low is above high, and we do not "fix" data. */
 export const FatalitiesSchema = z.object({
   best: z.number().int().nonnegative().nullable(),

@@ -35,6 +35,7 @@ export async function loadDemo(store: Store, by = 'demo'): Promise<DemoLoadResul
   imports.push(await importFile(store, 'control', `${DEMO_DIR}control.csv`, { strict: true, by }));
   imports.push(await importFile(store, 'acled', `${DEMO_DIR}events.csv`, { strict: true, by }));
   imports.push(await importFile(store, 'geojson', `${DEMO_DIR}zones.geojson`, { strict: true, by, kind: 'zones' }));
+  imports.push(await importFile(store, 'geojson', `${DEMO_DIR}boundary.geojson`, { strict: true, by, kind: 'boundary' }));
   for (const i of imports) {
     if (!i.committed) throw new Error(`the demo's ${i.file} did not import: ${i.rejects.map((r) => `line ${r.line}: ${r.reason}`).join('; ')}`);
   }

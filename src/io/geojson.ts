@@ -6,8 +6,12 @@ import { readFileSync, statSync } from 'node:fs';
 import type { z } from 'zod';
 import { ImportError } from '../core/errors.js';
 import {
+  BoundarySchema,
+  ControlAreaSchema,
   ControlObservationSchema,
   describeIssues,
+  type Boundary,
+  type ControlArea,
   EventSchema,
   PlaceSchema,
   ZoneSchema,
@@ -17,10 +21,11 @@ import {
   type Provenance,
   type Zone,
 } from '../core/schemas.js';
+import { checkPolygonGeometry } from '../geo/polygon-check.js';
 import type { RowResult } from './convert.js';
 import type { SourceRow } from './import-runner.js';
 
-export const GEOJSON_KINDS = ['events', 'places', 'zones', 'control'] as const;
+export const GEOJSON_KINDS = ['events', 'places', 'zones', 'control', 'control-areas', 'boundary'] as const;
 export type GeoJsonKind = (typeof GEOJSON_KINDS)[number];
 
 interface Feature {
@@ -85,7 +90,9 @@ function validate<T>(schema: z.ZodType<T>, value: unknown): RowResult<T> {
 }
 
 /** The features of a collection as import rows; `line` is the feature's position, 1-based. */
-export function* geojsonRows(features: Feature[], kind: GeoJsonKind, file: string): Generator<SourceRow<ConflictEvent | Place | Zone | ControlObservation>> {
+export type GeoJsonRecord = ConflictEvent | Place | Zone | ControlObservation | ControlArea | Boundary;
+
+export function* geojsonRows(features: Feature[], kind: GeoJsonKind, file: string): Generator<SourceRow<GeoJsonRecord>> {
   for (let i = 0; i < features.length; i++) {
     const f = features[i]!;
     const line = i + 1;
@@ -98,7 +105,25 @@ export function* geojsonRows(features: Feature[], kind: GeoJsonKind, file: strin
     const props = { ...(f.properties ?? {}) };
     if (props.id === undefined && f.id !== undefined) props.id = String(f.id);
     if (!props.provenance) props.provenance = provenance;
-    let result: RowResult<ConflictEvent | Place | Zone | ControlObservation>;
+    let result: RowResult<GeoJsonRecord>;
+    if (kind === 'control-areas' || kind === 'boundary') {
+      // Polygons drawn by people: repaired where the intent is plain (closing, winding), refused otherwise.
+      const check = checkPolygonGeometry(f.geometry);
+      if (!check.coordinates) {
+        yield { line, raw, result: { ok: false, errors: check.errors.map((reason) => ({ field: `features[${i}].geometry`, reason })) } };
+        continue;
+      }
+      const geometry = { type: 'MultiPolygon', coordinates: check.coordinates };
+      if (kind === 'boundary') result = validate(BoundarySchema, { ...props, geometry });
+      else {
+        // A control map's source may be given as a plain name.
+        const source = typeof props.source === 'string' ? { name: props.source } : props.source;
+        result = validate(ControlAreaSchema, { ...props, source, geometry });
+      }
+      if (!result.ok) result = { ok: false, errors: result.errors.map((e) => ({ field: `features[${i}].${e.field}`, reason: e.reason })) };
+      yield { line, raw, result, repairs: check.repairs };
+      continue;
+    }
     if (kind === 'zones') {
       result = validate(ZoneSchema, { ...props, geometry: f.geometry });
     } else if (kind === 'control') {

@@ -35,6 +35,8 @@ export interface ImportSummary {
   rejected: number;
   /** The first rejects, for the terminal; all of them are kept in the store with the import. */
   rejects: (ImportReject & { file: string })[];
+  /** Rows taken after a documented repair (e.g. a polygon ring closed), each with what was done. */
+  repairs: { file: string; line: number; repair: string }[];
   committed: boolean;
   seconds: number;
 }
@@ -44,6 +46,8 @@ export interface SourceRow<T> {
   line: number;
   raw: string;
   result: RowResult<T>;
+  /** What the converter repaired in this row (it is imported; the repairs are reported). */
+  repairs?: string[];
 }
 
 export interface RowSource<T> {
@@ -78,6 +82,7 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
     unchanged: 0,
     rejected: 0,
     rejects: [],
+    repairs: [],
     committed: false,
     seconds: 0,
   };
@@ -134,6 +139,7 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
           if (!source.storeFindsDuplicates) seen.set(key, row.line);
           batch.push(item);
           batchRows.push({ line: row.line, raw: row.raw });
+          for (const repair of row.repairs ?? []) summary.repairs.push({ file, line: row.line, repair });
         }
       }
       if (batch.length + rejectBatch.length >= batchSize) await flush();

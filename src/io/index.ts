@@ -7,13 +7,15 @@ import { statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { actorResolver, buildAliasIndex } from '../core/actors.js';
 import { UsageError } from '../core/errors.js';
-import type { ConflictEvent, ControlObservation, Place, Zone } from '../core/schemas.js';
-import type { EventQuery, Store } from '../store/store.js';
+import polygonClipping, { type Geom as PcGeom } from 'polygon-clipping';
+import type { Boundary, ConflictEvent, ControlArea, ControlObservation, Place, Zone } from '../core/schemas.js';
+import { multiPolygonAreaKm2, type MultiPolygonCoords } from '../geo/measure.js';
+import type { EventQuery, ImportBatch, Store } from '../store/store.js';
 import { ACLED_COLUMNS, ACLED_EXPORT_FIELDS, ACLED_REQUIRED, acledRowToEvent } from './acled.js';
 import { CONTROL_COLUMNS, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
 import { csvLine, readCsvRecords } from './csv.js';
 import { csvRows } from './csv-source.js';
-import { COLLECTION_TAIL, collectionHead, controlFeature, eventFeature, geojsonRows, inferKind, placeFeature, readFeatureCollection, zoneFeature, type GeoJsonKind } from './geojson.js';
+import { COLLECTION_TAIL, collectionHead, controlFeature, eventFeature, geojsonRows, inferKind, placeFeature, readFeatureCollection, zoneFeature, type GeoJsonKind, type GeoJsonRecord } from './geojson.js';
 import { HXL_EVENT_COLUMNS, HXL_REQUIRED, hxlRowToEvent } from './hxl.js';
 import { runImport, type ImportOptions, type ImportSummary, type SourceRow } from './import-runner.js';
 import { geonamesRowToPlace, PLACE_COLUMNS, PLACE_REQUIRED, placeRowToPlace, placeToRow } from './places.js';
@@ -83,16 +85,62 @@ export async function importFile(store: Store, format: ImportFormat, file: strin
       const { features, kind: declared } = readFeatureCollection(file);
       const kind = opts.kind ?? declared ?? inferKind(features);
       const places = kind === 'control' ? new Set((await store.listPlaces()).map((p) => p.id)) : null;
+      const actors = kind === 'control' || kind === 'control-areas' ? new Set((await store.listActors()).map((a) => a.id)) : null;
+      const overlaps = kind === 'control-areas' ? controlAreaOverlaps(await store.listControlAreas()) : null;
       const rows = geojsonRows(features, kind, basename(file));
       return runImport({ ...base, format: `geojson-${kind}` }, {
         rows: toAsync(rows),
         keyOf: (r) => (r as { id: string }).id,
-        toBatch: (items) =>
-          kind === 'events' ? { events: items as ConflictEvent[] } : kind === 'places' ? { places: items as Place[] } : kind === 'zones' ? { zones: items as Zone[] } : { control: items as ControlObservation[] },
-        check: (r) => (places && !places.has((r as ControlObservation).place) ? `place "${(r as ControlObservation).place}" is not in the store: import it first` : null),
+        toBatch: (items) => geojsonBatch(kind, items),
+        check: (r) => {
+          if (places && !places.has((r as ControlObservation).place)) return `place "${(r as ControlObservation).place}" is not in the store: import it first`;
+          if (actors && !actors.has((r as ControlObservation | ControlArea).actor)) return `actor "${(r as ControlArea).actor}" is not in the store: add it to the actors first`;
+          return overlaps ? overlaps(r as ControlArea) : null;
+        },
       });
     }
   }
+}
+
+function geojsonBatch(kind: GeoJsonKind, items: GeoJsonRecord[]): ImportBatch {
+  switch (kind) {
+    case 'events':
+      return { events: items as ConflictEvent[] };
+    case 'places':
+      return { places: items as Place[] };
+    case 'zones':
+      return { zones: items as Zone[] };
+    case 'control':
+      return { control: items as ControlObservation[] };
+    case 'control-areas':
+      return { controlAreas: items as ControlArea[] };
+    case 'boundary':
+      return { boundaries: items as Boundary[] };
+  }
+}
+
+/**
+ * Two analysts' polygons that overlap in space and in time would each claim the same land: refused, with
+ * the other polygon named, so the analyst fixes one of them (a shared border is not an overlap).
+ */
+function controlAreaOverlaps(existing: ControlArea[]): (a: ControlArea) => string | null {
+  const accepted = existing.map((a) => ({ a, coords: multiPolygonOf(a.geometry) }));
+  return (a) => {
+    const coords = multiPolygonOf(a.geometry);
+    for (const o of accepted) {
+      if (o.a.id === a.id) continue;
+      const overlapInTime = a.from <= (o.a.to ?? '9999-12-31') && o.a.from <= (a.to ?? '9999-12-31');
+      if (!overlapInTime) continue;
+      const shared = multiPolygonAreaKm2(polygonClipping.intersection(coords as PcGeom, o.coords as PcGeom) as MultiPolygonCoords);
+      if (shared > 0.01) return `overlaps control area "${o.a.id}" by ${shared.toFixed(2)} km² while both are in force: fix one of the polygons or their dates`;
+    }
+    accepted.push({ a, coords });
+    return null;
+  };
+}
+
+function multiPolygonOf(g: ControlArea['geometry']): MultiPolygonCoords {
+  return (g.type === 'Polygon' ? [g.coordinates] : g.coordinates) as MultiPolygonCoords;
 }
 
 function fileSize(file: string): number {

@@ -9,6 +9,8 @@ import type {
   Bloc,
   ConflictEvent,
   ControlObservation,
+  ControlArea,
+  Boundary,
   Objective,
   Place,
   Relation,
@@ -25,7 +27,7 @@ export interface WriteContext {
   at?: string;
 }
 
-export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario';
+export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary';
 
 export interface HistoryEntry {
   kind: RecordKind;
@@ -130,6 +132,8 @@ export interface ImportBatch {
   places?: Place[];
   control?: ControlObservation[];
   zones?: Zone[];
+  controlAreas?: ControlArea[];
+  boundaries?: Boundary[];
   documents?: SourceDocument[];
   rejects?: ImportReject[];
 }
@@ -176,6 +180,12 @@ export interface Store {
 
   putZones(zones: Zone[], ctx: WriteContext): Promise<PutResult>;
   listZones(): Promise<Zone[]>;
+  /** Analysts' control maps (polygons held by an actor over a period). */
+  putControlAreas(areas: ControlArea[], ctx: WriteContext): Promise<PutResult>;
+  listControlAreas(): Promise<ControlArea[]>;
+  /** Land boundaries (the country a scenario covers). */
+  putBoundaries(boundaries: Boundary[], ctx: WriteContext): Promise<PutResult>;
+  listBoundaries(): Promise<Boundary[]>;
   putDocuments(docs: SourceDocument[], ctx: WriteContext): Promise<PutResult>;
   getDocument(id: string): Promise<SourceDocument | null>;
   putObjectives(objectives: Objective[], ctx: WriteContext): Promise<PutResult>;

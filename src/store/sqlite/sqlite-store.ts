@@ -15,6 +15,8 @@ import type {
   Bloc,
   ConflictEvent,
   ControlObservation,
+  ControlArea,
+  Boundary,
   Objective,
   Place,
   Relation,
@@ -50,7 +52,7 @@ import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTR
 const BULK_MIN_EVENTS = 50_000;
 
 type Row = Record<string, unknown>;
-type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario';
+type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary';
 
 const now = (): string => new Date().toISOString();
 
@@ -190,6 +192,18 @@ export class SqliteStore implements Store {
   }
   async listZones(): Promise<Zone[]> {
     return this.listSmall('zone');
+  }
+  async putControlAreas(areas: ControlArea[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('control-area', areas, ctx);
+  }
+  async listControlAreas(): Promise<ControlArea[]> {
+    return this.listSmall('control-area');
+  }
+  async putBoundaries(boundaries: Boundary[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('boundary', boundaries, ctx);
+  }
+  async listBoundaries(): Promise<Boundary[]> {
+    return this.listSmall('boundary');
   }
   async putDocuments(docs: SourceDocument[], ctx: WriteContext): Promise<PutResult> {
     return this.putSmall('document', docs, ctx);
@@ -784,6 +798,8 @@ export class SqliteStore implements Store {
         };
         if (batch.places?.length) add(store.putPlacesSync(batch.places, ctx));
         if (batch.zones?.length) add(store.putSmall('zone', batch.zones, ctx));
+        if (batch.controlAreas?.length) add(store.putSmall('control-area', batch.controlAreas, ctx));
+        if (batch.boundaries?.length) add(store.putSmall('boundary', batch.boundaries, ctx));
         if (batch.documents?.length) add(store.putSmall('document', batch.documents, ctx));
         if (batch.control?.length) add(store.putControlSync(batch.control, ctx));
         if (batch.events?.length) {

@@ -1,0 +1,214 @@
+/**
+ * `frontline control …` and `frontline frontlines`: thin over the control engine (src/control/).
+ * The JSON of `control at` is a contract scripts rely on (docs/control.md); fields are only ever added.
+ */
+import type { Command } from 'commander';
+import { isIsoDate, addDays, type IsoDate } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
+import { CONTROL_STATUSES, ControlObservationSchema, type ControlStatus } from '../core/schemas.js';
+import { areaFeatures, collection, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { loadControlModel } from '../control/load.js';
+import type { ControlModel } from '../control/model.js';
+import { csvLine } from '../io/csv.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+interface Io {
+  open: (cmd: Command) => SqliteStore;
+  print: (s: string) => void;
+  err: NodeJS.WritableStream;
+}
+
+const r1 = (x: number): number => Math.round(x * 10) / 10;
+
+function date(value: string, what: string): IsoDate {
+  if (!isIsoDate(value)) throw new UsageError(`${what} "${value}" is not a date as YYYY-MM-DD`);
+  return value;
+}
+
+interface ModelOpts {
+  scenario?: string;
+  resolution?: string;
+  radius?: string;
+}
+const modelOptions = (c: Command): Command =>
+  c
+    .option('--scenario <id>', "apply a scenario's control overrides")
+    .option('--resolution <n>', 'H3 resolution of the area cells (5: ~250 km², 6: ~36 km², 7: ~5 km²)', '6')
+    .option('--radius <km>', 'land farther than this from every place is left unassigned', '30');
+
+async function model(io: Io, cmd: Command, o: ModelOpts): Promise<ControlModel> {
+  const resolution = Number(o.resolution ?? 6);
+  const radiusKm = Number(o.radius ?? 30);
+  if (!Number.isInteger(resolution) || resolution < 3 || resolution > 9) throw new UsageError(`--resolution ${o.resolution}: use a whole number from 3 to 9`);
+  if (!(radiusKm > 0)) throw new UsageError(`--radius ${o.radius}: use a distance in km above 0`);
+  return loadControlModel(io.open(cmd), { resolution, radiusKm, ...(o.scenario ? { scenario: o.scenario } : {}) });
+}
+
+function warnOutside(io: Io, m: ControlModel, d: IsoDate): void {
+  const first = m.timeline.firstDay;
+  if (first === null) io.err.write('warning: the store has no control observations; every place is unknown\n');
+  else if (d < addDays('1970-01-01', first)) io.err.write(`warning: ${d} is before the first control observation (${addDays('1970-01-01', first)}); nothing is known then\n`);
+}
+
+export function registerControlCommands(program: Command, io: Io): void {
+  const control = program.command('control').description('who holds what: control of places and areas on a date, diffs, series, edits');
+
+  modelOptions(
+    control
+      .command('at')
+      .description('control on a date: places, population and area per bloc, unassigned land')
+      .argument('<date>', 'YYYY-MM-DD')
+      .option('--bloc <id>', 'only this bloc')
+      .option('--json', 'machine-readable output (a stable contract)')
+      .option('--geojson', 'areas, front lines, zones and places as a GeoJSON FeatureCollection'),
+  ).action(async (d: string, o: ModelOpts & { bloc?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    const at = date(d, 'date');
+    const m = await model(io, cmd, o);
+    if (o.bloc && !m.blocIds.includes(o.bloc)) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${m.blocIds.join(', ')})`);
+    warnOutside(io, m, at);
+    const s = m.stateAt(at);
+    const blocs = s.blocs.filter((b) => (b.places || b.areaKm2) && (!o.bloc || b.bloc === o.bloc));
+    const places = m.placeStates(s).filter((p) => !o.bloc || p.bloc === o.bloc);
+    if (o.geojson) {
+      io.print(collection([...areaFeatures(m, s, o.bloc), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, o.bloc)], { kind: 'control', date: at }));
+      return;
+    }
+    const conflicts = m.timeline.conflicts.filter((c) => c.date <= at);
+    if (o.json) {
+      io.print(
+        JSON.stringify(
+          {
+            date: at,
+            blocs: blocs.map((b) => ({ bloc: b.bloc, name: b.name, places: b.places, population: b.population, areaKm2: r1(b.areaKm2), contestedKm2: r1(b.contestedKm2) })),
+            unassignedKm2: r1(s.unassignedKm2),
+            landKm2: r1(s.landKm2),
+            places: places.map((p) => ({ place: p.place, placeId: p.placeId, actor: p.actor, bloc: p.bloc, status: p.status, since: p.since })),
+            zones: m.zonesAt(s).map((z) => ({ ...z, areaKm2: r1(z.areaKm2), blocsKm2: Object.fromEntries(Object.entries(z.blocsKm2).map(([k, v]) => [k, r1(v)])) })),
+            conflicts,
+          },
+          null,
+          2,
+        ),
+      );
+      return;
+    }
+    io.print(`Control on ${at} (land ${Math.round(s.landKm2).toLocaleString('en-US')} km²; cells: H3 resolution ${m.grid.resolution}, radius ${m.radiusKm} km)`);
+    for (const b of blocs) io.print(`  ${b.name.padEnd(34)} ${String(b.places).padStart(4)} places  ${b.population.toLocaleString('en-US').padStart(11)} people  ${Math.round(b.areaKm2).toLocaleString('en-US').padStart(8)} km²`);
+    io.print(`  ${'Unassigned land'.padEnd(34)} ${''.padStart(4)}         ${''.padStart(11)}         ${Math.round(s.unassignedKm2).toLocaleString('en-US').padStart(8)} km²`);
+    if (conflicts.length) io.print(`  ${conflicts.length} same-day disagreements between sources were resolved by rule (see --json "conflicts")`);
+  });
+
+  modelOptions(
+    control
+      .command('diff')
+      .description('what changed between two dates: places, population and area gained and lost per bloc, front-line length')
+      .argument('<from>', 'YYYY-MM-DD')
+      .argument('<to>', 'YYYY-MM-DD')
+      .option('--json', 'machine-readable output')
+      .option('--geojson', 'the land that changed hands, as polygons'),
+  ).action(async (a: string, b: string, o: ModelOpts & { json?: boolean; geojson?: boolean }, cmd: Command) => {
+    const m = await model(io, cmd, o);
+    const sa = m.stateAt(date(a, 'from')), sb = m.stateAt(date(b, 'to'));
+    const d = m.diff(sa, sb);
+    if (o.geojson) {
+      const { cellsOutline } = await import('../geo/land-grid.js');
+      const pc = (await import('polygon-clipping')).default;
+      const features = d.changes.map((c) => ({ type: 'Feature' as const, geometry: { type: 'MultiPolygon', coordinates: cellsOutline(m.grid, c.cells, (x, y) => pc.intersection(x as never, y as never) as never) }, properties: { kind: 'change', from: c.from, to: c.to, areaKm2: r1(c.areaKm2) } }));
+      io.print(collection(features, { kind: 'control-diff', from: d.from, to: d.to }));
+      return;
+    }
+    const name = new Map(m.places.map((p) => [p.id, p.name]));
+    const shaped = { ...d, changes: d.changes.map(({ cells: _c, ...c }) => ({ ...c, areaKm2: r1(c.areaKm2) })), blocs: d.blocs.map((x) => ({ ...x, areaGainedKm2: r1(x.areaGainedKm2), areaLostKm2: r1(x.areaLostKm2) })) };
+    if (o.json) {
+      io.print(JSON.stringify(shaped, null, 2));
+      return;
+    }
+    io.print(`Changes from ${d.from} to ${d.to}`);
+    for (const x of d.blocs) {
+      io.print(`  ${x.bloc}: +${x.placesGained.length} places (+${x.populationGained.toLocaleString('en-US')} people, +${Math.round(x.areaGainedKm2)} km²), -${x.placesLost.length} places (-${x.populationLost.toLocaleString('en-US')} people, -${Math.round(x.areaLostKm2)} km²)`);
+      if (x.placesGained.length) io.print(`    gained: ${x.placesGained.map((p) => name.get(p) ?? p).join(', ')}`);
+    }
+    for (const f of d.frontLines) io.print(`  front ${f.sides.join(' / ')}: ${Math.round(f.fromKm)} km -> ${Math.round(f.toKm)} km`);
+  });
+
+  modelOptions(
+    control
+      .command('series')
+      .description('places, population and area under each bloc, step by step over a range')
+      .argument('<from>', 'YYYY-MM-DD')
+      .argument('<to>', 'YYYY-MM-DD')
+      .option('--step <step>', 'day, week or a number of days', 'week')
+      .option('--json', 'machine-readable output')
+      .option('--csv', 'CSV: date,bloc,places,population,areaKm2'),
+  ).action(async (a: string, b: string, o: ModelOpts & { step: string; json?: boolean; csv?: boolean }, cmd: Command) => {
+    const step = o.step === 'day' ? 1 : o.step === 'week' ? 7 : Number(o.step);
+    if (!Number.isInteger(step) || step < 1) throw new UsageError(`--step "${o.step}": use day, week or a whole number of days`);
+    const from = date(a, 'from'), to = date(b, 'to');
+    if (from > to) throw new UsageError(`the range ${from} to ${to} runs backwards`);
+    const m = await model(io, cmd, o);
+    const rows = m.series(from, to, step).map((r) => ({ ...r, areaKm2: r1(r.areaKm2) }));
+    if (o.json) io.print(JSON.stringify(rows, null, 2));
+    else {
+      io.print(csvLine(['date', 'bloc', 'places', 'population', 'areaKm2']).trimEnd());
+      for (const r of rows) io.print(csvLine([r.date, r.bloc, r.places, r.population, r.areaKm2]).trimEnd());
+    }
+  });
+
+  control
+    .command('add')
+    .description('record a control observation (a new version of the timeline; nothing is overwritten)')
+    .requiredOption('--place <id>', 'the place id')
+    .requiredOption('--actor <id>', 'the actor holding it')
+    .requiredOption('--from <YYYY-MM-DD>', 'since when')
+    .requiredOption('--source <name>', 'where this comes from (publisher, report)')
+    .option('--status <status>', CONTROL_STATUSES.join('|'), 'held')
+    .option('--url <url>', "the source's address")
+    .option('--confidence <0-1>', 'how far you trust it', '0.8')
+    .option('--id <id>', 'an id (default: made from place and date)')
+    .option('--notes <text>', 'notes')
+    .action(async (o: { place: string; actor: string; from: string; source: string; status: string; url?: string; confidence: string; id?: string; notes?: string }, cmd: Command) => {
+      const store = io.open(cmd);
+      if (!(await store.getPlace(o.place))) throw new UsageError(`no place "${o.place}": see frontline places --name …`);
+      if (!(await store.listActors()).some((x) => x.id === o.actor)) throw new UsageError(`no actor "${o.actor}" in the store`);
+      const by = process.env.USER ?? 'cli';
+      const parsed = ControlObservationSchema.safeParse({
+        id: o.id ?? `${o.place}-${date(o.from, '--from')}-${o.actor}`,
+        place: o.place,
+        actor: o.actor,
+        status: o.status as ControlStatus,
+        from: o.from,
+        source: { name: o.source, ...(o.url ? { url: o.url } : {}) },
+        confidence: Number(o.confidence),
+        ...(o.notes ? { notes: o.notes } : {}),
+        provenance: { kind: 'user', user: by, at: new Date().toISOString() },
+      });
+      if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const r = await store.putControlObservations([parsed.data], { by });
+      io.print(`${r.created ? 'recorded' : r.updated ? 'updated' : 'unchanged'}: ${parsed.data.id}`);
+    });
+
+  control
+    .command('retract')
+    .description('retract a control observation, with a reason (it stays in the history)')
+    .argument('<id>', 'the observation id')
+    .requiredOption('--reason <text>', 'why')
+    .action(async (id: string, o: { reason: string }, cmd: Command) => {
+      await io.open(cmd).retractControlObservation(id, { by: process.env.USER ?? 'cli', reason: o.reason });
+      io.print(`retracted: ${id}`);
+    });
+
+  modelOptions(
+    program
+      .command('frontlines')
+      .description('front lines on a date: boundaries between areas of hostile blocs, with their sides and length')
+      .argument('<date>', 'YYYY-MM-DD')
+      .option('--geojson', 'GeoJSON lines (default)')
+      .option('--json', 'sides and lengths only'),
+  ).action(async (d: string, o: ModelOpts & { json?: boolean }, cmd: Command) => {
+    const at = date(d, 'date');
+    const m = await model(io, cmd, o);
+    const lines = m.frontLines(m.stateAt(at));
+    if (o.json) io.print(JSON.stringify(lines.map((f) => ({ sides: f.sides, names: f.names, lengthKm: r1(f.lengthKm) })), null, 2));
+    else io.print(collection(frontLineFeatures(lines, at), { kind: 'front-lines', date: at }));
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * Control of a date as GeoJSON: an area per bloc (cells outlined and cut to the land), unassigned land,
+ * front lines with their two sides, zones in force and places with their holders.
+ */
+import polygonClipping, { type Geom } from 'polygon-clipping';
+import { cellsOutline } from '../geo/land-grid.js';
+import type { MultiPolygonCoords } from '../geo/measure.js';
+import type { ControlModel, ControlState, FrontLine } from './model.js';
+
+export interface Feature {
+  type: 'Feature';
+  geometry: { type: string; coordinates: unknown };
+  properties: Record<string, unknown>;
+}
+
+const clip = (a: MultiPolygonCoords, b: MultiPolygonCoords): MultiPolygonCoords => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords;
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+
+export function areaFeatures(model: ControlModel, state: ControlState, onlyBloc?: string): Feature[] {
+  const out: Feature[] = [];
+  for (const [b, cells] of model.cellsByBloc(state)) {
+    const bloc = b >= 0 ? model.blocIds[b]! : 'unassigned';
+    if (onlyBloc && bloc !== onlyBloc) continue;
+    const coords = cellsOutline(model.grid, cells, clip);
+    const areaKm2 = cells.reduce((s, c) => s + model.grid.areaKm2[c]!, 0);
+    out.push({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: coords }, properties: { kind: 'area', bloc, name: b >= 0 ? model.blocNames[b] : 'Unassigned', color: b >= 0 ? (model.blocs[b]?.color ?? null) : null, date: state.date, areaKm2: round(areaKm2) } });
+  }
+  return out;
+}
+
+export function frontLineFeatures(lines: FrontLine[], date: string): Feature[] {
+  return lines.map((f) => ({
+    type: 'Feature',
+    geometry: { type: 'MultiLineString', coordinates: f.lines },
+    properties: { kind: 'front-line', date, sides: f.sides, names: f.names, lengthKm: round(f.lengthKm, 1) },
+  }));
+}
+
+export function placeFeatures(model: ControlModel, state: ControlState, onlyBloc?: string): Feature[] {
+  const byId = new Map(model.places.map((p) => [p.id, p]));
+  return model
+    .placeStates(state)
+    .filter((s) => !onlyBloc || s.bloc === onlyBloc)
+    .map((s) => {
+      const p = byId.get(s.placeId)!;
+      return { type: 'Feature', geometry: { type: 'Point', coordinates: [p.lon, p.lat] }, properties: { kind: 'place', ...s, population: p.population } };
+    });
+}
+
+export function zoneFeatures(model: ControlModel, state: ControlState): Feature[] {
+  const inForce = new Map(model.zonesAt(state).map((z) => [z.id, z]));
+  return model.zones
+    .filter((z) => inForce.has(z.id))
+    .map((z) => ({ type: 'Feature', geometry: z.geometry, properties: { kind: 'zone', id: z.id, name: z.name, zoneKind: z.kind, closedTo: z.closedTo, blocsKm2: inForce.get(z.id)!.blocsKm2 } }));
+}
+
+export function collection(features: Feature[], meta: Record<string, unknown>): string {
+  return JSON.stringify({ type: 'FeatureCollection', frontline: meta, features });
+}

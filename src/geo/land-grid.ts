@@ -1,0 +1,124 @@
+/**
+ * The carrier of areas of control: the H3 hexagons that cover a country's land, each cut to the land
+ * (DESIGN.md §3). A cell's area is that of its piece of land, so the cells partition the country: their
+ * areas add up to the country's. Interior cells are whole hexagons; cells crossed by the border are
+ * clipped to it.
+ */
+import * as h3 from 'h3-js';
+import { bboxOfMultiPolygon, clipRingConvex, multiPolygonAreaKm2, pointInMultiPolygon, ringSignedAreaKm2, type MultiPolygonCoords, type Position } from './measure.js';
+
+export interface LandGrid {
+  resolution: number;
+  /** H3 index of each cell. */
+  cells: string[];
+  indexOf: Map<string, number>;
+  lon: Float64Array;
+  lat: Float64Array;
+  /** km² of land in each cell. */
+  areaKm2: Float64Array;
+  /** Six neighbour slots per cell (cell index, or -1 outside the land). */
+  neighbors: Int32Array;
+  land: MultiPolygonCoords;
+  landAreaKm2: number;
+}
+
+const BIN = 0.1;
+
+export function buildLandGrid(land: MultiPolygonCoords, resolution = 6): LandGrid {
+  if (!Number.isInteger(resolution) || resolution < 3 || resolution > 9) throw new RangeError(`H3 resolution ${resolution}: use 3 to 9 (6 is ~36 km² a cell)`);
+  // Candidates: every hexagon that touches the land, and their neighbours (slivers along the border).
+  const candidates = new Set<string>();
+  for (const poly of land) {
+    for (const c of h3.polygonToCellsExperimental(poly as number[][][], resolution, h3.POLYGON_TO_CELLS_FLAGS.containmentOverlapping, true)) candidates.add(c);
+  }
+  for (const c of [...candidates]) for (const n of h3.gridDisk(c, 1)) candidates.add(n);
+
+  // The border's edges binned on a 0.1° grid: a hexagon no border edge comes near is wholly in or out.
+  const [minX, minY] = bboxOfMultiPolygon(land);
+  const bins = new Map<number, [Position, Position][]>();
+  const key = (i: number, j: number): number => i * 100003 + j;
+  for (const poly of land)
+    for (const ring of poly)
+      for (let k = 0; k + 1 < ring.length; k++) {
+        const a = ring[k]!;
+        const b = ring[k + 1]!;
+        const i0 = Math.floor((Math.min(a[0]!, b[0]!) - minX) / BIN), i1 = Math.floor((Math.max(a[0]!, b[0]!) - minX) / BIN);
+        const j0 = Math.floor((Math.min(a[1]!, b[1]!) - minY) / BIN), j1 = Math.floor((Math.max(a[1]!, b[1]!) - minY) / BIN);
+        for (let i = i0; i <= i1; i++)
+          for (let j = j0; j <= j1; j++) {
+            const list = bins.get(key(i, j));
+            if (list) list.push([a, b]);
+            else bins.set(key(i, j), [[a, b]]);
+          }
+      }
+  const nearBorder = (hex: Position[]): boolean => {
+    let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+    for (const p of hex) {
+      x0 = Math.min(x0, p[0]!); y0 = Math.min(y0, p[1]!); x1 = Math.max(x1, p[0]!); y1 = Math.max(y1, p[1]!);
+    }
+    for (let i = Math.floor((x0 - minX) / BIN); i <= Math.floor((x1 - minX) / BIN); i++)
+      for (let j = Math.floor((y0 - minY) / BIN); j <= Math.floor((y1 - minY) / BIN); j++)
+        for (const [a, b] of bins.get(key(i, j)) ?? []) {
+          if (Math.max(a[0]!, b[0]!) >= x0 && Math.min(a[0]!, b[0]!) <= x1 && Math.max(a[1]!, b[1]!) >= y0 && Math.min(a[1]!, b[1]!) <= y1) return true;
+        }
+    return false;
+  };
+
+  const cells: string[] = [];
+  const areas: number[] = [];
+  for (const c of [...candidates].sort()) {
+    const hex = h3.cellToBoundary(c, true) as Position[];
+    let a: number;
+    if (nearBorder(hex)) {
+      a = 0;
+      for (const poly of land)
+        poly.forEach((ring, ri) => {
+          const piece = clipRingConvex(ring, hex);
+          const s = Math.abs(ringSignedAreaKm2(piece));
+          a += ri === 0 ? s : -s;
+        });
+    } else {
+      const [lat, lon] = h3.cellToLatLng(c);
+      a = pointInMultiPolygon(lon, lat, land) ? Math.abs(ringSignedAreaKm2(hex)) : 0;
+    }
+    if (a > 1e-9) {
+      cells.push(c);
+      areas.push(a);
+    }
+  }
+  const indexOf = new Map(cells.map((c, i) => [c, i]));
+  const lon = new Float64Array(cells.length);
+  const lat = new Float64Array(cells.length);
+  const neighbors = new Int32Array(cells.length * 6).fill(-1);
+  cells.forEach((c, i) => {
+    const [y, x] = h3.cellToLatLng(c);
+    lon[i] = x;
+    lat[i] = y;
+    let k = 0;
+    for (const n of h3.gridDisk(c, 1)) {
+      if (n === c) continue;
+      const j = indexOf.get(n);
+      if (j !== undefined && k < 6) neighbors[i * 6 + k++] = j;
+    }
+  });
+  return { resolution, cells, indexOf, lon, lat, areaKm2: Float64Array.from(areas), neighbors, land, landAreaKm2: multiPolygonAreaKm2(land) };
+}
+
+/** The cell a point falls in, or -1 outside the land's cells. */
+export function cellAt(grid: LandGrid, lon: number, lat: number): number {
+  return grid.indexOf.get(h3.latLngToCell(lat, lon, grid.resolution)) ?? -1;
+}
+
+/** The shared edge of two neighbouring cells, as two [lon, lat] points. */
+export function sharedEdge(grid: LandGrid, a: number, b: number): [Position, Position] | null {
+  const edge = h3.cellsToDirectedEdge(grid.cells[a]!, grid.cells[b]!);
+  const pts = h3.directedEdgeToBoundary(edge, true) as Position[];
+  return pts.length >= 2 ? [pts[0]!, pts[pts.length - 1]!] : null;
+}
+
+/** The outline of a set of cells, clipped to the land, as MultiPolygon coordinates. */
+export function cellsOutline(grid: LandGrid, cellIdx: readonly number[], clip: (a: MultiPolygonCoords, b: MultiPolygonCoords) => MultiPolygonCoords): MultiPolygonCoords {
+  if (!cellIdx.length) return [];
+  const mp = h3.cellsToMultiPolygon(cellIdx.map((i) => grid.cells[i]!), true) as MultiPolygonCoords;
+  return clip(mp, grid.land);
+}
