@@ -17,6 +17,7 @@ import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, 
 import { allTheCitiesPlaces } from '../io/places.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
 import type { BBox, EventQuery } from '../store/store.js';
+import type { ConflictEvent } from '../core/schemas.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3 } as const;
 
@@ -193,19 +194,47 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .command('events')
       .description('list events')
       .option('--limit <n>', 'at most this many', '50')
+      .option('--held-by <bloc>', "only where this bloc held the event's location on its date (docs/control.md)")
+      .option('--zone <id>', 'only inside this zone (de-escalation, ceasefire, deconfliction)')
+      .option('--changed-within <days>', 'only where the location changed hands within this many days of the event')
       .option('--json', 'machine-readable output (one JSON array)'),
   ).action(async (opts: Record<string, string | undefined>, cmd: Command) => {
     const store = open(cmd);
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${opts.limit}" must be a positive whole number`);
     const q = eventQuery(opts);
-    const page = await store.queryEvents({ ...q, limit });
-    if (opts.json) return print(JSON.stringify(page.events, null, 2));
-    for (const e of page.events) {
+    let events: ConflictEvent[];
+    let total: number;
+    let more: boolean;
+    if (opts.heldBy !== undefined || opts.zone !== undefined || opts.changedWithin !== undefined) {
+      // Control filters run over the events the store's own filters let through.
+      const { compileControlFilter } = await import('../control/event-filter.js');
+      const { loadControlModel } = await import('../control/load.js');
+      const filter = compileControlFilter(await loadControlModel(store), {
+        ...(opts.heldBy !== undefined ? { heldBy: opts.heldBy } : {}),
+        ...(opts.zone !== undefined ? { zone: opts.zone } : {}),
+        ...(opts.changedWithin !== undefined ? { changedWithinDays: Number(opts.changedWithin) } : {}),
+      });
+      const narrowed = filter.bbox && !q.bbox ? { ...q, bbox: filter.bbox } : q;
+      events = [];
+      total = 0;
+      for await (const e of store.streamEvents(narrowed)) {
+        if (!filter.test(e)) continue;
+        total++;
+        if (events.length < limit) events.push(e);
+      }
+      more = total > events.length;
+    } else {
+      const page = await store.queryEvents({ ...q, limit });
+      events = page.events;
+      more = page.next !== null;
+      total = await store.countEvents(q);
+    }
+    if (opts.json) return print(JSON.stringify(events, null, 2));
+    for (const e of events) {
       print(`${e.date}  ${e.type.padEnd(27)} ${e.actor1.slice(0, 34).padEnd(34)} ${e.actor2.slice(0, 30).padEnd(30)} ${e.location.slice(0, 24).padEnd(24)} ${e.fatalities.best ?? ''}`);
     }
-    const total = await store.countEvents(q);
-    err.write(`${page.events.length} of ${total} events${page.next ? ' (use --limit or --json for more)' : ''}\n`);
+    err.write(`${events.length} of ${total} events${more ? ' (use --limit or --json for more)' : ''}\n`);
   });
 
   program

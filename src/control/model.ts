@@ -89,6 +89,9 @@ export class ControlModel {
   private readonly placeIndex: Map<string, number>;
   /** Per actor (timeline index): membership intervals [from, to, blocIndex]. */
   private readonly memberships: [number, number, number][][] = [];
+  /** Per place (index): its change days and holders (timeline actor indexes), for tight loops. */
+  private readonly placeDays: Int32Array[];
+  private readonly placeActors: Int32Array[];
 
   constructor(input: ControlInput) {
     this.radiusKm = input.radiusKm ?? 30;
@@ -101,6 +104,8 @@ export class ControlModel {
     this.zones = input.zones ?? [];
     this.blocIds = [...input.blocs.map((b) => b.id), UNAFFILIATED];
     this.blocNames = [...input.blocs.map((b) => b.name), 'Unaffiliated'];
+    this.placeDays = input.places.map((p) => Int32Array.from(this.timeline.raw(p.id)?.days ?? []));
+    this.placeActors = input.places.map((p) => Int32Array.from(this.timeline.raw(p.id)?.actors ?? []));
     this.locator = buildPlaceLocator(
       input.places.map((p) => p.lon),
       input.places.map((p) => p.lat),
@@ -153,8 +158,8 @@ export class ControlModel {
 
   /** Bloc index holding a place (by index) on a day, or -1. */
   placeBlocAt(placeIdx: number, day: number): number {
-    const a = this.timeline.actorIndexAt(this.places[placeIdx]!.id, day);
-    return a < 0 ? -1 : this.blocIndexOfActorIndex(a, day);
+    const k = upperBound(this.placeDays[placeIdx]!, day) - 1;
+    return k < 0 ? -1 : this.blocIndexOfActorIndex(this.placeActors[placeIdx]![k]!, day);
   }
 
   relation(blocA: number, blocB: number, date: IsoDate): ReturnType<typeof relationOn> {

@@ -32,20 +32,44 @@ export function buildPlaceLocator(lon: ArrayLike<number>, lat: ArrayLike<number>
   const index = new KDBush(n);
   for (let i = 0; i < n; i++) index.add(x[i]!, y[i]!);
   index.finish();
-  // The grid covers the places' box grown by the radius; beyond it nothing is within reach.
-  const gx0 = x0 - radiusKm, gy0 = y0 - radiusKm;
-  const cols = Math.max(1, Math.ceil((x1 - x0 + 2 * radiusKm) / binKm));
-  const rows = Math.max(1, Math.ceil((y1 - y0 + 2 * radiusKm) / binKm));
+  // The nearest place to (px, py) within `limit`, by k-d tree searches of growing radius: the first
+  // search that finds anything holds the nearest (everything it missed is farther than its radius).
+  const nearestBySearch = (px: number, py: number, limit: number): { i: number; d: number } => {
+    for (let r = binKm; ; r *= 2) {
+      const found = index.within(px, py, Math.min(r, limit));
+      if (found.length) {
+        let best = -1;
+        let bestD = Infinity;
+        for (const i of found) {
+          const d = Math.hypot(x[i]! - px, y[i]! - py);
+          if (d < bestD || (d === bestD && i < best)) {
+            bestD = d;
+            best = i;
+          }
+        }
+        return { i: best, d: bestD };
+      }
+      if (r >= limit) return { i: -1, d: Infinity };
+    }
+  };
+  // The grid covers the places' box grown by the radius (at most 50 km: beyond it, points are answered
+  // by the k-d tree directly).
+  const margin = Math.min(radiusKm, 50);
+  const gx0 = x0 - margin, gy0 = y0 - margin;
+  const cols = Math.max(1, Math.ceil((x1 - x0 + 2 * margin) / binKm));
+  const rows = Math.max(1, Math.ceil((y1 - y0 + 2 * margin) / binKm));
   const half = (binKm * Math.SQRT2) / 2;
   const start = new Int32Array(cols * rows + 1);
   const lists: number[][] = [];
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) {
       const cx = gx0 + (c + 0.5) * binKm, cy = gy0 + (r + 0.5) * binKm;
-      const near = index.within(cx, cy, radiusKm + half);
-      let d0 = Infinity;
-      for (const i of near) d0 = Math.min(d0, Math.hypot(x[i]! - cx, y[i]! - cy));
-      lists.push(near.filter((i) => Math.hypot(x[i]! - cx, y[i]! - cy) <= d0 + 2 * half).sort((a, b) => a - b));
+      const { d: d0 } = nearestBySearch(cx, cy, radiusKm + half);
+      if (d0 === Infinity) {
+        lists.push([]);
+        continue;
+      }
+      lists.push(index.within(cx, cy, Math.min(d0 + 2 * half, radiusKm + half)).sort((a, b) => a - b));
     }
   let total = 0;
   lists.forEach((l, k) => {
@@ -63,7 +87,10 @@ export function buildPlaceLocator(lon: ArrayLike<number>, lat: ArrayLike<number>
     nearest(lonP: number, latP: number): number {
       const px = lonP * proj.kx, py = latP * proj.ky;
       const c = Math.floor((px - gx0) / binKm), r = Math.floor((py - gy0) / binKm);
-      if (c < 0 || r < 0 || c >= cols || r >= rows) return -1;
+      if (c < 0 || r < 0 || c >= cols || r >= rows) {
+        const far = nearestBySearch(px, py, radiusKm);
+        return far.d < radiusKm ? far.i : -1;
+      }
       const k = r * cols + c;
       let best = -1;
       let bestD = r2;
