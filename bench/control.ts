@@ -22,6 +22,7 @@ import { pointInMultiPolygon, type MultiPolygonCoords } from '../src/geo/measure
 import { loadDemo } from '../src/demo/load-demo.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
 import { mulberry32 } from './generate.js';
+import { markdownControlReport } from './report.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const OUT = `${ROOT}bench/out/`;
@@ -122,7 +123,7 @@ const results = {
   attribution: { events: EVENTS, frontlineMs: Math.round(attribution.ms), postgis, speedup: postgis ? r2((postgis.seconds * 1000) / attribution.ms) : null },
 };
 writeFileSync(`${OUT}control-results.json`, `${JSON.stringify(results, null, 2)}\n`);
-console.log(JSON.stringify(results, null, 2));
+console.log(`\n${markdownControlReport(results)}`);
 
 function runPostgis(): { seconds: number; loadSeconds: number; mismatches: number; compared: number; version: string } {
   const bin = '/usr/lib/postgresql/15/bin';

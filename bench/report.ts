@@ -36,8 +36,47 @@ export function markdownReport(results: Result[]): string {
   ].join('\n');
 }
 
+export interface ControlResult {
+  measuredAt: string;
+  node: string;
+  demo: { places: number; cells: number; modelMs: number; stateMs: number; polygonsMs: number; frontLinesMs: number; weeklySeriesJanJulMs: number };
+  synthetic: { places: number; intervals: number; cells: number; modelMs: number; stateMs: number; polygonsMs: number; weeklySeriesYearMs: number };
+  attribution: { events: number; frontlineMs: number; postgis: { seconds: number; loadSeconds: number; mismatches: number; compared: number; version: string } | null; speedup: number | null };
+}
+
+/** bench/control.ts's results as a Markdown table. */
+export function markdownControlReport(r: ControlResult): string {
+  const n = (x: number): string => x.toLocaleString('en-US');
+  const pg = r.attribution.postgis;
+  return [
+    `| measure | demo (${n(r.demo.places)} places) | synthetic (${n(r.synthetic.places)} places, ${n(r.synthetic.intervals)} intervals) |`,
+    '|---|---|---|',
+    `| H3 cells (resolution 6) | ${n(r.demo.cells)} | ${n(r.synthetic.cells)} |`,
+    `| build the model (grid, nearest places, timeline), once | ${r.demo.modelMs} ms | ${r.synthetic.modelMs} ms |`,
+    `| areas of control for one date: numbers (goal < 200 ms) | ${r.demo.stateMs} ms | ${r.synthetic.stateMs} ms |`,
+    `| areas of control for one date: polygons cut to the land (goal < 200 ms) | ${r.demo.polygonsMs} ms | ${r.synthetic.polygonsMs} ms |`,
+    `| front lines for one date | ${r.demo.frontLinesMs} ms | — |`,
+    `| weekly series (goal < 3 s over a year) | ${r.demo.weeklySeriesJanJulMs} ms (Jan–Jul) | ${r.synthetic.weeklySeriesYearMs} ms (2017) |`,
+    '',
+    '| attribution of events to the bloc holding their location on their date | |',
+    '|---|---|',
+    `| events | ${n(r.attribution.events)} |`,
+    `| Frontline (goal < 1 s) | **${r.attribution.frontlineMs} ms** |`,
+    `| PostGIS ${pg?.version ?? ''}: Voronoi cells + ST_Contains + interval join, GiST-indexed | ${pg ? `**${pg.seconds} s** (loading and indexing not counted: ${pg.loadSeconds} s)` : 'not run'} |`,
+    `| Frontline's speed-up (goal ≥ 20) | ${r.attribution.speedup ? `**${r.attribution.speedup}×**` : '—'} |`,
+    `| answers differing | ${pg ? `${n(pg.mismatches)} of ${n(pg.compared)}` : '—'} |`,
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const file = process.argv[2] ?? new URL('out/results.json', import.meta.url).pathname;
   const doc = JSON.parse(readFileSync(file, 'utf8')) as { at: string; node: string; results: Result[] };
   console.log(`Measured ${doc.at} with Node ${doc.node}.\n\n${markdownReport(doc.results)}`);
+  const control = new URL('out/control-results.json', import.meta.url).pathname;
+  try {
+    const c = JSON.parse(readFileSync(control, 'utf8')) as ControlResult;
+    console.log(`\nControl (bench/control.ts), measured ${c.measuredAt}:\n\n${markdownControlReport(c)}`);
+  } catch {
+    // not run yet
+  }
 }
