@@ -17,8 +17,8 @@ async function run(...args: string[]): Promise<{ code: number; out: string; err:
 
 describe('frontline CLI', () => {
   it('has --help on every command', async () => {
-    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports']) {
-      const r = await run(cmd, '--help');
+    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports', 'frontlines', 'control', 'control at', 'control diff', 'control series', 'control add', 'control retract']) {
+      const r = await run(...cmd.split(' '), '--help');
       expect(r.code, cmd).toBe(EXIT.ok);
       expect(r.out, cmd).toMatch(/Usage: frontline/);
     }

@@ -268,10 +268,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   program
     .command('history')
     .description('every version of a record, oldest first')
-    .argument('<kind>', 'event, place, control, zone, actor, bloc')
+    .argument('<kind>', 'event, place, control, control-area, boundary, zone, actor, bloc, document, objective, scenario')
     .argument('<id>')
+    .option('--json', 'JSON (the only output of this command; accepted for scripts that always pass it)')
     .action(async (kind: string, id: string, _o: unknown, cmd: Command) => {
-      const k = assertFormat(kind, ['event', 'place', 'control', 'zone', 'actor', 'bloc', 'document', 'objective', 'scenario'] as const, 'record kind');
+      const k = assertFormat(kind, ['event', 'place', 'control', 'control-area', 'boundary', 'zone', 'actor', 'bloc', 'document', 'objective', 'scenario'] as const, 'record kind');
       print(JSON.stringify(await open(cmd).history(k, id), null, 2));
     });
 

@@ -148,6 +148,25 @@ describe('control in the Syria 2017 demo', () => {
     expect((await run('--db', db, 'control', 'at', '2017-06-01', '--bloc', 'nope')).code).toBe(EXIT.usage);
   });
 
+  it('records and retracts an observation from the CLI; the history keeps both', async () => {
+    const db2 = join(tempDir('fl-edit-'), 'e.db');
+    await run('--db', db2, 'demo', '--json');
+    const placeOf = async (date: string) => (JSON.parse((await run('--db', db2, 'control', 'at', date, '--json')).out) as { places: { placeId: string; actor: string }[] }).places.find((p) => p.placeId === 'tabqa')!.actor;
+    expect(await placeOf('2017-06-03')).toBe('sdf');
+    const add = await run('--db', db2, 'control', 'add', '--place', 'tabqa', '--actor', 'isis', '--from', '2017-06-02', '--source', 'a rumour', '--confidence', '0.3');
+    expect(add.code).toBe(EXIT.ok);
+    expect(add.out).toMatch(/recorded: tabqa-2017-06-02-isis/);
+    expect(await placeOf('2017-06-03')).toBe('isis');
+    expect((await run('--db', db2, 'control', 'retract', 'tabqa-2017-06-02-isis')).code).toBe(EXIT.usage); // a reason is required
+    expect((await run('--db', db2, 'control', 'retract', 'tabqa-2017-06-02-isis', '--reason', 'not confirmed')).code).toBe(EXIT.ok);
+    expect(await placeOf('2017-06-03')).toBe('sdf');
+    const history = JSON.parse((await run('--db', db2, 'history', 'control', 'tabqa-2017-06-02-isis', '--json')).out) as { op: string; reason: string | null }[];
+    expect(history.map((h) => h.op)).toEqual(['create', 'retract']);
+    expect(history[1]!.reason).toBe('not confirmed');
+    expect((await run('--db', db2, 'control', 'add', '--place', 'atlantis', '--actor', 'isis', '--from', '2017-06-01', '--source', 'x')).code).toBe(EXIT.usage);
+    expect((await run('--db', db2, 'control', 'add', '--place', 'tabqa', '--actor', 'isis', '--from', '2017-06-31', '--source', 'x')).code).toBe(EXIT.usage);
+  });
+
   it('filters events by who held their location, by zone and by recent change of hands', async () => {
     const held = JSON.parse((await run('--db', db, 'events', '--held-by', 'government', '--limit', '500', '--json')).out) as { id: string; lon: number; lat: number; date: string; place: string | null }[];
     expect(held.length).toBeGreaterThan(0);
