@@ -1,19 +1,9 @@
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { defaultDbPath, EXIT, main } from '../src/cli/main.js';
-import { FIXTURES, tempDir } from './helpers.js';
+import { defaultDbPath, EXIT } from '../src/cli/main.js';
+import { FIXTURES, runCli, tempDir } from './helpers.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c.toString()));
-  err.on('data', (c: Buffer) => (e += c.toString()));
-  const code = await main(['node', 'frontline', ...args], out, err);
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 describe('frontline CLI', () => {
   it('has --help on every command', async () => {

@@ -1,4 +1,5 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,4 +22,17 @@ export function requireShared(): boolean {
 
 export function tempDir(prefix = 'frontline-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** Run the CLI in-process: its exit code and what it wrote to standard output and error. */
+export async function runCli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const { main } = await import('../src/cli/main.js');
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let o = '';
+  let e = '';
+  out.on('data', (c: Buffer) => (o += c.toString()));
+  err.on('data', (c: Buffer) => (e += c.toString()));
+  const code = await main(['node', 'frontline', ...args], out, err);
+  return { code, out: o, err: e };
 }

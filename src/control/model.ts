@@ -9,7 +9,8 @@ import type { Bloc, ControlArea, ControlStatus, Place, Relation, ScenarioOverrid
 import { buildLandGrid, sharedEdge, type LandGrid } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type BBox4, type MultiPolygonCoords, type Position } from '../geo/measure.js';
 import { buildPlaceLocator, type PlaceLocator } from '../geo/place-locator.js';
-import { ControlTimeline, STATUS_CODES, upperBound, type Holding } from './timeline.js';
+import { upperBound } from '../core/search.js';
+import { ControlTimeline, STATUS_CODES, type Holding } from './timeline.js';
 
 export const UNAFFILIATED = 'unaffiliated';
 

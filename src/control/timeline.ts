@@ -9,6 +9,7 @@
  */
 import { dayNumber, fromDayNumber, type IsoDate } from '../core/dates.js';
 import type { ControlObservation, ControlStatus, ScenarioOverride } from '../core/schemas.js';
+import { lowerBound, upperBound } from '../core/search.js';
 
 export const STATUS_CODES: readonly ControlStatus[] = ['held', 'contested', 'besieged'];
 
@@ -158,26 +159,4 @@ export class ControlTimeline {
   raw(place: string): { days: readonly number[]; actors: readonly number[]; statuses: readonly number[] } | null {
     return this.byPlace.get(place) ?? null;
   }
-}
-
-export function upperBound(xs: readonly number[] | Int32Array, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-function lowerBound(xs: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (xs[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

@@ -4,6 +4,7 @@
  * window, then a tight loop over plain arrays tests space, type and actor. Pure data in, data out: the
  * store builds it from its rows and keeps it fresh (DESIGN.md §3, "Fast analysis over the store").
  */
+import { lowerBound } from './search.js';
 import type { BBox } from './bbox.js';
 
 export interface EventColumnsFilter {
@@ -245,17 +246,6 @@ function buildGrid(lon: Float64Array, lat: Float64Array, day: Int32Array, status
     g.status[k] = status[i]!;
   }
   return g;
-}
-
-function lowerBound(a: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** The first k in [lo, hi) with day[k] at or after x (a cell's days are sorted). */

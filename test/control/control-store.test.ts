@@ -1,26 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { EXIT, main } from '../../src/cli/main.js';
+import { EXIT } from '../../src/cli/main.js';
 import { loadControlModel } from '../../src/control/load.js';
 import type { ControlModel } from '../../src/control/model.js';
 import { loadDemo } from '../../src/demo/load-demo.js';
 import { importFile } from '../../src/io/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { tempDir } from '../helpers.js';
+import { runCli, tempDir } from '../helpers.js';
 import { BLOCS, LAND, OBSERVATIONS, PLACES, RELATIONS } from './freedonia.js';
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = new PassThrough();
-  const err = new PassThrough();
-  let o = '';
-  let e = '';
-  out.on('data', (c: Buffer) => (o += c.toString()));
-  err.on('data', (c: Buffer) => (e += c.toString()));
-  const code = await main(['node', 'frontline', ...args], out, err);
-  return { code, out: o, err: e };
-}
+const run = runCli;
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
 
