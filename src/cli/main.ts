@@ -163,7 +163,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .description('export events (acled, ucdp, hxl, geojson), places (CSV) or control observations (CSV); places/zones/control as GeoJSON with --kind')
       .argument('<format>', EXPORT_FORMATS.join('|'))
       .option('-o, --out <file>', 'write to a file instead of standard output')
-      .option('--kind <kind>', 'for geojson: events (default), places, zones or control'),
+      .option('--kind <kind>', 'for geojson: events (default), places, zones or control')
+      .option('--order <order>', 'for acled: date (default) or stored (the order events were imported in; fastest)', 'date'),
   ).action(async (format: string, opts: Record<string, string | undefined>, cmd: Command) => {
     const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
     const store = open(cmd);
@@ -177,7 +178,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       await write(collection.text);
       n = collection.count;
     } else {
-      n = await exportTo(store, fmt, { query: eventQuery(opts), write });
+      const order = assertFormat(opts.order ?? 'date', ['date', 'stored'] as const, 'export order');
+      n = await exportTo(store, fmt, { query: eventQuery(opts), write, order: order === 'stored' ? 'storage' : 'date' });
     }
     if (opts.out) {
       const file = target as WriteStream;

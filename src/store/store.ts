@@ -216,10 +216,11 @@ export interface Store {
   scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;
   /**
    * Every matching event as a CSV line built by the store from `fields`, in chunks of whole lines of
-   * UTF-8, in date order: the fastest export path (no value crosses into JavaScript one column at a
-   * time; a store may write the chunks on several threads).
+   * UTF-8: the fastest export path (no value crosses into JavaScript one column at a time; a store may
+   * write the chunks on several threads). `order: 'date'` (the default) sorts by date, then the order
+   * events were stored in; 'storage' is the order they were stored (imported) in, fastest to read.
    */
-  scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<{ bytes: Uint8Array; rows: number }>;
+  scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[], order?: 'date' | 'storage'): AsyncIterable<{ bytes: Uint8Array; rows: number }>;
   /** Every matching event, in date order, a page at a time. */
   streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize?: number): AsyncIterable<ConflictEvent>;
   retractEvent(id: string, ctx: WriteContext & { reason: string }): Promise<void>;

@@ -42,9 +42,19 @@ describe('parallel CSV export', () => {
     const fields = Object.values(ACLED_EXPORT_FIELDS);
     const parallel = await csvOf(store.scanEventCsv({}, fields));
     const windowed = await csvOf(store.scanEventCsv({ since: '2017-02-01', until: '2017-04-30' }, fields));
+    const stored = await csvOf(store.scanEventCsv({}, fields, 'storage'));
+    const storedWindow = await csvOf(store.scanEventCsv({ since: '2017-02-01', until: '2017-04-30' }, fields, 'storage'));
     store.parallelExport = { minEvents: Infinity, partEvents: 37 };
     const single = await csvOf(store.scanEventCsv({}, fields));
     const singleWindow = await csvOf(store.scanEventCsv({ since: '2017-02-01', until: '2017-04-30' }, fields));
+    const singleStored = await csvOf(store.scanEventCsv({}, fields, 'storage'));
+    const singleStoredWindow = await csvOf(store.scanEventCsv({ since: '2017-02-01', until: '2017-04-30' }, fields, 'storage'));
+    expect(stored.text).toBe(singleStored.text);
+    expect(storedWindow.text).toBe(singleStoredWindow.text);
+    expect(stored.text).not.toBe(single.text); // stored out of date order: the two orders differ
+    expect(stored.text.split('\n').sort()).toEqual(single.text.split('\n').sort());
+    // Storage order is the order the events were put: e0, e1, e2 …
+    expect(stored.text.split('\n').slice(0, 3).map((l) => l.split(',')[0])).toEqual(['SYR0', 'SYR1', 'SYR2']);
     expect(single.rows).toBe(1499);
     expect(parallel.rows).toBe(1499);
     expect(parallel.text).toBe(single.text);

@@ -45,7 +45,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
 import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
-import { exportWorkers, parallelCsv, splitByDay, type CsvChunk } from './parallel-csv.js';
+import { exportWorkers, parallelCsv, splitByDay, type CsvChunk, type CsvPart } from './parallel-csv.js';
 import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTREE_VALUES, MIGRATIONS } from './migrations.js';
 
 /** Below this many expected events an import updates the indexes as it goes. */
@@ -650,28 +650,41 @@ export class SqliteStore implements Store {
     if (batch.length) yield batch;
   }
 
-  async *scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[]): AsyncIterable<CsvChunk> {
+  async *scanEventCsv(q: Omit<EventQuery, 'limit' | 'after'>, fields: readonly EventCsvField[], order: 'date' | 'storage' = 'date'): AsyncIterable<CsvChunk> {
     const { from, where, args } = this.eventWhere(q);
     // One format() call per line (see csvFieldSql): a chain of || and replace() per field cost SQLite
     // twice as much.
     const parts = fields.map(csvFieldSql);
     const line = `format('${parts.map((p) => p.spec).join(',')}' || char(10), ${parts.flatMap((p) => p.values).join(', ')})`;
     const filter = where.length ? ` WHERE ${where.join(' AND ')}` : '';
+    const orderBy = order === 'date' ? 'e.day, e.rowid' : 'e.rowid';
     const workers = this.db.memory || this.db.inTransaction || !onlyTimeFilters(q) ? 0 : exportWorkers();
     if (workers) {
       // Parts of ~20,000 events: enough to keep a worker busy, small enough to hold a few in memory. The
-      // day index alone counts them (retracted events included: a part may come out a little short).
-      const dayCounts = this.db
-        .prepare(`SELECT day, COUNT(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day`)
-        .raw()
-        .all(q.since ? dayNumber(q.since) : -1e9, q.until ? dayNumber(q.until) : 1e9) as [number, number][];
-      const total = dayCounts.reduce((n, [, c]) => n + c, 0);
+      // day index alone counts them (retracted events included: a part may come out a little short). In
+      // storage order, parts are ranges of rowids, read in sequence.
+      const days = [q.since ? dayNumber(q.since) : -1e9, q.until ? dayNumber(q.until) : 1e9];
+      let split: CsvPart[];
+      let total: number;
+      if (order === 'date') {
+        const dayCounts = this.db.prepare('SELECT day, COUNT(*) FROM events WHERE day BETWEEN ? AND ? GROUP BY day ORDER BY day').raw().all(...days) as [number, number][];
+        total = dayCounts.reduce((n, [, c]) => n + c, 0);
+        split = splitByDay(dayCounts, this.parallelExport.partEvents);
+      } else {
+        const r = this.db.prepare('SELECT MIN(rowid) AS lo, MAX(rowid) AS hi, COUNT(*) AS n FROM events WHERE day BETWEEN ? AND ?').get(...days) as { lo: number | null; hi: number | null; n: number };
+        total = r.n;
+        split = [];
+        if (r.lo !== null && r.hi !== null) {
+          const step = Math.max(1, Math.ceil(((r.hi - r.lo + 1) / Math.max(1, r.n)) * this.parallelExport.partEvents));
+          for (let a = r.lo; a <= r.hi; a += step) split.push({ from: a, to: Math.min(r.hi, a + step - 1) });
+        }
+      }
       if (total >= this.parallelExport.minEvents) {
         const generation = this.eventsGeneration;
         const dataVersion = this.db.pragma('data_version', { simple: true }) as number;
         const sameState = (): boolean => generation === this.eventsGeneration && dataVersion === (this.db.pragma('data_version', { simple: true }) as number);
-        const partSql = `SELECT ${line} FROM ${from} WHERE ${[...where, 'e.day BETWEEN ? AND ?'].join(' AND ')} ORDER BY e.day, e.rowid`;
-        const run = parallelCsv(this.db.name, partSql, args, splitByDay(dayCounts, this.parallelExport.partEvents), workers, sameState);
+        const partSql = `SELECT ${line} FROM ${from} WHERE ${[...where, order === 'date' ? 'e.day BETWEEN ? AND ?' : 'e.rowid BETWEEN ? AND ?'].join(' AND ')} ORDER BY ${orderBy}`;
+        const run = parallelCsv(this.db.name, partSql, args, split, workers, sameState);
         for (;;) {
           const r = await run.next();
           if (r.done) {
@@ -682,7 +695,7 @@ export class SqliteStore implements Store {
         }
       }
     }
-    const sql = `SELECT ${line} FROM ${from}${filter} ORDER BY e.day, e.rowid`;
+    const sql = `SELECT ${line} FROM ${from}${filter} ORDER BY ${orderBy}`;
     let chunk = '';
     let rows = 0;
     for (const text of this.db.prepare(sql).pluck().iterate(...args)) {
