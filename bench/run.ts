@@ -208,7 +208,7 @@ async function benchSize(rows: number): Promise<Record<string, unknown>> {
   };
   const { rows: exported, seconds: exportSeconds } = await exportOnce('date');
   const storedExport = await exportOnce('storage');
-  let t = performance.now();
+  const t = performance.now();
   await duck.run(`COPY events TO '${OUT}duck-export-${rows}.csv' (HEADER)`);
   const duckExportSeconds = (performance.now() - t) / 1000;
   await store.close();
