@@ -7,7 +7,7 @@ const run = runCli;
 
 describe('frontline CLI', () => {
   it('has --help on every command', async () => {
-    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports', 'frontlines', 'control', 'control at', 'control diff', 'control series', 'control add', 'control retract']) {
+    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports', 'frontlines', 'control', 'control at', 'control diff', 'control series', 'control add', 'control retract', 'actors', 'actors alias', 'actors import', 'actors resolve']) {
       const r = await run(...cmd.split(' '), '--help');
       expect(r.code, cmd).toBe(EXIT.ok);
       expect(r.out, cmd).toMatch(/Usage: frontline/);
@@ -28,6 +28,18 @@ describe('frontline CLI', () => {
     expect((JSON.parse(bbox.out) as { id: string }[]).map((e) => e.id)).toEqual(['FLD047', 'FLD051', 'FLD052', 'FLD053', 'FLD058']);
     const places = await run('--db', db, 'places', '--name', 'Dayr az-Zawr', '--json');
     expect((JSON.parse(places.out) as { id: string }[])[0]!.id).toBe('deir-ez-zor');
+  });
+
+  it('lets the user extend the alias table, and imports then resolve the new spelling', async () => {
+    const db = join(tempDir(), 'f.db');
+    await run('--db', db, 'demo', '--json');
+    expect((await run('--db', db, 'actors', 'resolve', 'Daesh fighters')).out).toMatch(/no actor/);
+    expect((await run('--db', db, 'actors', 'alias', 'isis', 'Daesh fighters')).out).toMatch(/isis: added "Daesh fighters"/);
+    expect((await run('--db', db, 'actors', 'resolve', 'Daesh fighters')).out.trim()).toBe('isis');
+    expect((await run('--db', db, 'actors', 'alias', 'sdf', 'Islamic State')).code).toBe(EXIT.usage); // taken by isis
+    expect((await run('--db', db, 'actors', 'alias', 'nobody', 'x')).code).toBe(EXIT.usage);
+    const history = JSON.parse((await run('--db', db, 'history', 'actor', 'isis')).out) as { op: string }[];
+    expect(history.map((h) => h.op)).toEqual(['create', 'update']);
   });
 
   it('uses exit codes scripts can trust', async () => {

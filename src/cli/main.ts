@@ -12,6 +12,7 @@ import { FrontlineError, UsageError } from '../core/errors.js';
 import { loadDemo, DEMO_META_KEY } from '../demo/load-demo.js';
 import { formatSummary, summarize } from '../demo/summary.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
+import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
@@ -139,6 +140,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     });
 
   registerControlCommands(program, { open, print, err });
+  registerActorCommands(program, { open, print });
 
   const addEventFilters = (c: Command): Command =>
     c

@@ -218,6 +218,11 @@ export class ControlModel {
     return { date, day, cellBloc, cellStatus, placeBloc, blocs: stats, unassignedKm2: unassigned, landKm2: g.landAreaKm2 };
   }
 
+  /** Analysts' polygons in force on a day. */
+  controlAreasInForce(day: number): { id: string; actor: string; status: ControlStatus; coords: MultiPolygonCoords }[] {
+    return this.analyst.filter((a) => day >= a.from && day <= a.to).map((a) => ({ id: a.area.id, actor: a.area.actor, status: a.area.status, coords: a.coords }));
+  }
+
   /** The places' holders on a date, for lists and the CLI's JSON. */
   placeStates(state: ControlState): PlaceState[] {
     const out: PlaceState[] = [];

@@ -1,0 +1,267 @@
+/**
+ * The race (DESIGN.md §3): for each bloc, a multi-source search from the places it holds on its front
+ * line, over the road graph, where an edge's cost depends on whose area it lies in. Own, allied or
+ * unclaimed land: driving time by road class (slower where contested). Land of a bloc it is hostile (or
+ * neutral) to: the bloc's advance rate in km a day. Deconflicted land: closed unless a penalty is set.
+ * Zones closed to a bloc: closed. Costs are in days. Every parameter is echoed in the result.
+ */
+import KDBush from 'kdbush';
+import { dayNumber, type IsoDate } from '../core/dates.js';
+import type { ControlModel } from '../control/model.js';
+import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
+import { edgeGeometry, type RoadGraph } from './graph.js';
+import { DEFAULT_SPEED_KMH, ROAD_CLASSES, type RoadClass } from './road-classes.js';
+import { edgeSources, multiSourceSearch, pathEdges, type SearchResult } from './search.js';
+
+export interface RaceParameters {
+  /** Advance through hostile (or neutral) land, km a day, per bloc; others get `defaultAdvanceKmPerDay`. */
+  advanceKmPerDay: Record<string, number>;
+  defaultAdvanceKmPerDay: number;
+  speedsKmh: Record<RoadClass, number>;
+  /** Driving through contested land takes this many times longer. */
+  contestedFactor: number;
+  /** Extra days to cross a deconflicted edge, or null: deconflicted land is closed. */
+  deconflictedPenaltyDays: number | null;
+  /** Places and objectives farther than this from any road are flagged, not snapped. */
+  snapMaxKm: number;
+}
+
+export const DEFAULT_RACE_PARAMETERS: RaceParameters = {
+  advanceKmPerDay: {},
+  defaultAdvanceKmPerDay: 5,
+  speedsKmh: DEFAULT_SPEED_KMH,
+  contestedFactor: 3,
+  deconflictedPenaltyDays: null,
+  snapMaxKm: 15,
+};
+
+export interface Objective {
+  name: string;
+  lon: number;
+  lat: number;
+  /** The place it is, when it is one (its holder is the objective's holder). */
+  placeId?: string;
+}
+
+export interface Arrival {
+  bloc: string;
+  /** Days from the date; null: cannot get there. */
+  days: number | null;
+  route: { type: 'LineString'; coordinates: [number, number][] } | null;
+  note?: string;
+}
+
+export interface ObjectiveResult {
+  objective: string;
+  holder: string | null;
+  snapKm: number | null;
+  arrivals: Arrival[];
+  /** The first bloc other than the holder to arrive. */
+  winner: string | null;
+  /** Days between the winner and the next bloc (other than the holder) to arrive. */
+  marginDays: number | null;
+  note?: string;
+}
+
+export interface RaceResult {
+  date: IsoDate;
+  parameters: RaceParameters & { blocs: string[]; resolution: number; radiusKm: number; graph: { nodes: number; edges: number } };
+  objectives: ObjectiveResult[];
+  /** Front-line places each bloc started from (ids); empty: the bloc has no front line. */
+  starts: Record<string, string[]>;
+  /** Road km first reached by each bloc (the partition of the network). */
+  firstArrivalKm: Record<string, number>;
+}
+
+/** Static links between a graph and a control model: computed once, reused for every date. */
+export class RaceContext {
+  readonly edgePlace: Int32Array;
+  readonly src: Uint32Array;
+  private readonly nodeIndex: KDBush;
+  private readonly zoneEdges = new Map<string, Int32Array>();
+  private readonly areaEdges = new Map<string, Int32Array>();
+
+  constructor(
+    readonly graph: RoadGraph,
+    readonly model: ControlModel,
+  ) {
+    const g = graph;
+    this.src = edgeSources(g);
+    this.edgePlace = new Int32Array(g.edgeCount);
+    for (let e = 0; e < g.edgeCount; e++) {
+      const [x, y] = this.midpoint(e);
+      this.edgePlace[e] = model.locator.nearest(x, y);
+    }
+    this.nodeIndex = new KDBush(Math.max(1, g.nodeCount));
+    for (let i = 0; i < g.nodeCount; i++) this.nodeIndex.add(g.lon[i]!, g.lat[i]!);
+    if (!g.nodeCount) this.nodeIndex.add(0, 0);
+    this.nodeIndex.finish();
+  }
+
+  private midpoint(e: number): [number, number] {
+    const p = this.graph.piece[e]!;
+    const a = this.graph.pieceOffsets[p]!, b = this.graph.pieceOffsets[p + 1]!;
+    const k = (a + b - 1) >> 1;
+    return [this.graph.pieceLon[k]!, this.graph.pieceLat[k]!];
+  }
+
+  /** Edges whose midpoint lies in a polygon (zones, analysts' areas), cached by id. */
+  edgesIn(cache: 'zone' | 'area', id: string, coords: MultiPolygonCoords): Int32Array {
+    const m = cache === 'zone' ? this.zoneEdges : this.areaEdges;
+    let edges = m.get(id);
+    if (!edges) {
+      const bb = bboxOfMultiPolygon(coords);
+      const out: number[] = [];
+      for (let e = 0; e < this.graph.edgeCount; e++) {
+        const [x, y] = this.midpoint(e);
+        if (x >= bb[0] && x <= bb[2] && y >= bb[1] && y <= bb[3] && pointInMultiPolygon(x, y, coords)) out.push(e);
+      }
+      edges = Int32Array.from(out);
+      m.set(id, edges);
+    }
+    return edges;
+  }
+
+  /** The nearest graph node to a point, within `maxKm`. */
+  snap(lon: number, lat: number, maxKm: number): { node: number; km: number } | null {
+    if (!this.graph.nodeCount) return null;
+    // Search a box that surely holds maxKm, then measure properly.
+    const dLat = maxKm / 110.574;
+    const dLon = maxKm / (111.32 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    let best: { node: number; km: number } | null = null;
+    for (const i of this.nodeIndex.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
+      const km = haversineKm(lon, lat, this.graph.lon[i]!, this.graph.lat[i]!);
+      if (km <= maxKm && (!best || km < best.km)) best = { node: i, km };
+    }
+    return best;
+  }
+}
+
+export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Objective[], params: RaceParameters = DEFAULT_RACE_PARAMETERS, onlyBlocs?: readonly string[]): RaceResult {
+  const { graph: g, model } = ctx;
+  const state = model.stateAt(date);
+  const day = dayNumber(date);
+  // Whose land each edge is in, and whether contested: the place nearest its middle, unless an analyst's
+  // polygon covers it.
+  const edgeBloc = new Int32Array(g.edgeCount);
+  const edgeContested = new Uint8Array(g.edgeCount);
+  for (let e = 0; e < g.edgeCount; e++) {
+    const p = ctx.edgePlace[e]!;
+    edgeBloc[e] = p < 0 ? -1 : state.placeBloc[p]!;
+    edgeContested[e] = p >= 0 && model.timeline.holdingAt(model.places[p]!.id, date)?.status === 'contested' ? 1 : 0;
+  }
+  for (const a of model.controlAreasInForce(day)) {
+    const b = model.blocIndexOfActor(a.actor, day);
+    for (const e of ctx.edgesIn('area', a.id, a.coords)) {
+      edgeBloc[e] = b;
+      edgeContested[e] = a.status === 'contested' ? 1 : 0;
+    }
+  }
+  const closedZones = model.zones.filter((z) => z.closedTo.length && (!z.from || z.from <= date) && (!z.to || date <= z.to));
+
+  const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
+  for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
+  const speedsDay = ROAD_CLASSES.map((c) => params.speedsKmh[c] * 24);
+
+  const searches = new Map<string, SearchResult | null>();
+  const starts: Record<string, string[]> = {};
+  for (const bloc of blocs) {
+    const b = model.blocIds.indexOf(bloc);
+    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
+    const advance = params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay;
+    const cost = new Float64Array(g.edgeCount);
+    for (let e = 0; e < g.edgeCount; e++) {
+      const km = g.lengthM[e]! / 1000;
+      const t = edgeBloc[e]!;
+      const r = t < 0 ? 'allied' : rel[t]!;
+      if (r === 'allied') cost[e] = (km / speedsDay[g.roadClass[e]!]!) * (edgeContested[e] ? params.contestedFactor : 1);
+      else if (r === 'deconflicted') cost[e] = params.deconflictedPenaltyDays === null ? Infinity : km / speedsDay[g.roadClass[e]!]! + params.deconflictedPenaltyDays;
+      else cost[e] = km / advance;
+    }
+    for (const z of closedZones) {
+      if (!z.closedTo.includes(bloc)) continue;
+      const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
+      for (const e of ctx.edgesIn('zone', z.id, coords)) cost[e] = Infinity;
+    }
+    // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
+    const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
+    starts[bloc] = front.map((p) => model.places[p]!.id);
+    const sources: number[] = [];
+    for (const p of front) {
+      const s = ctx.snap(model.places[p]!.lon, model.places[p]!.lat, params.snapMaxKm);
+      if (s) sources.push(s.node);
+    }
+    searches.set(bloc, sources.length ? multiSourceSearch(g, cost, sources) : null);
+  }
+
+  const results: ObjectiveResult[] = objectives.map((o) => {
+    const placeIdx = o.placeId ? model.placeIndexOf(o.placeId) : -1;
+    const hb = model.attribute(o.lon, o.lat, day, placeIdx);
+    const holder = hb >= 0 ? model.blocIds[hb]! : null;
+    const snap = ctx.snap(o.lon, o.lat, params.snapMaxKm);
+    const arrivals: Arrival[] = blocs.map((bloc) => {
+      if (bloc === holder) return { bloc, days: 0, route: null, note: 'holds it' };
+      const r = searches.get(bloc);
+      if (!r) return { bloc, days: null, route: null, note: 'no front line: it holds no place bordering others on this date' };
+      if (!snap) return { bloc, days: null, route: null, note: `no road within ${params.snapMaxKm} km of the objective` };
+      const d = r.dist[snap.node]!;
+      if (d === Infinity) return { bloc, days: null, route: null, note: 'unreachable under these rules' };
+      const coords: [number, number][] = [];
+      for (const e of pathEdges(r, ctx.src, snap.node)) {
+        const pts = edgeGeometry(g, e);
+        coords.push(...(coords.length ? pts.slice(1) : pts));
+      }
+      return { bloc, days: Math.round(d * 1000) / 1000, route: coords.length >= 2 ? { type: 'LineString', coordinates: coords } : null };
+    });
+    const contenders = arrivals.filter((a) => a.bloc !== holder && a.days !== null).sort((a, b) => a.days! - b.days!);
+    const winner = contenders[0]?.bloc ?? null;
+    const margin = contenders.length >= 2 ? Math.round((contenders[1]!.days! - contenders[0]!.days!) * 1000) / 1000 : null;
+    return { objective: o.name, holder, snapKm: snap ? Math.round(snap.km * 100) / 100 : null, arrivals, winner, marginDays: margin, ...(snap ? {} : { note: `no road within ${params.snapMaxKm} km` }) };
+  });
+
+  // The partition of the network: each edge goes to the bloc that reaches its start first.
+  const firstArrivalKm: Record<string, number> = {};
+  for (let e = 0; e < g.edgeCount; e++) {
+    const u = ctx.src[e]!;
+    let best: string | null = null;
+    let bestD = Infinity;
+    for (const [bloc, r] of searches) {
+      if (r && r.dist[u]! < bestD) {
+        bestD = r.dist[u]!;
+        best = bloc;
+      }
+    }
+    if (best) firstArrivalKm[best] = (firstArrivalKm[best] ?? 0) + g.lengthM[e]! / 1000 / 2; // both directions
+  }
+  for (const k of Object.keys(firstArrivalKm)) firstArrivalKm[k] = Math.round(firstArrivalKm[k]!);
+
+  return {
+    date,
+    parameters: { ...params, blocs, resolution: model.grid.resolution, radiusKm: model.radiusKm, graph: { nodes: g.nodeCount, edges: g.edgeCount } },
+    objectives: results,
+    starts,
+    firstArrivalKm,
+  };
+}
+
+function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {
+  const g = model.grid;
+  const out = new Set<number>();
+  for (let c = 0; c < g.cells.length; c++) {
+    if (cellBloc[c] !== b) continue;
+    let front = false;
+    for (let k = 0; k < 6 && !front; k++) {
+      const n = g.neighbors[c * 6 + k]!;
+      if (n < 0) continue;
+      const t = cellBloc[n]!;
+      if (t === b) continue;
+      if (t < 0 || rel[t] !== 'allied') front = true;
+    }
+    if (front) {
+      const p = model.cellPlace[c]!;
+      if (p >= 0) out.add(p);
+    }
+  }
+  // Only places the bloc itself holds (a cell can be the bloc's by an analyst's polygon).
+  return [...out].filter((p) => placeBloc[p] === b).sort((x, y) => x - y);
+}
