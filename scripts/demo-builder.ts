@@ -9,6 +9,7 @@ import { formatAcledDate } from '../src/core/dates.js';
 import { canonicalEventType, disorderTypeOf } from '../src/core/taxonomy.js';
 import { ADMIN1, PLACES, SOURCES, type PlaceFact } from './demo-facts.js';
 import { EVENTS } from './demo-events.js';
+import { DEMO_ROADS } from './demo-roads.js';
 
 interface City {
   cityId: number;
@@ -96,7 +97,7 @@ export function buildDemoFiles(): Record<string, string> {
     };
     events += csvLine(ACLED_COLUMNS.map((c) => row[c] ?? ''));
   }
-  return { 'places.csv': places, 'control.csv': control, 'events.csv': events, 'boundary.geojson': syriaBoundary(require) };
+  return { 'places.csv': places, 'control.csv': control, 'events.csv': events, 'boundary.geojson': syriaBoundary(require), 'roads.geojson': demoRoads(located) };
 }
 
 /**
@@ -126,4 +127,21 @@ function syriaBoundary(require: NodeJS.Require): string {
     ],
   };
   return `${JSON.stringify(collection)}\n`;
+}
+
+/** The coarse road network as GeoJSON lines between the demo's places (see scripts/demo-roads.ts). */
+function demoRoads(located: Map<string, { lon: number; lat: number }>): string {
+  const features = DEMO_ROADS.map((r) => ({
+    type: 'Feature',
+    geometry: {
+      type: 'LineString',
+      coordinates: r.via.map((id) => {
+        const p = located.get(id);
+        if (!p) throw new Error(`road "${r.name}": no demo place "${id}"`);
+        return [p.lon, p.lat];
+      }),
+    },
+    properties: { highway: r.class, name: r.name, via: r.via.join(' > '), source: r.source, url: r.url },
+  }));
+  return `${JSON.stringify({ type: 'FeatureCollection', features }, null, 1)}\n`;
 }

@@ -14,6 +14,7 @@ import { formatSummary, summarize } from '../demo/summary.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
 import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
+import { registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -21,6 +22,12 @@ import type { BBox, EventQuery } from '../store/store.js';
 import type { ConflictEvent } from '../core/schemas.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3 } as const;
+
+/** The demo's roads go beside a store file; an in-memory store gets none. */
+function demoOpts(store: SqliteStore): { roadsCache?: string } {
+  const cache = roadsCacheFor(store);
+  return cache ? { roadsCache: cache } : {};
+}
 
 /** Where the store lives when --db is not given: $FRONTLINE_DB, else ./frontline.db if it exists, else the user's data directory. */
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
@@ -76,7 +83,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const store = open(cmd);
       if (!(await store.getMeta(DEMO_META_KEY))) {
         err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
-        await loadDemo(store);
+        await loadDemo(store, 'demo', demoOpts(store));
       }
       await printSummary(store, opts);
       err.write('\nThe web app is not built yet; see `frontline --help` for the commands.\n');
@@ -92,7 +99,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   summaryOptions(program.command('demo').description('load the Syria 2017 demo scenario into the store (creating it if needed) and print a summary')).action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
       const store = open(cmd);
-      const r = await loadDemo(store);
+      const r = await loadDemo(store, 'demo', demoOpts(store));
       if (!opts.json) err.write(`demo "${r.scenario.id}" loaded: ${r.imports.map((i) => `${i.created + i.updated + i.unchanged} from ${i.file.split('/').pop()}`).join(', ')}\n\n`);
       await printSummary(store, opts);
     });
@@ -141,6 +148,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
 
   registerControlCommands(program, { open, print, err });
   registerActorCommands(program, { open, print });
+  registerRaceCommands(program, { open, print, err });
 
   const addEventFilters = (c: Command): Command =>
     c

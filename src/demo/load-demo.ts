@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { ActorSchema, BlocSchema, ObjectiveSchema, RelationSchema, ScenarioSchema, type Scenario } from '../core/schemas.js';
 import { importFile, type ImportSummary } from '../io/index.js';
 import type { Store } from '../store/store.js';
+import { importRoads } from '../routing/roads-store.js';
 
 export const DEMO_DIR = fileURLToPath(new URL('../../data/demo/', import.meta.url));
 export const DEMO_META_KEY = 'demo.loaded';
@@ -24,8 +25,13 @@ export interface DemoLoadResult {
   imports: ImportSummary[];
 }
 
+export interface DemoLoadOptions {
+  /** Where to keep the demo's road graph (default: none, the roads are not loaded). */
+  roadsCache?: string;
+}
+
 /** Load the demo into a store (idempotent: loading it twice changes nothing). */
-export async function loadDemo(store: Store, by = 'demo'): Promise<DemoLoadResult> {
+export async function loadDemo(store: Store, by = 'demo', opts: DemoLoadOptions = {}): Promise<DemoLoadResult> {
   const ctx = { by };
   await store.putActors(readJson('actors.json', z.array(ActorSchema)), ctx);
   await store.putBlocs(readJson('blocs.json', z.array(BlocSchema)), ctx);
@@ -42,6 +48,7 @@ export async function loadDemo(store: Store, by = 'demo'): Promise<DemoLoadResul
   await store.putObjectives(readJson('objectives.json', z.array(ObjectiveSchema)), ctx);
   const scenario = readJson('scenario.json', ScenarioSchema);
   await store.putScenarios([scenario], ctx);
+  if (opts.roadsCache) await importRoads(store, `${DEMO_DIR}roads.geojson`, opts.roadsCache);
   await store.setMeta(DEMO_META_KEY, scenario.id);
   return { scenario, imports };
 }

@@ -77,7 +77,14 @@ export interface RaceResult {
 export class RaceContext {
   readonly edgePlace: Int32Array;
   readonly src: Uint32Array;
-  private readonly nodeIndex: KDBush;
+  /** Every drawn point of every road piece, indexed: places snap onto roads, not only onto junctions. */
+  private readonly pointIndex: KDBush;
+  private readonly pointPiece: Int32Array;
+  /** Distance from its piece's start to each point, and each piece's length (km). */
+  private readonly pointKm: Float64Array;
+  private readonly pieceKm: Float64Array;
+  /** The (up to two) edges along each piece. */
+  private readonly pieceEdges: Int32Array;
   private readonly zoneEdges = new Map<string, Int32Array>();
   private readonly areaEdges = new Map<string, Int32Array>();
 
@@ -87,22 +94,76 @@ export class RaceContext {
   ) {
     const g = graph;
     this.src = edgeSources(g);
+    const pieces = g.pieceOffsets.length - 1;
+    const points = g.pieceLon.length;
+    this.pointPiece = new Int32Array(points);
+    this.pointKm = new Float64Array(points);
+    this.pieceKm = new Float64Array(pieces);
+    this.pointIndex = new KDBush(Math.max(1, points));
+    for (let p = 0; p < pieces; p++) {
+      let km = 0;
+      for (let k = g.pieceOffsets[p]!; k < g.pieceOffsets[p + 1]!; k++) {
+        if (k > g.pieceOffsets[p]!) km += haversineKm(g.pieceLon[k - 1]!, g.pieceLat[k - 1]!, g.pieceLon[k]!, g.pieceLat[k]!);
+        this.pointPiece[k] = p;
+        this.pointKm[k] = km;
+        this.pointIndex.add(g.pieceLon[k]!, g.pieceLat[k]!);
+      }
+      this.pieceKm[p] = km;
+    }
+    if (!points) this.pointIndex.add(0, 0);
+    this.pointIndex.finish();
     this.edgePlace = new Int32Array(g.edgeCount);
     for (let e = 0; e < g.edgeCount; e++) {
       const [x, y] = this.midpoint(e);
       this.edgePlace[e] = model.locator.nearest(x, y);
     }
-    this.nodeIndex = new KDBush(Math.max(1, g.nodeCount));
-    for (let i = 0; i < g.nodeCount; i++) this.nodeIndex.add(g.lon[i]!, g.lat[i]!);
-    if (!g.nodeCount) this.nodeIndex.add(0, 0);
-    this.nodeIndex.finish();
+    this.pieceEdges = new Int32Array(pieces * 2).fill(-1);
+    for (let e = 0; e < g.edgeCount; e++) {
+      const p = g.piece[e]!;
+      this.pieceEdges[p * 2 + (this.pieceEdges[p * 2]! < 0 ? 0 : 1)] = e;
+    }
   }
 
+  /**
+   * Where a point meets the road network: the nearest drawn point of a road within `maxKm`, as the edges
+   * along that road piece and how far along each (0 at the edge's start, 1 at its end).
+   */
+  snap(lon: number, lat: number, maxKm: number): { km: number; edges: { edge: number; along: number }[] } | null {
+    if (!this.graph.pieceLon.length) return null;
+    // A box that surely holds maxKm, then real distances.
+    const dLat = maxKm / 110.574;
+    const dLon = maxKm / (111.32 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    let best = -1;
+    let bestKm = Infinity;
+    for (const k of this.pointIndex.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
+      const km = haversineKm(lon, lat, this.graph.pieceLon[k]!, this.graph.pieceLat[k]!);
+      if (km <= maxKm && (km < bestKm || (km === bestKm && k < best))) {
+        best = k;
+        bestKm = km;
+      }
+    }
+    if (best < 0) return null;
+    const p = this.pointPiece[best]!;
+    const f = this.pieceKm[p]! > 0 ? this.pointKm[best]! / this.pieceKm[p]! : 0;
+    const edges: { edge: number; along: number }[] = [];
+    for (const e of [this.pieceEdges[p * 2]!, this.pieceEdges[p * 2 + 1]!]) if (e >= 0) edges.push({ edge: e, along: this.graph.reversed[e] ? 1 - f : f });
+    return { km: bestKm, edges };
+  }
+
+  /** The point halfway along an edge's road piece. */
   private midpoint(e: number): [number, number] {
-    const p = this.graph.piece[e]!;
-    const a = this.graph.pieceOffsets[p]!, b = this.graph.pieceOffsets[p + 1]!;
-    const k = (a + b - 1) >> 1;
-    return [this.graph.pieceLon[k]!, this.graph.pieceLat[k]!];
+    const g = this.graph;
+    const p = g.piece[e]!;
+    const a = g.pieceOffsets[p]!, b = g.pieceOffsets[p + 1]!;
+    const half = this.pieceKm[p]! / 2;
+    for (let k = a + 1; k < b; k++) {
+      if (this.pointKm[k]! >= half) {
+        const span = this.pointKm[k]! - this.pointKm[k - 1]!;
+        const t = span > 0 ? (half - this.pointKm[k - 1]!) / span : 0;
+        return [g.pieceLon[k - 1]! + t * (g.pieceLon[k]! - g.pieceLon[k - 1]!), g.pieceLat[k - 1]! + t * (g.pieceLat[k]! - g.pieceLat[k - 1]!)];
+      }
+    }
+    return [g.pieceLon[a]!, g.pieceLat[a]!];
   }
 
   /** Edges whose midpoint lies in a polygon (zones, analysts' areas), cached by id. */
@@ -122,19 +183,7 @@ export class RaceContext {
     return edges;
   }
 
-  /** The nearest graph node to a point, within `maxKm`. */
-  snap(lon: number, lat: number, maxKm: number): { node: number; km: number } | null {
-    if (!this.graph.nodeCount) return null;
-    // Search a box that surely holds maxKm, then measure properly.
-    const dLat = maxKm / 110.574;
-    const dLon = maxKm / (111.32 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
-    let best: { node: number; km: number } | null = null;
-    for (const i of this.nodeIndex.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
-      const km = haversineKm(lon, lat, this.graph.lon[i]!, this.graph.lat[i]!);
-      if (km <= maxKm && (!best || km < best.km)) best = { node: i, km };
-    }
-    return best;
-  }
+
 }
 
 export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Objective[], params: RaceParameters = DEFAULT_RACE_PARAMETERS, onlyBlocs?: readonly string[]): RaceResult {
@@ -163,7 +212,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
   const speedsDay = ROAD_CLASSES.map((c) => params.speedsKmh[c] * 24);
 
-  const searches = new Map<string, SearchResult | null>();
+  const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { place: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
   for (const bloc of blocs) {
     const b = model.blocIds.indexOf(bloc);
@@ -186,12 +235,23 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
     const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
     starts[bloc] = front.map((p) => model.places[p]!.id);
+    // Forces start on the road at each front-line place and drive off it either way.
     const sources: number[] = [];
+    const startCost: number[] = [];
+    const startPlace = new Map<number, { place: number; cost: number }>();
     for (const p of front) {
       const s = ctx.snap(model.places[p]!.lon, model.places[p]!.lat, params.snapMaxKm);
-      if (s) sources.push(s.node);
+      for (const { edge, along } of s?.edges ?? []) {
+        const node = g.target[edge]!;
+        const c = cost[edge]! * (1 - along);
+        sources.push(node);
+        startCost.push(c);
+        // Which place a route starting at this node comes from (the cheapest start), for drawing.
+        const cur = startPlace.get(node);
+        if (!cur || c < cur.cost) startPlace.set(node, { place: p, cost: c });
+      }
     }
-    searches.set(bloc, sources.length ? multiSourceSearch(g, cost, sources) : null);
+    searches.set(bloc, sources.length ? { r: multiSourceSearch(g, cost, sources, startCost), cost, startPlace } : null);
   }
 
   const results: ObjectiveResult[] = objectives.map((o) => {
@@ -201,17 +261,30 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const snap = ctx.snap(o.lon, o.lat, params.snapMaxKm);
     const arrivals: Arrival[] = blocs.map((bloc) => {
       if (bloc === holder) return { bloc, days: 0, route: null, note: 'holds it' };
-      const r = searches.get(bloc);
-      if (!r) return { bloc, days: null, route: null, note: 'no front line: it holds no place bordering others on this date' };
+      const found = searches.get(bloc);
+      if (!found) return { bloc, days: null, route: null, note: 'no front line: it holds no place bordering others on this date' };
       if (!snap) return { bloc, days: null, route: null, note: `no road within ${params.snapMaxKm} km of the objective` };
-      const d = r.dist[snap.node]!;
-      if (d === Infinity) return { bloc, days: null, route: null, note: 'unreachable under these rules' };
-      const coords: [number, number][] = [];
-      for (const e of pathEdges(r, ctx.src, snap.node)) {
-        const pts = edgeGeometry(g, e);
-        coords.push(...(coords.length ? pts.slice(1) : pts));
+      // The objective lies along an edge: arrive by its start node, then drive (or fight) part of it.
+      let d = Infinity;
+      let by = -1;
+      for (const { edge, along } of snap.edges) {
+        const x = found.r.dist[ctx.src[edge]!]! + found.cost[edge]! * along;
+        if (x < d) {
+          d = x;
+          by = edge;
+        }
       }
-      return { bloc, days: Math.round(d * 1000) / 1000, route: coords.length >= 2 ? { type: 'LineString', coordinates: coords } : null };
+      if (d === Infinity) return { bloc, days: null, route: null, note: 'unreachable under these rules' };
+      const path = pathEdges(found.r, ctx.src, ctx.src[by]!);
+      const first = path.length ? ctx.src[path[0]!]! : ctx.src[by]!;
+      const origin = found.startPlace.get(first);
+      const coords: [number, number][] = origin ? [[model.places[origin.place]!.lon, model.places[origin.place]!.lat]] : [];
+      for (const e of path) {
+        coords.push(...edgeGeometry(g, e));
+      }
+      coords.push([o.lon, o.lat]);
+      const line = coords.filter((c, i) => i === 0 || c[0] !== coords[i - 1]![0] || c[1] !== coords[i - 1]![1]);
+      return { bloc, days: Math.round(d * 1000) / 1000, route: line.length >= 2 ? { type: 'LineString', coordinates: line } : null };
     });
     const contenders = arrivals.filter((a) => a.bloc !== holder && a.days !== null).sort((a, b) => a.days! - b.days!);
     const winner = contenders[0]?.bloc ?? null;
@@ -225,9 +298,9 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const u = ctx.src[e]!;
     let best: string | null = null;
     let bestD = Infinity;
-    for (const [bloc, r] of searches) {
-      if (r && r.dist[u]! < bestD) {
-        bestD = r.dist[u]!;
+    for (const [bloc, found] of searches) {
+      if (found && found.r.dist[u]! < bestD) {
+        bestD = found.r.dist[u]!;
         best = bloc;
       }
     }

@@ -1,0 +1,163 @@
+/**
+ * `frontline roads …` and `frontline race`: thin over src/routing/. The JSON of `race` is a contract
+ * (docs/routing.md): fields are only ever added.
+ */
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { isIsoDate } from '../core/dates.js';
+import { UsageError } from '../core/errors.js';
+import { foldName } from '../core/names.js';
+import { loadControlModel } from '../control/load.js';
+import { graphBytes } from '../routing/graph.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
+import { importRoads, loadRoads } from '../routing/roads-store.js';
+import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+
+interface Io {
+  open: (cmd: Command) => SqliteStore;
+  print: (s: string) => void;
+  err: NodeJS.WritableStream;
+}
+
+/** The road cache of a store file: beside it. */
+export function roadsCacheFor(store: SqliteStore): string | undefined {
+  return store.db.memory ? undefined : `${store.db.name}.roads`;
+}
+
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+
+export function registerRaceCommands(program: Command, io: Io): void {
+  const roads = program.command('roads').description('the road network races run on (OSM extracts, or the demo network)');
+  roads
+    .command('import')
+    .description('build the road graph from an OSM extract (.osm.pbf, .osm, .osm.gz) or GeoJSON lines with a highway property')
+    .argument('<file>', 'the road file')
+    .option('--json', 'machine-readable summary')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, o: { json?: boolean; progress: boolean }, cmd: Command) => {
+      const store = io.open(cmd);
+      const cache = roadsCacheFor(store);
+      if (!cache) throw new UsageError('an in-memory store cannot keep a road network: give --db a file');
+      const bar = o.progress && (io.err as NodeJS.WriteStream).isTTY ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | reading roads', stream: io.err as NodeJS.WriteStream }, cliProgress.Presets.shades_classic) : null;
+      bar?.start(100, 0);
+      let r;
+      try {
+        r = await importRoads(store, file, cache, (done, total) => bar?.update(Math.floor((done / total) * 100)));
+      } finally {
+        bar?.stop();
+      }
+      if (o.json) return io.print(JSON.stringify(r, null, 2));
+      io.print(`road graph from ${file}: ${r.nodes.toLocaleString('en-US')} junctions, ${r.edges.toLocaleString('en-US')} directed edges, ${(r.bytes / 1e6).toFixed(1)} MB (${r.bytesPerEdge} bytes an edge), ${r.seconds.toFixed(2)} s`);
+      io.print(`  read: ${r.osm.nodes.toLocaleString('en-US')} nodes, ${r.osm.ways.toLocaleString('en-US')} ways (${r.osm.highwayWays.toLocaleString('en-US')} with a highway tag, ${r.build.waysKept.toLocaleString('en-US')} drivable), ${r.osm.relations.toLocaleString('en-US')} relations`);
+      if (r.build.missingNodeRefs) io.err.write(`  warning: ${r.build.missingNodeRefs} node references are not in the file (an extract cut by a box); ${r.build.waysCutAtMissingNodes} ways were cut there\n`);
+    });
+  roads
+    .command('info')
+    .description('the road network in the store')
+    .option('--json', 'machine-readable output')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      const t = performance.now();
+      const { graph, meta, cache } = await loadRoads(io.open(cmd));
+      const info = { cache, source: meta.source, builtAt: meta.builtAt, nodes: graph.nodeCount, edges: graph.edgeCount, bytes: graphBytes(graph), loadMs: Math.round((performance.now() - t) * 10) / 10 };
+      if (o.json) return io.print(JSON.stringify({ ...info, meta }, null, 2));
+      io.print(`${info.source} (built ${info.builtAt}): ${info.nodes.toLocaleString('en-US')} junctions, ${info.edges.toLocaleString('en-US')} directed edges, ${(info.bytes / 1e6).toFixed(1)} MB, loaded in ${info.loadMs} ms from ${cache}`);
+    });
+
+  program
+    .command('race')
+    .description('who reaches each objective first, from the front lines of a date, under rules of engagement')
+    .requiredOption('--date <YYYY-MM-DD>', 'the situation to start from')
+    .option('--objective <name|lon,lat>', 'an objective: a place or objective name or id, or a point (repeatable; default: the store’s objectives)', collect)
+    .option('--objectives <file>', 'objectives from a GeoJSON file of points named by their "name" property')
+    .option('--bloc <id>', 'only these blocs race (repeatable; default: every bloc holding places)', collect)
+    .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
+    .option('--contested-factor <n>', 'driving through contested land takes n times longer', String(DEFAULT_RACE_PARAMETERS.contestedFactor))
+    .option('--deconflicted-penalty <days>', 'let blocs cross deconflicted land at this many extra days (default: closed)')
+    .option('--scenario <id>', "apply a scenario's control overrides")
+    .option('--json', 'the result as JSON (a stable contract)')
+    .option('--geojson', 'routes as GeoJSON lines, objectives as points')
+    .action(async (o: { date: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+      if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
+      const store = io.open(cmd);
+      const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
+      for (const a of o.advance ?? []) {
+        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(a);
+        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${a}": write bloc=km, e.g. government=4`);
+        params.advanceKmPerDay[m[1]!] = Number(m[2]);
+      }
+      params.contestedFactor = Number(o.contestedFactor);
+      if (!(params.contestedFactor >= 1)) throw new UsageError(`--contested-factor ${o.contestedFactor}: use a number of at least 1`);
+      if (o.deconflictedPenalty !== undefined) {
+        params.deconflictedPenaltyDays = Number(o.deconflictedPenalty);
+        if (!(params.deconflictedPenaltyDays >= 0)) throw new UsageError(`--deconflicted-penalty ${o.deconflictedPenalty}: use a number of days, 0 or more`);
+      }
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
+      for (const b of [...(o.bloc ?? []), ...Object.keys(params.advanceKmPerDay)]) if (!model.blocIds.includes(b)) throw new UsageError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
+      const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
+      const result = runRace(new RaceContext(graph, model), o.date, objectives, params, o.bloc);
+      if (o.json) return io.print(JSON.stringify(result, null, 2));
+      if (o.geojson) {
+        const features = result.objectives.flatMap((r, i) => [
+          { type: 'Feature', geometry: { type: 'Point', coordinates: [objectives[i]!.lon, objectives[i]!.lat] }, properties: { kind: 'objective', objective: r.objective, holder: r.holder, winner: r.winner, marginDays: r.marginDays } },
+          ...r.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route, properties: { kind: 'route', objective: r.objective, bloc: a.bloc, days: a.days } })),
+        ]);
+        return io.print(JSON.stringify({ type: 'FeatureCollection', frontline: { kind: 'race', date: result.date, parameters: result.parameters }, features }));
+      }
+      io.print(`Race from ${result.date} (advance ${params.defaultAdvanceKmPerDay} km/day unless set; contested ×${params.contestedFactor}; deconflicted ${params.deconflictedPenaltyDays === null ? 'closed' : `+${params.deconflictedPenaltyDays} days`})`);
+      for (const r of result.objectives) {
+        const times = r.arrivals.map((a) => `${a.bloc} ${a.days === null ? '—' : a.days === 0 ? 'holds it' : `${a.days.toFixed(1)} d`}`).join(', ');
+        io.print(`  ${r.objective.padEnd(34)} held by ${(r.holder ?? 'nobody').padEnd(12)} first: ${(r.winner ?? 'nobody').padEnd(12)} ${r.marginDays === null ? '' : `by ${r.marginDays.toFixed(1)} d`}  (${times})`);
+      }
+      for (const [bloc, places] of Object.entries(result.starts)) if (!places.length) io.err.write(`  note: ${bloc} has no front line on ${result.date}\n`);
+    });
+}
+
+async function resolveObjectives(store: SqliteStore, names: string[], file?: string): Promise<Objective[]> {
+  const out: Objective[] = [];
+  const [objectives, places] = await Promise.all([store.listObjectives(), store.listPlaces()]);
+  const placeById = new Map(places.map((p) => [p.id, p]));
+  const fromPlace = (name: string, placeId: string): Objective => {
+    const p = placeById.get(placeId);
+    if (!p) throw new UsageError(`objective "${name}" names place "${placeId}", which is not in the store`);
+    return { name, lon: p.lon, lat: p.lat, placeId: p.id };
+  };
+  for (const raw of names) {
+    const point = /^\s*(-?\d+(?:\.\d+)?)\s*,\s*(-?\d+(?:\.\d+)?)\s*$/.exec(raw);
+    if (point) {
+      const lon = Number(point[1]), lat = Number(point[2]);
+      if (lon < -180 || lon > 180 || lat < -90 || lat > 90) throw new UsageError(`--objective ${raw}: longitude,latitude out of range`);
+      out.push({ name: raw, lon, lat });
+      continue;
+    }
+    const f = foldName(raw);
+    const objective = objectives.find((x) => x.id === raw || foldName(x.name) === f);
+    if (objective?.place) {
+      out.push(fromPlace(objective.name, objective.place));
+      continue;
+    }
+    const matches = places.filter((p) => p.id === raw || foldName(p.name) === f || p.names.some((n) => foldName(n) === f));
+    if (matches.length === 0) throw new UsageError(`--objective "${raw}" matches no place or objective (try frontline places --name "${raw}")`);
+    if (matches.length > 1) throw new UsageError(`--objective "${raw}" matches ${matches.length} places (${matches.map((p) => p.id).join(', ')}): give the id`);
+    out.push(fromPlace(matches[0]!.name, matches[0]!.id));
+  }
+  if (file) {
+    let doc: { features?: { geometry?: { type?: string; coordinates?: unknown }; properties?: { name?: unknown } | null }[] };
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8')) as typeof doc;
+    } catch (err) {
+      throw new UsageError(`--objectives ${file}: not readable GeoJSON (${(err as Error).message})`);
+    }
+    (doc.features ?? []).forEach((feat, i) => {
+      const c = feat.geometry?.coordinates as number[] | undefined;
+      if (feat.geometry?.type !== 'Point' || !Array.isArray(c) || typeof c[0] !== 'number' || typeof c[1] !== 'number') throw new UsageError(`--objectives ${file}: feature ${i + 1} is not a Point`);
+      const name = typeof feat.properties?.name === 'string' ? feat.properties.name : `objective ${i + 1}`;
+      out.push({ name, lon: c[0], lat: c[1] });
+    });
+  }
+  if (!out.length) {
+    for (const o of objectives) if (o.place) out.push(fromPlace(o.name, o.place));
+    if (!out.length) throw new UsageError('no objectives: give --objective NAME or LON,LAT, or --objectives FILE');
+  }
+  return out;
+}

@@ -1,0 +1,97 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readOsmRoads } from '../../src/io/osm.js';
+import { buildRoadGraph } from '../../src/routing/graph.js';
+import { EXIT } from '../../src/cli/main.js';
+import { requireShared, runCli, SHARED, tempDir } from '../helpers.js';
+
+const OSM = join(SHARED, 'data', 'osm');
+
+describe('OSM road files (../shared/data/osm, counts from its SOURCES.md, made with osmium fileinfo -e)', () => {
+  it('reads Andorra\'s PBF: 69,644 nodes, 2,725 ways, 74 relations, 1,615 ways with a highway tag', async () => {
+    if (!requireShared()) return;
+    const r = await readOsmRoads(join(OSM, 'gh-andorra.osm.pbf'));
+    expect(r.counts).toEqual({ nodes: 69644, ways: 2725, relations: 74, highwayWays: 1615 });
+    const { graph, report } = buildRoadGraph(r.ways, r.coord);
+    expect(report.waysRead).toBe(1615);
+    expect(graph.edgeCount).toBeGreaterThan(1000);
+    // Every junction is a real node of the file, with Andorra's coordinates.
+    for (let i = 0; i < graph.nodeCount; i++) {
+      expect(graph.lon[i]).toBeGreaterThan(1.0);
+      expect(graph.lon[i]).toBeLessThan(1.9);
+      expect(graph.lat[i]).toBeGreaterThan(42.3);
+      expect(graph.lat[i]).toBeLessThan(42.8);
+    }
+  });
+
+  it('reads gzipped OSM XML: Krems, 15,042 nodes, 2,402 ways, 73 relations, 838 highway ways', async () => {
+    if (!requireShared()) return;
+    const r = await readOsmRoads(join(OSM, 'gh-krems.osm.gz'));
+    expect(r.counts).toEqual({ nodes: 15042, ways: 2402, relations: 73, highwayWays: 838 });
+  });
+
+  it('reads GeoJSON lines: the 1,614 highway LineStrings made from the Andorra PBF, into the same roads', async () => {
+    if (!requireShared()) return;
+    const lines = await readOsmRoads(join(OSM, 'gh-andorra-highways.geojson'));
+    expect(lines.counts.highwayWays).toBe(1614);
+    const pbf = await readOsmRoads(join(OSM, 'gh-andorra.osm.pbf'));
+    // Same drivable road length either way (to 0.5%: osmium dropped one way with a missing node).
+    const km = (r: typeof pbf): number => {
+      const { graph } = buildRoadGraph(r.ways, r.coord);
+      return graph.lengthM.reduce((a, b) => a + b, 0) / 1000;
+    };
+    const a = km(lines), b = km(pbf);
+    expect(Math.abs(a - b) / b).toBeLessThan(0.005);
+  });
+
+  it('refuses truncated or corrupt PBF and files that are not OSM, naming the problem', async () => {
+    if (!requireShared()) return;
+    const dir = tempDir('fl-osm-');
+    const buf = readFileSync(join(OSM, 'gh-andorra.osm.pbf'));
+    writeFileSync(join(dir, 'cut.osm.pbf'), buf.subarray(0, Math.floor(buf.length / 2)));
+    await expect(readOsmRoads(join(dir, 'cut.osm.pbf'))).rejects.toThrow(/truncated/);
+    const corrupt = Buffer.from(buf);
+    corrupt.fill(7, 200, 400);
+    writeFileSync(join(dir, 'bad.osm.pbf'), corrupt);
+    await expect(readOsmRoads(join(dir, 'bad.osm.pbf'))).rejects.toThrow(/corrupt|truncated/);
+    writeFileSync(join(dir, 'x.osm'), '<html><body>not osm</body></html>');
+    await expect(readOsmRoads(join(dir, 'x.osm'))).rejects.toThrow(/not OSM XML/);
+    writeFileSync(join(dir, 'x.txt'), 'hello');
+    await expect(readOsmRoads(join(dir, 'x.txt'))).rejects.toThrow(/not a road file/);
+  });
+});
+
+describe('roads and race from the CLI', () => {
+  it('imports an extract, reports it, and runs the demo race with a stable JSON', async () => {
+    const db = join(tempDir('fl-race-'), 'r.db');
+    expect((await runCli('--db', db, 'demo', '--json')).code).toBe(EXIT.ok);
+    const info = JSON.parse((await runCli('--db', db, 'roads', 'info', '--json')).out) as { source: string; edges: number; loadMs: number };
+    expect(info.source).toBe('roads.geojson');
+    expect(info.edges).toBeGreaterThan(50);
+    const race = JSON.parse((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Deir ez-Zor', '--objective', '40.95,34.42', '--bloc', 'government', '--bloc', 'sdf', '--json')).out) as {
+      date: string;
+      parameters: { blocs: string[]; defaultAdvanceKmPerDay: number };
+      objectives: { objective: string; holder: string | null; arrivals: { bloc: string; days: number | null; route: unknown }[]; winner: string | null; marginDays: number | null }[];
+    };
+    expect(race.date).toBe('2017-07-31');
+    expect(race.parameters.blocs).toEqual(['government', 'sdf']);
+    expect(race.objectives.map((o) => o.objective)).toEqual(['Deir ez-Zor', '40.95,34.42']);
+    const dez = race.objectives[0]!;
+    expect(dez.holder).toBe('government'); // the besieged enclave
+    expect(dez.winner).toBe('sdf'); // the first bloc other than the holder
+    const crossing = race.objectives[1]!;
+    expect(crossing.holder).toBe('isis');
+    for (const a of crossing.arrivals) expect(a.days).toBeGreaterThan(0);
+    expect(crossing.winner).not.toBeNull();
+    // Unknown objective, unknown bloc, bad rate: usage errors.
+    expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Atlantis')).code).toBe(EXIT.usage);
+    expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--bloc', 'martians')).code).toBe(EXIT.usage);
+    expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--advance', 'sdf=fast')).code).toBe(EXIT.usage);
+    if (requireShared()) {
+      const imp = JSON.parse((await runCli('--db', db, 'roads', 'import', join(OSM, 'gh-monaco.osm.gz'), '--json')).out) as { edges: number; bytesPerEdge: number };
+      expect(imp.edges).toBeGreaterThan(100);
+      expect(imp.bytesPerEdge).toBeLessThan(100);
+    }
+  });
+});

@@ -1,0 +1,166 @@
+import fc from 'fast-check';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { Bloc, Relation, Zone } from '../../src/core/schemas.js';
+import { ControlModel } from '../../src/control/model.js';
+import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
+import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
+import { multiSourceSearch } from '../../src/routing/search.js';
+import { observation, place } from '../store/contract.js';
+import { tempDir } from '../helpers.js';
+import { LAND } from '../control/freedonia.js';
+
+/**
+ * A hand-checked race in Freedonia (the 0–1° square on the equator). One east–west primary road along
+ * 0.5°N, in four pieces joined at W (0.1), A (0.3), M (0.5), B (0.7), E (0.9):
+ *   W red (red-army) ── A ── M green (green-front) ── B ── E blue (blue-army)
+ * Every bloc is hostile to the others. A piece's land is that of the place nearest its middle:
+ * W–A (middle 0.2) red, A–M and M–B (0.4, 0.6) green, B–E (0.8) blue.
+ * A piece is 0.2° of longitude at 0.5°N: 0.2 · π/180 · cos(0.5°) · 6371.0088 km = 22.23817 km
+ * (great circle; the cosine takes 0.85 m off the equator's 22.23902 km).
+ * Driving a primary road: 70 km/h = 1,680 km a day -> 22.23817 / 1680 = 0.013237 days.
+ * Advancing through hostile land: red 5 km a day -> 4.447634 days a piece; blue 10 -> 2.223817.
+ * To M: red drives W–A then fights A–M: 0.013237 + 4.447634 = 4.460871 -> 4.461 days;
+ *       blue drives E–B then fights B–M: 0.013237 + 2.223817 = 2.237054 -> 2.237 days.
+ * Green holds M; the winner is blue, by 4.460871 − 2.237054 = 2.223817 -> 2.224 days.
+ */
+const KM = 0.2 * (Math.PI / 180) * Math.cos((0.5 * Math.PI) / 180) * 6371.0088;
+const line = (id: number, a: number, b: number): WayInput => ({ id, refs: [a, b], tags: { highway: 'primary' } });
+const X = [0.1, 0.3, 0.5, 0.7, 0.9];
+const fixtureGraph = () => buildRoadGraph([line(1, 0, 1), line(2, 1, 2), line(3, 2, 3), line(4, 3, 4)], (id) => (id >= 0 && id < 5 ? [X[id]!, 0.5] : undefined)).graph;
+const BLOCS: Bloc[] = [
+  { id: 'red', name: 'Red', members: [{ actor: 'red-army' }] },
+  { id: 'blue', name: 'Blue', members: [{ actor: 'blue-army' }] },
+  { id: 'green', name: 'Green', members: [{ actor: 'green-front' }] },
+];
+const HOSTILE: Relation[] = [
+  { a: 'red', b: 'blue', kind: 'hostile' },
+  { a: 'red', b: 'green', kind: 'hostile' },
+  { a: 'blue', b: 'green', kind: 'hostile' },
+];
+function model(relations = HOSTILE, zones: Zone[] = [], contestedW = false): ControlModel {
+  return new ControlModel({
+    land: LAND,
+    places: [place('w', 0.1, 0.5, { name: 'W' }), place('m', 0.5, 0.5, { name: 'M' }), place('e', 0.9, 0.5, { name: 'E' })],
+    observations: [observation('o1', 'w', 'red-army', '2020-01-01', contestedW ? { status: 'contested' } : {}), observation('o2', 'm', 'green-front', '2020-01-01'), observation('o3', 'e', 'blue-army', '2020-01-01')],
+    blocs: BLOCS,
+    relations,
+    zones,
+    radiusKm: 100,
+  });
+}
+const params = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: { red: 5, blue: 10 } };
+const M = [{ name: 'M', lon: 0.5, lat: 0.5, placeId: 'm' }];
+
+describe('the race (hand-checked)', () => {
+  it('arrival days, winner and margin', () => {
+    const r = runRace(new RaceContext(fixtureGraph(), model()), '2020-02-01', M, params);
+    const o = r.objectives[0]!;
+    expect(o.holder).toBe('green');
+    const days = Object.fromEntries(o.arrivals.map((a) => [a.bloc, a.days]));
+    expect(days).toEqual({ red: 4.461, blue: 2.237, green: 0 });
+    expect(KM).toBeCloseTo(22.2382, 4);
+    expect(o.winner).toBe('blue');
+    expect(o.marginDays).toBe(2.224);
+    const blueRoute = o.arrivals.find((a) => a.bloc === 'blue')!.route!;
+    expect(blueRoute.coordinates[0]).toEqual([0.9, 0.5]);
+    expect(blueRoute.coordinates.at(-1)).toEqual([0.5, 0.5]);
+    expect(r.starts).toEqual({ red: ['w'], blue: ['e'], green: ['m'] });
+    expect(r.parameters.advanceKmPerDay).toEqual({ red: 5, blue: 10 });
+  });
+
+  it('contested land slows driving by the factor', () => {
+    // W contested: red's drive on W–A takes 3 times longer: 3 · 0.013237 + 4.447634 = 4.487345 -> 4.487.
+    const r = runRace(new RaceContext(fixtureGraph(), model(HOSTILE, [], true)), '2020-02-01', M, params);
+    expect(r.objectives[0]!.arrivals.find((a) => a.bloc === 'red')!.days).toBe(4.487);
+  });
+
+  it('a zone closed to a bloc blocks it; deconflicted land is closed unless a penalty is set', () => {
+    const ring: Zone = { id: 'ring', name: 'ring', kind: 'deconfliction', geometry: { type: 'Polygon', coordinates: [[[0.35, 0.4], [0.45, 0.4], [0.45, 0.6], [0.35, 0.6], [0.35, 0.4]]] }, parties: [], closedTo: ['red'], sources: [] };
+    const closed = runRace(new RaceContext(fixtureGraph(), model(HOSTILE, [ring])), '2020-02-01', M, params).objectives[0]!;
+    expect(closed.arrivals.find((a) => a.bloc === 'red')).toMatchObject({ days: null, note: 'unreachable under these rules' });
+    expect(closed.winner).toBe('blue');
+    expect(closed.marginDays).toBeNull();
+    // Blue and green deconflicted: blue may not enter green's land ...
+    const deconflicted: Relation[] = [HOSTILE[0]!, HOSTILE[1]!, { a: 'blue', b: 'green', kind: 'deconflicted' }];
+    const d = runRace(new RaceContext(fixtureGraph(), model(deconflicted)), '2020-02-01', M, params).objectives[0]!;
+    expect(d.arrivals.find((a) => a.bloc === 'blue')!.days).toBeNull();
+    expect(d.winner).toBe('red');
+    // ... unless a penalty is set: drive E–B, then B–M plus 1 day: 0.013237 + 0.013237 + 1 = 1.026474 -> 1.026.
+    const p = runRace(new RaceContext(fixtureGraph(), model(deconflicted)), '2020-02-01', M, { ...params, deconflictedPenaltyDays: 1 }).objectives[0]!;
+    expect(p.arrivals.find((a) => a.bloc === 'blue')!.days).toBe(1.026);
+  });
+
+  it('says so when an objective is off the roads', () => {
+    const r = runRace(new RaceContext(fixtureGraph(), model()), '2020-02-01', [{ name: 'far', lon: 0.5, lat: 0.9 }], params).objectives[0]!;
+    expect(r.snapKm).toBeNull();
+    expect(r.winner).toBeNull();
+    expect(r.arrivals.filter((a) => a.bloc !== r.holder).every((a) => a.days === null && /no road within 15 km/.test(a.note ?? ''))).toBe(true);
+  });
+});
+
+describe('road graph', () => {
+  it('folds shape nodes into edges, keeps junctions, respects one-way streets, and survives the disk cache', () => {
+    // A T: ways 1 (a-b-c, b only shapes it... but way 2 starts at b, so b is a junction) and 2 (b-d, one-way).
+    const coords: Record<number, [number, number]> = { 1: [0, 0], 2: [0.01, 0], 3: [0.02, 0], 4: [0.01, 0.01], 5: [0.005, 0] };
+    const { graph, report } = buildRoadGraph(
+      [
+        { id: 1, refs: [1, 5, 2, 3], tags: { highway: 'secondary' } },
+        { id: 2, refs: [2, 4, 99], tags: { highway: 'residential', oneway: 'yes' } },
+        { id: 3, refs: [3, 4], tags: { highway: 'footway' } },
+      ],
+      (id) => coords[id],
+    );
+    expect(graph.nodeCount).toBe(4); // 1, 2, 3, 4 (5 is a shape node)
+    expect(graph.edgeCount).toBe(2 + 2 + 1); // 1-2 both ways, 2-3 both ways, 2->4 one way
+    expect(report).toEqual({ waysRead: 3, waysKept: 2, missingNodeRefs: 1, waysCutAtMissingNodes: 1 });
+    const file = join(tempDir('fl-roads-'), 'g.roads');
+    writeGraphCache(file, graph, { source: 'test', builtAt: 'now' });
+    const back = readGraphCache(file).graph;
+    expect([...back.target]).toEqual([...graph.target]);
+    expect([...back.lengthM]).toEqual([...graph.lengthM]);
+    expect(back.nodeCount).toBe(4);
+  });
+
+  it('multi-source search equals Bellman–Ford on random graphs', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 2, max: 25 }).chain((n) =>
+          fc.record({
+            n: fc.constant(n),
+            edges: fc.array(fc.tuple(fc.integer({ min: 0, max: n - 1 }), fc.integer({ min: 0, max: n - 1 }), fc.oneof(fc.double({ min: 0, max: 10, noNaN: true }), fc.constant(Infinity))), { maxLength: 80 }),
+            sources: fc.array(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: 3 }),
+          }),
+        ),
+        ({ n, edges, sources }) => {
+          const coords = (id: number): [number, number] | undefined => (id < n ? [id * 0.01, 0] : undefined);
+          const { graph } = buildRoadGraph(edges.map(([a, b], i) => ({ id: i, refs: [a, b], tags: { highway: 'primary', oneway: 'yes' } })), coords);
+          // Costs by edge, in the graph's order: take them from a map keyed by (from, to) of the input.
+          const cost = new Float64Array(graph.edgeCount);
+          const nodeOf = new Map<string, number>();
+          for (let i = 0; i < graph.nodeCount; i++) nodeOf.set(graph.lon[i]!.toFixed(4), i);
+          const inputCost = new Map<string, number>();
+          for (const [a, b, w] of edges) {
+            if (a === b) continue;
+            const k = `${a}>${b}`;
+            inputCost.set(k, Math.min(inputCost.get(k) ?? Infinity, w));
+          }
+          const idOf = (node: number): number => Math.round(graph.lon[node]! / 0.01);
+          for (let u = 0; u < graph.nodeCount; u++) for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++) cost[e] = inputCost.get(`${idOf(u)}>${idOf(graph.target[e]!)}`)!;
+          const srcNodes = sources.map((s) => nodeOf.get((s * 0.01).toFixed(4))).filter((x): x is number => x !== undefined);
+          if (!srcNodes.length) return;
+          const got = multiSourceSearch(graph, cost, srcNodes).dist;
+          // Bellman–Ford over the same edges.
+          const want = new Float64Array(graph.nodeCount).fill(Infinity);
+          for (const s of srcNodes) want[s] = 0;
+          for (let round = 0; round < graph.nodeCount; round++)
+            for (let u = 0; u < graph.nodeCount; u++)
+              for (let e = graph.offsets[u]!; e < graph.offsets[u + 1]!; e++) if (want[u]! + cost[e]! < want[graph.target[e]!]!) want[graph.target[e]!] = want[u]! + cost[e]!;
+          for (let i = 0; i < graph.nodeCount; i++) expect(got[i]).toBeCloseTo(want[i]!, 9);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
