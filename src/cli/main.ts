@@ -14,7 +14,7 @@ import { formatSummary, summarize } from '../demo/summary.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
 import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
-import { registerRaceCommands, roadsCacheFor } from './race-commands.js';
+import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
 import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -149,6 +149,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   registerControlCommands(program, { open, print, err });
   registerActorCommands(program, { open, print });
   registerRaceCommands(program, { open, print, err });
+  registerExposureCommand(program, { open, print, err });
 
   const addEventFilters = (c: Command): Command =>
     c

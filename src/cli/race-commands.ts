@@ -10,7 +10,9 @@ import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { loadControlModel } from '../control/load.js';
 import { graphBytes } from '../routing/graph.js';
-import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
+import polygonClipping, { type Geom } from 'polygon-clipping';
+import type { MultiPolygonCoords } from '../geo/measure.js';
+import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
@@ -77,7 +79,10 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--scenario <id>', "apply a scenario's control overrides")
     .option('--json', 'the result as JSON (a stable contract)')
     .option('--geojson', 'routes as GeoJSON lines, objectives as points')
-    .action(async (o: { date: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    .option('--isochrones <days>', 'with --geojson: where each bloc can be within these days, e.g. 1,3,7,30')
+    .action(async (o: { date: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
+      const thresholds = o.isochrones === undefined ? [] : o.isochrones.split(',').map(Number);
+      if (thresholds.some((t) => !(t > 0))) throw new UsageError(`--isochrones "${o.isochrones}": give days above 0, separated by commas, e.g. 1,3,7,30`);
       if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
       const store = io.open(cmd);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
@@ -95,13 +100,17 @@ export function registerRaceCommands(program: Command, io: Io): void {
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
       for (const b of [...(o.bloc ?? []), ...Object.keys(params.advanceKmPerDay)]) if (!model.blocIds.includes(b)) throw new UsageError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
       const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
-      const result = runRace(new RaceContext(graph, model), o.date, objectives, params, o.bloc);
+      const { cellDays, ...result } = runRace(new RaceContext(graph, model), o.date, objectives, params, { ...(o.bloc ? { blocs: o.bloc } : {}), cells: Boolean(o.geojson && o.isochrones) });
       if (o.json) return io.print(JSON.stringify(result, null, 2));
       if (o.geojson) {
-        const features = result.objectives.flatMap((r, i) => [
+        const iso = cellDays ? isochrones(model, cellDays, thresholds, (a, b) => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords) : [];
+        const features = [
+          ...iso.map((x) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: x.coordinates }, properties: { kind: 'isochrone', bloc: x.bloc, days: x.days, areaKm2: x.areaKm2 } })),
+          ...result.objectives.flatMap((r, i) => [
           { type: 'Feature', geometry: { type: 'Point', coordinates: [objectives[i]!.lon, objectives[i]!.lat] }, properties: { kind: 'objective', objective: r.objective, holder: r.holder, winner: r.winner, marginDays: r.marginDays } },
           ...r.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route, properties: { kind: 'route', objective: r.objective, bloc: a.bloc, days: a.days } })),
-        ]);
+          ]),
+        ];
         return io.print(JSON.stringify({ type: 'FeatureCollection', frontline: { kind: 'race', date: result.date, parameters: result.parameters }, features }));
       }
       io.print(`Race from ${result.date} (advance ${params.defaultAdvanceKmPerDay} km/day unless set; contested ×${params.contestedFactor}; deconflicted ${params.deconflictedPenaltyDays === null ? 'closed' : `+${params.deconflictedPenaltyDays} days`})`);
@@ -110,6 +119,48 @@ export function registerRaceCommands(program: Command, io: Io): void {
         io.print(`  ${r.objective.padEnd(34)} held by ${(r.holder ?? 'nobody').padEnd(12)} first: ${(r.winner ?? 'nobody').padEnd(12)} ${r.marginDays === null ? '' : `by ${r.marginDays.toFixed(1)} d`}  (${times})`);
       }
       for (const [bloc, places] of Object.entries(result.starts)) if (!places.length) io.err.write(`  note: ${bloc} has no front line on ${result.date}\n`);
+    });
+}
+
+export function registerExposureCommand(program: Command, io: Io): void {
+  program
+    .command('exposure')
+    .description("how soon each hostile bloc could reach each place a bloc holds (the race run the other way)")
+    .requiredOption('--date <YYYY-MM-DD>', 'the situation to start from')
+    .requiredOption('--bloc <id>', 'the bloc whose places are exposed')
+    .option('--within <days>', 'only places some hostile bloc reaches within this many days')
+    .option('--admin1 <name>', 'only places in this first-level division (e.g. Raqqa)')
+    .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
+    .option('--scenario <id>', "apply a scenario's control overrides (e.g. coalition forces leave)")
+    .option('--json', 'machine-readable output')
+    .action(async (o: { date: string; bloc: string; within?: string; admin1?: string; advance?: string[]; scenario?: string; json?: boolean }, cmd: Command) => {
+      if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
+      const within = o.within === undefined ? Infinity : Number(o.within);
+      if (!(within > 0)) throw new UsageError(`--within ${o.within}: a number of days above 0`);
+      const store = io.open(cmd);
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
+      const b = model.blocIds.indexOf(o.bloc);
+      if (b < 0) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
+      const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
+      for (const a of o.advance ?? []) {
+        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(a);
+        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${a}": write bloc=km, e.g. isis=4`);
+        params.advanceKmPerDay[m[1]!] = Number(m[2]);
+      }
+      const state = model.stateAt(o.date);
+      const hostile = model.blocIds.filter((id, i) => i !== b && id !== 'unaffiliated' && state.blocs[i]!.places > 0 && model.relation(b, i, o.date) === 'hostile');
+      const held = model.places.filter((p, i) => state.placeBloc[i] === b && (!o.admin1 || foldName(p.admin1 ?? '') === foldName(o.admin1)));
+      const objectives: Objective[] = held.map((p) => ({ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }));
+      const rows = hostile.length && objectives.length
+        ? runRace(new RaceContext(graph, model), o.date, objectives, params, { blocs: [o.bloc, ...hostile], routes: false }).objectives.map((r, i) => {
+            const threats = r.arrivals.filter((a) => a.bloc !== o.bloc && a.days !== null).sort((x, y) => x.days! - y.days!);
+            return { place: held[i]!.id, name: held[i]!.name, population: held[i]!.population, firstThreat: threats[0]?.bloc ?? null, days: threats[0]?.days ?? null, threats: threats.map((t) => ({ bloc: t.bloc, days: t.days })) };
+          })
+        : [];
+      const shown = rows.filter((r) => r.days !== null && r.days <= within).sort((x, y) => x.days! - y.days!);
+      if (o.json) return io.print(JSON.stringify({ date: o.date, bloc: o.bloc, hostile, withinDays: Number.isFinite(within) ? within : null, parameters: params, places: shown }, null, 2));
+      io.print(`Places held by ${o.bloc} on ${o.date} that ${hostile.join(', ') || 'no hostile bloc'} could reach${Number.isFinite(within) ? ` within ${within} days` : ''}: ${shown.length} of ${held.length}`);
+      for (const r of shown) io.print(`  ${r.name.padEnd(30)} ${String(r.population ?? '').padStart(9)}  ${r.firstThreat} in ${r.days!.toFixed(1)} d`);
     });
 }
 

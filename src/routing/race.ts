@@ -8,6 +8,7 @@
 import KDBush from 'kdbush';
 import { dayNumber, type IsoDate } from '../core/dates.js';
 import type { ControlModel } from '../control/model.js';
+import { cellAt, cellsOutline } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, ROAD_CLASSES, type RoadClass } from './road-classes.js';
@@ -71,6 +72,15 @@ export interface RaceResult {
   starts: Record<string, string[]>;
   /** Road km first reached by each bloc (the partition of the network). */
   firstArrivalKm: Record<string, number>;
+}
+
+export interface RaceOptions {
+  /** Only these blocs race (default: every bloc holding places on the date). */
+  blocs?: readonly string[];
+  /** Leave routes out (exposure lists many objectives). */
+  routes?: boolean;
+  /** Also give each bloc's arrival days per land cell (for isochrones). */
+  cells?: boolean;
 }
 
 /** Static links between a graph and a control model: computed once, reused for every date. */
@@ -152,18 +162,58 @@ export class RaceContext {
 
   /** The point halfway along an edge's road piece. */
   private midpoint(e: number): [number, number] {
+    const p = this.graph.piece[e]!;
+    return this.pointAlong(p, this.pieceKm[p]! / 2);
+  }
+
+  private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array } | null = null;
+  /**
+   * Points along every edge, every ~2 km and at both ends, with their land cell: an isochrone covers the
+   * cells its roads pass through, not only those holding a junction. Computed once.
+   */
+  edgeSamples(): { edge: Int32Array; frac: Float32Array; cell: Int32Array } {
+    if (!this.samples) {
+      const g = this.graph;
+      const edge: number[] = [], frac: number[] = [], cell: number[] = [];
+      const seen = new Set<string>();
+      for (let e = 0; e < g.edgeCount; e++) {
+        const p = g.piece[e]!;
+        const km = this.pieceKm[p]!;
+        const n = Math.max(1, Math.ceil(km / 2));
+        for (let k = 0; k <= n; k++) {
+          const f = k / n; // along the piece
+          const [x, y] = this.pointAlong(p, f * km);
+          const c = cellAt(this.model.grid, x, y);
+          if (c < 0) continue;
+          const along = g.reversed[e] ? 1 - f : f;
+          // One sample per edge and cell is enough: the earliest point of the edge in that cell.
+          const key = `${e}:${c}`;
+          if (seen.has(key)) {
+            continue;
+          }
+          seen.add(key);
+          edge.push(e);
+          frac.push(along);
+          cell.push(c);
+        }
+      }
+      this.samples = { edge: Int32Array.from(edge), frac: Float32Array.from(frac), cell: Int32Array.from(cell) };
+    }
+    return this.samples;
+  }
+
+  /** The point `km` along a road piece. */
+  private pointAlong(p: number, km: number): [number, number] {
     const g = this.graph;
-    const p = g.piece[e]!;
     const a = g.pieceOffsets[p]!, b = g.pieceOffsets[p + 1]!;
-    const half = this.pieceKm[p]! / 2;
     for (let k = a + 1; k < b; k++) {
-      if (this.pointKm[k]! >= half) {
+      if (this.pointKm[k]! >= km) {
         const span = this.pointKm[k]! - this.pointKm[k - 1]!;
-        const t = span > 0 ? (half - this.pointKm[k - 1]!) / span : 0;
+        const t = span > 0 ? (km - this.pointKm[k - 1]!) / span : 0;
         return [g.pieceLon[k - 1]! + t * (g.pieceLon[k]! - g.pieceLon[k - 1]!), g.pieceLat[k - 1]! + t * (g.pieceLat[k]! - g.pieceLat[k - 1]!)];
       }
     }
-    return [g.pieceLon[a]!, g.pieceLat[a]!];
+    return [g.pieceLon[b - 1]!, g.pieceLat[b - 1]!];
   }
 
   /** Edges whose midpoint lies in a polygon (zones, analysts' areas), cached by id. */
@@ -186,7 +236,8 @@ export class RaceContext {
 
 }
 
-export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Objective[], params: RaceParameters = DEFAULT_RACE_PARAMETERS, onlyBlocs?: readonly string[]): RaceResult {
+export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Objective[], params: RaceParameters = DEFAULT_RACE_PARAMETERS, options: RaceOptions = {}): RaceResult & { cellDays?: Record<string, Float64Array> } {
+  const onlyBlocs = options.blocs;
   const { graph: g, model } = ctx;
   const state = model.stateAt(date);
   const day = dayNumber(date);
@@ -275,6 +326,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
         }
       }
       if (d === Infinity) return { bloc, days: null, route: null, note: 'unreachable under these rules' };
+      if (options.routes === false) return { bloc, days: Math.round(d * 1000) / 1000, route: null };
       const path = pathEdges(found.r, ctx.src, ctx.src[by]!);
       const first = path.length ? ctx.src[path[0]!]! : ctx.src[by]!;
       const origin = found.startPlace.get(first);
@@ -308,13 +360,51 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   }
   for (const k of Object.keys(firstArrivalKm)) firstArrivalKm[k] = Math.round(firstArrivalKm[k]!);
 
+  let cellDays: Record<string, Float64Array> | undefined;
+  if (options.cells) {
+    // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
+    const smp = ctx.edgeSamples();
+    cellDays = {};
+    for (const [bloc, found] of searches) {
+      const days = new Float64Array(model.grid.cells.length).fill(Infinity);
+      if (found) {
+        for (let i = 0; i < smp.edge.length; i++) {
+          const e = smp.edge[i]!;
+          const t = found.r.dist[ctx.src[e]!]! + found.cost[e]! * smp.frac[i]!;
+          const c = smp.cell[i]!;
+          if (t < days[c]!) days[c] = t;
+        }
+      }
+      cellDays[bloc] = days;
+    }
+  }
   return {
     date,
     parameters: { ...params, blocs, resolution: model.grid.resolution, radiusKm: model.radiusKm, graph: { nodes: g.nodeCount, edges: g.edgeCount } },
     objectives: results,
     starts,
     firstArrivalKm,
+    ...(cellDays ? { cellDays } : {}),
   };
+}
+
+/** Cells a bloc reaches within each number of days, as outlines cut to the land. */
+export function isochrones(model: ControlModel, cellDays: Record<string, Float64Array>, thresholds: readonly number[], clip: (a: MultiPolygonCoords, b: MultiPolygonCoords) => MultiPolygonCoords): { bloc: string; days: number; areaKm2: number; coordinates: MultiPolygonCoords }[] {
+  const out: { bloc: string; days: number; areaKm2: number; coordinates: MultiPolygonCoords }[] = [];
+  for (const [bloc, days] of Object.entries(cellDays)) {
+    for (const t of thresholds) {
+      const cells: number[] = [];
+      let area = 0;
+      days.forEach((d, c) => {
+        if (d <= t) {
+          cells.push(c);
+          area += model.grid.areaKm2[c]!;
+        }
+      });
+      out.push({ bloc, days: t, areaKm2: Math.round(area * 10) / 10, coordinates: cellsOutline(model.grid, cells, clip) });
+    }
+  }
+  return out;
 }
 
 function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {

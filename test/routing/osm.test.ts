@@ -84,6 +84,18 @@ describe('roads and race from the CLI', () => {
     expect(crossing.holder).toBe('isis');
     for (const a of crossing.arrivals) expect(a.days).toBeGreaterThan(0);
     expect(crossing.winner).not.toBeNull();
+    const exposure = JSON.parse((await runCli('--db', db, 'exposure', '--date', '2017-07-31', '--bloc', 'sdf', '--within', '10', '--json')).out) as { hostile: string[]; places: { place: string; days: number; firstThreat: string }[] };
+    expect(exposure.hostile).toContain('isis');
+    expect(exposure.places.length).toBeGreaterThan(0);
+    expect(exposure.places.every((p, i, a) => p.days <= 10 && (i === 0 || a[i - 1]!.days <= p.days))).toBe(true);
+    expect(exposure.places.find((p) => p.place === 'tabqa')?.firstThreat).toBe('isis');
+    const gj = JSON.parse((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Deir ez-Zor', '--geojson', '--isochrones', '1,7')).out) as { features: { properties: { kind: string; days?: number; areaKm2?: number; bloc?: string } }[] };
+    const iso = gj.features.filter((f) => f.properties.kind === 'isochrone');
+    expect(iso.length).toBeGreaterThan(0);
+    for (const a of iso.filter((f) => f.properties.days === 1)) {
+      const week = iso.find((f) => f.properties.days === 7 && f.properties.bloc === a.properties.bloc)!;
+      expect(week.properties.areaKm2!).toBeGreaterThanOrEqual(a.properties.areaKm2!);
+    }
     // Unknown objective, unknown bloc, bad rate: usage errors.
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Atlantis')).code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--bloc', 'martians')).code).toBe(EXIT.usage);

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Bloc, Relation, Zone } from '../../src/core/schemas.js';
 import { ControlModel } from '../../src/control/model.js';
+import { cellAt } from '../../src/geo/land-grid.js';
 import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
@@ -90,6 +91,22 @@ describe('the race (hand-checked)', () => {
     // ... unless a penalty is set: drive E–B, then B–M plus 1 day: 0.013237 + 0.013237 + 1 = 1.026474 -> 1.026.
     const p = runRace(new RaceContext(fixtureGraph(), model(deconflicted)), '2020-02-01', M, { ...params, deconflictedPenaltyDays: 1 }).objectives[0]!;
     expect(p.arrivals.find((a) => a.bloc === 'blue')!.days).toBe(1.026);
+  });
+
+  it('isochrones grow with time and reach M when the race says so', () => {
+    const m = model();
+    const r = runRace(new RaceContext(fixtureGraph(), m), '2020-02-01', M, params, { cells: true });
+    const blue = r.cellDays!.blue!;
+    const cellOfM = cellAt(m.grid, 0.5, 0.5);
+    // The road through M's cell is reached a little before M itself (the cell starts ~3 km east of M).
+    expect(blue[cellOfM]).toBeGreaterThan(1.8);
+    expect(blue[cellOfM]).toBeLessThanOrEqual(2.2371);
+    const reached = (t: number): number => blue.filter((d) => d <= t).length;
+    expect(reached(0.02)).toBeGreaterThan(0); // E–B is driven in 0.013 days
+    expect(reached(0.02)).toBeLessThan(reached(1));
+    expect(reached(1)).toBeLessThan(reached(3));
+    // Off-road cells are never reached.
+    expect(reached(1e9)).toBeLessThan(m.grid.cells.length / 4);
   });
 
   it('says so when an objective is off the roads', () => {
