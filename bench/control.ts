@@ -8,10 +8,10 @@
  *   npm run bench:control -- --no-postgis  # without the PostGIS peer
  *
  * PostGIS: needs Debian's postgresql-15 and postgresql-15-postgis-3; the benchmark starts a throwaway
- * server in bench/out/pg (as the postgres user when run as root) and stops it at the end.
+ * server (tools/pg-server.ts; as the postgres user when run as root) and stops it at the end.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { pgMissing, startPg } from '../tools/pg-server.js';
 import { fileURLToPath } from 'node:url';
 import { addDays, dayNumber } from '../src/core/dates.js';
 import type { Bloc, ControlObservation, Place, Relation } from '../src/core/schemas.js';
@@ -126,24 +126,11 @@ writeFileSync(`${OUT}control-results.json`, `${JSON.stringify(results, null, 2)}
 console.log(`\n${markdownControlReport(results)}`);
 
 function runPostgis(): { seconds: number; loadSeconds: number; mismatches: number; compared: number; version: string } {
-  const bin = '/usr/lib/postgresql/15/bin';
-  if (!existsSync(`${bin}/postgres`) || !existsSync('/usr/share/postgresql/15/extension/postgis.control')) {
-    throw new Error('PostGIS is not installed: apt-get install postgresql-15 postgresql-15-postgis-3 (or run with --no-postgis)');
-  }
-  const dir = `${OUT}pg`;
-  const sock = '/tmp';
-  const port = '54329';
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[], input?: string): string => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const;
-    return execFileSync(full[0], [...full[1]], { encoding: 'utf8', input, maxBuffer: 1 << 28 });
-  };
-  if (asRoot) execFileSync('chown', ['-R', 'postgres:postgres', dir]);
-  run(`${bin}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', 'postgres']);
-  run(`${bin}/pg_ctl`, ['-D', `${dir}/data`, '-o', `-p ${port} -k ${sock} -c shared_buffers=1GB -c work_mem=256MB -c max_parallel_workers_per_gather=2`, '-l', `${dir}/log.txt`, '-w', 'start']);
-  const psql = (sql: string): string => run('psql', ['-h', sock, '-p', port, '-U', 'postgres', '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', sql]);
+  const missing = pgMissing(['postgis']);
+  if (missing) throw new Error(`PostGIS is not installed (${missing}): apt-get install postgresql-15 postgresql-15-postgis-3, or run with --no-postgis`);
+  const pg = startPg({ settings: { shared_buffers: '1GB', work_mem: '256MB', max_parallel_workers_per_gather: '2' } });
+  const psql = pg.psql;
+  const dir = pg.dir;
   try {
     const version = psql('CREATE EXTENSION postgis; SELECT postgis_lib_version();').trim();
     // Positions in the same km projection Frontline uses for "nearest", so both answer the same question.
@@ -171,6 +158,7 @@ function runPostgis(): { seconds: number; loadSeconds: number; mismatches: numbe
     }
     parts.push(csv);
     writeFileSync(files.events, parts.join(''));
+    chmodSync(dir, 0o755);
     for (const f of Object.values(files)) chmodSync(f, 0o644);
     const tLoad = performance.now();
     psql(`
@@ -211,6 +199,6 @@ function runPostgis(): { seconds: number; loadSeconds: number; mismatches: numbe
     console.log(`PostGIS ${version}: attribution ${seconds.toFixed(1)} s (load and index ${loadSeconds.toFixed(1)} s), ${mismatches} answers differ from Frontline's`);
     return { seconds: r2(seconds), loadSeconds: r2(loadSeconds), mismatches, compared: EVENTS, version };
   } finally {
-    spawnSync(asRoot ? 'runuser' : `${bin}/pg_ctl`, asRoot ? ['-u', 'postgres', '--', `${bin}/pg_ctl`, '-D', `${dir}/data`, '-m', 'fast', 'stop'] : ['-D', `${dir}/data`, '-m', 'fast', 'stop']);
+    pg.stop();
   }
 }

@@ -241,43 +241,17 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   const { graph: g, model } = ctx;
   const state = model.stateAt(date);
   const day = dayNumber(date);
-  // Whose land each edge is in, and whether contested: the place nearest its middle, unless an analyst's
-  // polygon covers it.
-  const edgeBloc = new Int32Array(g.edgeCount);
-  const edgeContested = new Uint8Array(g.edgeCount);
-  for (let e = 0; e < g.edgeCount; e++) {
-    const p = ctx.edgePlace[e]!;
-    edgeBloc[e] = p < 0 ? -1 : state.placeBloc[p]!;
-    edgeContested[e] = p >= 0 && model.timeline.holdingAt(model.places[p]!.id, date)?.status === 'contested' ? 1 : 0;
-  }
-  for (const a of model.controlAreasInForce(day)) {
-    const b = model.blocIndexOfActor(a.actor, day);
-    for (const e of ctx.edgesIn('area', a.id, a.coords)) {
-      edgeBloc[e] = b;
-      edgeContested[e] = a.status === 'contested' ? 1 : 0;
-    }
-  }
+  const { edgeBloc, edgeContested } = edgeTerritory(ctx, date);
   const closedZones = model.zones.filter((z) => z.closedTo.length && (!z.from || z.from <= date) && (!z.to || date <= z.to));
 
   const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
-  const speedsDay = ROAD_CLASSES.map((c) => params.speedsKmh[c] * 24);
-
   const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { place: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
   for (const bloc of blocs) {
     const b = model.blocIds.indexOf(bloc);
     const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
-    const advance = params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay;
-    const cost = new Float64Array(g.edgeCount);
-    for (let e = 0; e < g.edgeCount; e++) {
-      const km = g.lengthM[e]! / 1000;
-      const t = edgeBloc[e]!;
-      const r = t < 0 ? 'allied' : rel[t]!;
-      if (r === 'allied') cost[e] = (km / speedsDay[g.roadClass[e]!]!) * (edgeContested[e] ? params.contestedFactor : 1);
-      else if (r === 'deconflicted') cost[e] = params.deconflictedPenaltyDays === null ? Infinity : km / speedsDay[g.roadClass[e]!]! + params.deconflictedPenaltyDays;
-      else cost[e] = km / advance;
-    }
+    const cost = edgeCosts(ctx, edgeBloc, edgeContested, rel, params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay, params);
     for (const z of closedZones) {
       if (!z.closedTo.includes(bloc)) continue;
       const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
@@ -405,6 +379,52 @@ export function isochrones(model: ControlModel, cellDays: Record<string, Float64
     }
   }
   return out;
+}
+
+/**
+ * Whose land each edge is in on a date (bloc index, -1 unclaimed), and whether contested: the place
+ * nearest the middle of its road piece, unless an analyst's polygon covers it.
+ */
+export function edgeTerritory(ctx: RaceContext, date: IsoDate): { edgeBloc: Int32Array; edgeContested: Uint8Array } {
+  const { graph: g, model } = ctx;
+  const state = model.stateAt(date);
+  const day = dayNumber(date);
+  const edgeBloc = new Int32Array(g.edgeCount);
+  const edgeContested = new Uint8Array(g.edgeCount);
+  const contested = model.places.map((p) => model.timeline.holdingAt(p.id, date)?.status === 'contested');
+  for (let e = 0; e < g.edgeCount; e++) {
+    const p = ctx.edgePlace[e]!;
+    edgeBloc[e] = p < 0 ? -1 : state.placeBloc[p]!;
+    edgeContested[e] = p >= 0 && contested[p] ? 1 : 0;
+  }
+  for (const a of model.controlAreasInForce(day)) {
+    const b = model.blocIndexOfActor(a.actor, day);
+    for (const e of ctx.edgesIn('area', a.id, a.coords)) {
+      edgeBloc[e] = b;
+      edgeContested[e] = a.status === 'contested' ? 1 : 0;
+    }
+  }
+  return { edgeBloc, edgeContested };
+}
+
+/**
+ * A bloc's cost of each edge, in days (the table in docs/routing.md): driving in its own, allied or
+ * unclaimed land (slower where contested), its advance rate in hostile or neutral land, deconflicted land
+ * closed or at a penalty. `rel[t]` is the bloc's relation to bloc t; `edgeBloc` -1 is unclaimed land.
+ */
+export function edgeCosts(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rel: readonly string[], advanceKmPerDay: number, params: RaceParameters): Float64Array {
+  const g = ctx.graph;
+  const speedsDay = ROAD_CLASSES.map((c) => params.speedsKmh[c] * 24);
+  const cost = new Float64Array(g.edgeCount);
+  for (let e = 0; e < g.edgeCount; e++) {
+    const km = g.lengthM[e]! / 1000;
+    const t = edgeBloc[e]!;
+    const r = t < 0 ? 'allied' : rel[t]!;
+    if (r === 'allied') cost[e] = (km / speedsDay[g.roadClass[e]!]!) * (edgeContested[e] ? params.contestedFactor : 1);
+    else if (r === 'deconflicted') cost[e] = params.deconflictedPenaltyDays === null ? Infinity : km / speedsDay[g.roadClass[e]!]! + params.deconflictedPenaltyDays;
+    else cost[e] = km / advanceKmPerDay;
+  }
+  return cost;
 }
 
 function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {
