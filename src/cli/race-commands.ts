@@ -13,6 +13,7 @@ import { graphBytes } from '../routing/graph.js';
 import polygonClipping, { type Geom } from 'polygon-clipping';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
+import { backtest, calibrate } from '../routing/history.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
 
@@ -66,10 +67,10 @@ export function registerRaceCommands(program: Command, io: Io): void {
       io.print(`${info.source} (built ${info.builtAt}): ${info.nodes.toLocaleString('en-US')} junctions, ${info.edges.toLocaleString('en-US')} directed edges, ${(info.bytes / 1e6).toFixed(1)} MB, loaded in ${info.loadMs} ms from ${cache}`);
     });
 
-  program
+  const race = program
     .command('race')
-    .description('who reaches each objective first, from the front lines of a date, under rules of engagement')
-    .requiredOption('--date <YYYY-MM-DD>', 'the situation to start from')
+    .description('who reaches each objective first, from the front lines of a date, under rules of engagement (also: race calibrate, race backtest)')
+    .option('--date <YYYY-MM-DD>', 'the situation to start from (required)')
     .option('--objective <name|lon,lat>', 'an objective: a place or objective name or id, or a point (repeatable; default: the store’s objectives)', collect)
     .option('--objectives <file>', 'objectives from a GeoJSON file of points named by their "name" property')
     .option('--bloc <id>', 'only these blocs race (repeatable; default: every bloc holding places)', collect)
@@ -80,10 +81,12 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--json', 'the result as JSON (a stable contract)')
     .option('--geojson', 'routes as GeoJSON lines, objectives as points')
     .option('--isochrones <days>', 'with --geojson: where each bloc can be within these days, e.g. 1,3,7,30')
-    .action(async (o: { date: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
+    .action(async (o: { date?: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
+      if (o.date === undefined) throw new UsageError('race needs --date YYYY-MM-DD (the situation to start from)');
+      const date = o.date;
       const thresholds = o.isochrones === undefined ? [] : o.isochrones.split(',').map(Number);
       if (thresholds.some((t) => !(t > 0))) throw new UsageError(`--isochrones "${o.isochrones}": give days above 0, separated by commas, e.g. 1,3,7,30`);
-      if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
+      if (!isIsoDate(date)) throw new UsageError(`--date "${date}" is not a date as YYYY-MM-DD`);
       const store = io.open(cmd);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
       for (const a of o.advance ?? []) {
@@ -100,7 +103,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
       for (const b of [...(o.bloc ?? []), ...Object.keys(params.advanceKmPerDay)]) if (!model.blocIds.includes(b)) throw new UsageError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
       const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
-      const { cellDays, ...result } = runRace(new RaceContext(graph, model), o.date, objectives, params, { ...(o.bloc ? { blocs: o.bloc } : {}), cells: Boolean(o.geojson && o.isochrones) });
+      const { cellDays, ...result } = runRace(new RaceContext(graph, model), date, objectives, params, { ...(o.bloc ? { blocs: o.bloc } : {}), cells: Boolean(o.geojson && o.isochrones) });
       if (o.json) return io.print(JSON.stringify(result, null, 2));
       if (o.geojson) {
         const iso = cellDays ? isochrones(model, cellDays, thresholds, (a, b) => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords) : [];
@@ -119,6 +122,67 @@ export function registerRaceCommands(program: Command, io: Io): void {
         io.print(`  ${r.objective.padEnd(34)} held by ${(r.holder ?? 'nobody').padEnd(12)} first: ${(r.winner ?? 'nobody').padEnd(12)} ${r.marginDays === null ? '' : `by ${r.marginDays.toFixed(1)} d`}  (${times})`);
       }
       for (const [bloc, places] of Object.entries(result.starts)) if (!places.length) io.err.write(`  note: ${bloc} has no front line on ${result.date}\n`);
+    });
+  historyCommands(race, io);
+}
+
+function historyCommands(race: Command, io: Io): void {
+  const period = (from: string, to: string): [string, string] => {
+    for (const d of [from, to]) if (!isIsoDate(d)) throw new UsageError(`"${d}" is not a date as YYYY-MM-DD`);
+    if (from >= to) throw new UsageError(`the period ${from} to ${to} must run forwards`);
+    return [from, to];
+  };
+  race
+    .command('calibrate')
+    .description('fit each bloc’s advance rate from history: how fast its control spread along roads between two dates')
+    .argument('<from>', 'YYYY-MM-DD')
+    .argument('<to>', 'YYYY-MM-DD')
+    .option('--json', 'machine-readable output')
+    .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
+      // Options shared with `race` (--json, --advance) land on whichever command commander gives them to.
+      const o = cmd.optsWithGlobals<{ json?: boolean }>();
+      const [from, to] = period(a, b);
+      const store = io.open(cmd);
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
+      const c = calibrate(new RaceContext(graph, model), from, to);
+      if (o.json) return io.print(JSON.stringify(c, null, 2));
+      io.print(`Advance rates from ${from} to ${to} (median of km advanced through others' land ÷ days, per place taken)`);
+      for (const x of c.blocs) io.print(`  ${x.bloc.padEnd(12)} ${x.kmPerDay === null ? 'no sample' : `${x.kmPerDay} km/day (quartiles ${x.q25}–${x.q75})`}  from ${x.samples.length} of ${x.captures} places taken`);
+      const flags = c.blocs.filter((x) => x.kmPerDay !== null).map((x) => `--advance ${x.bloc}=${x.kmPerDay}`).join(' ');
+      if (flags) io.print(`  use: frontline race … ${flags}`);
+    });
+  race
+    .command('backtest')
+    .description('run the race from FROM and compare with who took what by TO: accuracy and date error')
+    .argument('<from>', 'YYYY-MM-DD')
+    .argument('<to>', 'YYYY-MM-DD')
+    .option('--calibrate <from,to>', 'first fit the advance rates on this earlier period, then test with them')
+    .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
+    .option('--json', 'machine-readable output')
+    .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals<{ calibrate?: string; advance?: string[]; json?: boolean }>();
+      const [from, to] = period(a, b);
+      const store = io.open(cmd);
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
+      const ctx = new RaceContext(graph, model);
+      const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
+      if (o.calibrate) {
+        const [cf, ct] = o.calibrate.split(',');
+        const c = calibrate(ctx, ...period(cf ?? '', ct ?? ''));
+        for (const x of c.blocs) if (x.kmPerDay) params.advanceKmPerDay[x.bloc] = x.kmPerDay;
+      }
+      for (const s of o.advance ?? []) {
+        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(s);
+        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${s}": write bloc=km, e.g. government=4`);
+        params.advanceKmPerDay[m[1]!] = Number(m[2]);
+      }
+      const r = backtest(ctx, from, to, params);
+      if (o.json) return io.print(JSON.stringify(r, null, 2));
+      const s = r.summary;
+      io.print(`Backtest ${from} -> ${to}: ${s.changed} places changed hands; the race named the right bloc first for ${s.hits} (${s.accuracy === null ? '—' : `${Math.round(s.accuracy * 100)}%`})`);
+      for (const [bloc, x] of Object.entries(s.byBloc)) io.print(`  taken by ${bloc.padEnd(12)} ${x.hits}/${x.changed} right (${Math.round(x.accuracy * 100)}%)`);
+      io.print(`  date error where right: median ${s.medianAbsErrorDays ?? '—'} days, 90th percentile ${s.p90AbsErrorDays ?? '—'} days`);
+      io.print(`  advance rates: ${Object.entries(params.advanceKmPerDay).map(([k, v]) => `${k} ${v}`).join(', ') || `${params.defaultAdvanceKmPerDay} km/day for all`}`);
     });
 }
 

@@ -96,6 +96,14 @@ describe('roads and race from the CLI', () => {
       const week = iso.find((f) => f.properties.days === 7 && f.properties.bloc === a.properties.bloc)!;
       expect(week.properties.areaKm2!).toBeGreaterThanOrEqual(a.properties.areaKm2!);
     }
+    const cal = JSON.parse((await runCli('--db', db, 'race', 'calibrate', '2017-01-01', '2017-04-30', '--json')).out) as { blocs: { bloc: string; kmPerDay: number | null; samples: { kmPerDay: number }[] }[] };
+    for (const b of cal.blocs) if (b.kmPerDay !== null) expect(b.samples.length).toBeGreaterThan(0);
+    const bt = JSON.parse((await runCli('--db', db, 'race', 'backtest', '2017-05-01', '2017-07-31', '--json', '--advance', 'government=4')).out) as { parameters: { advanceKmPerDay: Record<string, number> }; places: { hit: boolean; actual: string }[]; summary: { changed: number; hits: number } };
+    expect(bt.parameters.advanceKmPerDay).toEqual({ government: 4 });
+    expect(bt.summary.changed).toBe(bt.places.length);
+    expect(bt.summary.hits).toBe(bt.places.filter((p) => p.hit).length);
+    expect(bt.places.map((p) => p.actual)).toContain('sdf'); // Tabqa, 10 May 2017
+    expect((await runCli('--db', db, 'race', 'backtest', '2017-07-31', '2017-05-01')).code).toBe(EXIT.usage);
     // Unknown objective, unknown bloc, bad rate: usage errors.
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Atlantis')).code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--bloc', 'martians')).code).toBe(EXIT.usage);

@@ -8,6 +8,7 @@ import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
 import { multiSourceSearch } from '../../src/routing/search.js';
+import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
 import { LAND } from '../control/freedonia.js';
@@ -114,6 +115,39 @@ describe('the race (hand-checked)', () => {
     expect(r.snapKm).toBeNull();
     expect(r.winner).toBeNull();
     expect(r.arrivals.filter((a) => a.bloc !== r.holder).every((a) => a.days === null && /no road within 15 km/.test(a.note ?? ''))).toBe(true);
+  });
+});
+
+describe('history (hand-checked)', () => {
+  // Blue takes M on 2020-03-11, ten days after 2020-03-01. Its route from E: drive E–B, fight B–M
+  // through green land, 22.23817 km: 22.23817 / 10 days = 2.2238 -> 2.22 km a day.
+  const withHistory = (): ControlModel => {
+    const m0 = model();
+    return new ControlModel({
+      land: LAND,
+      places: [...m0.places],
+      observations: [observation('o1', 'w', 'red-army', '2020-01-01'), observation('o2', 'm', 'green-front', '2020-01-01'), observation('o3', 'e', 'blue-army', '2020-01-01'), observation('o4', 'm', 'blue-army', '2020-03-11')],
+      blocs: BLOCS,
+      relations: HOSTILE,
+      radiusKm: 100,
+    });
+  };
+
+  it('finds the captures and fits the advance rate from them', () => {
+    const ctx = new RaceContext(fixtureGraph(), withHistory());
+    expect(capturesBetween(ctx, '2020-03-01', '2020-04-01')).toEqual([{ place: 'm', bloc: 'blue', from: 'green', days: 10 }]);
+    const c = calibrate(ctx, '2020-03-01', '2020-04-01', params);
+    expect(c.blocs).toEqual([{ bloc: 'blue', captures: 1, kmPerDay: 2.22, q25: 2.22, q75: 2.22, samples: [{ place: 'm', hostileKm: 22.2, days: 10, kmPerDay: 2.22 }] }]);
+  });
+
+  it('backtests: the race named blue for M (a hit), 2.237 days against 10: error −7.8 days', () => {
+    const b = backtest(new RaceContext(fixtureGraph(), withHistory()), '2020-03-01', '2020-04-01', params);
+    expect(b.places).toEqual([{ place: 'm', actual: 'blue', actualDays: 10, predicted: 'blue', predictedDays: 2.237, hit: true, errorDays: -7.8 }]);
+    expect(b.summary).toMatchObject({ changed: 1, hits: 1, accuracy: 1, medianAbsErrorDays: 7.8, p90AbsErrorDays: 7.8 });
+    // With red faster than blue, the race names red: a miss.
+    const miss = backtest(new RaceContext(fixtureGraph(), withHistory()), '2020-03-01', '2020-04-01', { ...params, advanceKmPerDay: { red: 50, blue: 1 } });
+    expect(miss.places[0]).toMatchObject({ predicted: 'red', hit: false, errorDays: null });
+    expect(miss.summary.accuracy).toBe(0);
   });
 });
 

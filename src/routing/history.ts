@@ -1,0 +1,137 @@
+/**
+ * The race judged on history. Calibration: how fast each bloc's control actually spread along roads
+ * between two dates. Backtest: run the race from one date and compare with who took what by a later one.
+ */
+import { dayNumber, type IsoDate } from '../core/dates.js';
+import { DEFAULT_RACE_PARAMETERS, edgeCosts, edgeTerritory, runRace, type RaceContext, type RaceParameters } from './race.js';
+import { multiSourceSearch, pathEdges } from './search.js';
+
+export interface Capture {
+  place: string;
+  bloc: string;
+  from: string | null;
+  /** Days after the start date when the bloc took it. */
+  days: number;
+}
+
+/** Places that changed to another bloc between two dates, with the day each was taken. */
+export function capturesBetween(ctx: RaceContext, from: IsoDate, to: IsoDate): Capture[] {
+  const { model } = ctx;
+  const a = model.stateAt(from);
+  const b = model.stateAt(to);
+  const d0 = dayNumber(from);
+  const out: Capture[] = [];
+  model.places.forEach((p, i) => {
+    const was = a.placeBloc[i]!, now = b.placeBloc[i]!;
+    if (now < 0 || was === now) return;
+    // The first day it was the new bloc's, after `from` (the last change into that bloc before `to`).
+    let taken = dayNumber(to);
+    for (let d = d0 + 1; d <= dayNumber(to); d++) {
+      if (model.placeBlocAt(i, d) === now && model.placeBlocAt(i, d - 1) !== now) taken = d;
+    }
+    out.push({ place: p.id, bloc: model.blocIds[now]!, from: was >= 0 ? model.blocIds[was]! : null, days: taken - d0 });
+  });
+  return out;
+}
+
+export interface Calibration {
+  from: IsoDate;
+  to: IsoDate;
+  blocs: { bloc: string; captures: number; kmPerDay: number | null; q25: number | null; q75: number | null; samples: { place: string; hostileKm: number; days: number; kmPerDay: number }[] }[];
+}
+
+/**
+ * For each place a bloc took between the dates: the road distance it had to advance through others'
+ * land from its front line on `from` (its best route), over the days it took. The fitted rate is the
+ * median of those speeds (robust to a place taken without a fight, or after a long pause).
+ */
+export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): Calibration {
+  const { graph: g, model } = ctx;
+  const captures = capturesBetween(ctx, from, to);
+  const { edgeBloc, edgeContested } = edgeTerritory(ctx, from);
+  const blocs: Calibration['blocs'] = [];
+  for (const bloc of [...new Set(captures.map((c) => c.bloc))].sort()) {
+    const b = model.blocIds.indexOf(bloc);
+    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, from)));
+    // Routes are those of the race with the default rate; only their hostile kilometres are counted.
+    const cost = edgeCosts(ctx, edgeBloc, edgeContested, rel, params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay, params);
+    const race = runRace(ctx, from, [], params, { blocs: [bloc] });
+    const sources: number[] = [];
+    for (const id of race.starts[bloc] ?? []) {
+      const p = model.places[model.placeIndexOf(id)]!;
+      for (const { edge } of ctx.snap(p.lon, p.lat, params.snapMaxKm)?.edges ?? []) sources.push(g.target[edge]!, ctx.src[edge]!);
+    }
+    const samples: Calibration['blocs'][number]['samples'] = [];
+    if (sources.length) {
+      const r = multiSourceSearch(g, cost, sources);
+      for (const c of captures.filter((x) => x.bloc === bloc)) {
+        const p = model.places[model.placeIndexOf(c.place)]!;
+        const snap = ctx.snap(p.lon, p.lat, params.snapMaxKm);
+        if (!snap) continue;
+        const arrive = (x: { edge: number; along: number }): number => r.dist[ctx.src[x.edge]!]! + cost[x.edge]! * x.along;
+        const best = snap.edges.reduce((x, y) => (arrive(y) < arrive(x) ? y : x));
+        if (arrive(best) === Infinity) continue;
+        let km = 0;
+        const hostile = (e: number): boolean => edgeBloc[e]! >= 0 && rel[edgeBloc[e]!] !== 'allied';
+        for (const e of pathEdges(r, ctx.src, ctx.src[best.edge]!)) if (hostile(e)) km += g.lengthM[e]! / 1000;
+        // The last stretch, along the edge the place lies on.
+        if (hostile(best.edge)) km += (g.lengthM[best.edge]! / 1000) * best.along;
+        if (km <= 0) continue; // reached without crossing anyone's land: says nothing about the pace
+        samples.push({ place: c.place, hostileKm: Math.round(km * 10) / 10, days: c.days, kmPerDay: Math.round((km / Math.max(1, c.days)) * 100) / 100 });
+      }
+    }
+    const speeds = samples.map((s) => s.kmPerDay).sort((x, y) => x - y);
+    const q = (f: number): number | null => (speeds.length ? speeds[Math.min(speeds.length - 1, Math.floor(f * speeds.length))]! : null);
+    blocs.push({ bloc, captures: captures.filter((x) => x.bloc === bloc).length, kmPerDay: q(0.5), q25: q(0.25), q75: q(0.75), samples });
+  }
+  return { from, to, blocs };
+}
+
+export interface Backtest {
+  from: IsoDate;
+  to: IsoDate;
+  parameters: RaceParameters;
+  places: { place: string; actual: string; actualDays: number; predicted: string | null; predictedDays: number | null; hit: boolean; errorDays: number | null }[];
+  summary: { changed: number; hits: number; accuracy: number | null; byBloc: Record<string, { changed: number; hits: number; accuracy: number }>; medianAbsErrorDays: number | null; p90AbsErrorDays: number | null };
+}
+
+/** Run the race from `from`, with every place that changed hands by `to` as an objective, and score it. */
+export function backtest(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): Backtest {
+  const { model } = ctx;
+  const captures = capturesBetween(ctx, from, to);
+  const objectives = captures.map((c) => {
+    const p = model.places[model.placeIndexOf(c.place)]!;
+    return { name: p.id, lon: p.lon, lat: p.lat, placeId: p.id };
+  });
+  const race = objectives.length ? runRace(ctx, from, objectives, params, { routes: false }) : null;
+  const places = captures.map((c, i) => {
+    const r = race!.objectives[i]!;
+    const predicted = r.winner;
+    const predictedDays = predicted ? (r.arrivals.find((a) => a.bloc === predicted)!.days ?? null) : null;
+    return { place: c.place, actual: c.bloc, actualDays: c.days, predicted, predictedDays, hit: predicted === c.bloc, errorDays: predicted === c.bloc && predictedDays !== null ? Math.round((predictedDays - c.days) * 10) / 10 : null };
+  });
+  const byBloc: Backtest['summary']['byBloc'] = {};
+  for (const p of places) {
+    const x = (byBloc[p.actual] ??= { changed: 0, hits: 0, accuracy: 0 });
+    x.changed++;
+    if (p.hit) x.hits++;
+  }
+  for (const x of Object.values(byBloc)) x.accuracy = Math.round((x.hits / x.changed) * 1000) / 1000;
+  const errs = places.filter((p) => p.errorDays !== null).map((p) => Math.abs(p.errorDays!)).sort((a, b) => a - b);
+  const hits = places.filter((p) => p.hit).length;
+  return {
+    from,
+    to,
+    parameters: params,
+    places,
+    summary: {
+      changed: places.length,
+      hits,
+      accuracy: places.length ? Math.round((hits / places.length) * 1000) / 1000 : null,
+      byBloc,
+      medianAbsErrorDays: errs.length ? errs[Math.floor((errs.length - 1) / 2)]! : null,
+      p90AbsErrorDays: errs.length ? errs[Math.min(errs.length - 1, Math.ceil(0.9 * errs.length) - 1)]! : null,
+    },
+  };
+}
+
