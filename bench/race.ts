@@ -15,7 +15,7 @@ import { ControlModel } from '../src/control/model.js';
 import type { MultiPolygonCoords } from '../src/geo/measure.js';
 import { pointInMultiPolygon } from '../src/geo/measure.js';
 import { readOsmRoads } from '../src/io/osm.js';
-import { buildRoadGraph, graphBytes, type RoadGraph, type WayInput } from '../src/routing/graph.js';
+import { buildRoadGraph, graphBytes, type WayInput } from '../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, edgeCosts, edgeTerritory, isochrones, RaceContext, runRace } from '../src/routing/race.js';
 import { multiSourceSearch } from '../src/routing/search.js';
