@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
-import { loadControlModel } from '../control/load.js';
+import { findScenario, loadControlModel } from '../control/load.js';
+import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
 import polygonClipping, { type Geom } from 'polygon-clipping';
 import type { MultiPolygonCoords } from '../geo/measure.js';
@@ -77,11 +78,12 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
     .option('--contested-factor <n>', 'driving through contested land takes n times longer', String(DEFAULT_RACE_PARAMETERS.contestedFactor))
     .option('--deconflicted-penalty <days>', 'let blocs cross deconflicted land at this many extra days (default: closed)')
-    .option('--scenario <id>', "apply a scenario's control overrides")
+    .option('--scenario <id|file>', "a what-if: apply a scenario's overrides (control, relations, advance rates, positions)")
+    .option('--compare <id|file>', 'run the race again under this scenario and show both side by side')
     .option('--json', 'the result as JSON (a stable contract)')
     .option('--geojson', 'routes as GeoJSON lines, objectives as points')
     .option('--isochrones <days>', 'with --geojson: where each bloc can be within these days, e.g. 1,3,7,30')
-    .action(async (o: { date?: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
+    .action(async (o: { date?: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; compare?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
       if (o.date === undefined) throw new UsageError('race needs --date YYYY-MM-DD (the situation to start from)');
       const date = o.date;
       const thresholds = o.isochrones === undefined ? [] : o.isochrones.split(',').map(Number);
@@ -100,10 +102,40 @@ export function registerRaceCommands(program: Command, io: Io): void {
         params.deconflictedPenaltyDays = Number(o.deconflictedPenalty);
         if (!(params.deconflictedPenaltyDays >= 0)) throw new UsageError(`--deconflicted-penalty ${o.deconflictedPenalty}: use a number of days, 0 or more`);
       }
-      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
+      const stored = await store.listScenarios();
+      const scenario = o.scenario ? findScenario(o.scenario, stored) : undefined;
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
       for (const b of [...(o.bloc ?? []), ...Object.keys(params.advanceKmPerDay)]) if (!model.blocIds.includes(b)) throw new UsageError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
       const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
-      const { cellDays, ...result } = runRace(new RaceContext(graph, model), date, objectives, params, { ...(o.bloc ? { blocs: o.bloc } : {}), cells: Boolean(o.geojson && o.isochrones) });
+      const go = (m: typeof model, sc: Scenario | undefined, cells: boolean) =>
+        runRace(new RaceContext(graph, m), date, objectives, withScenario(params, sc), { ...(o.bloc ? { blocs: o.bloc } : {}), cells, positions: positionsOf(sc) });
+      const { cellDays, ...result } = go(model, scenario, Boolean(o.geojson && o.isochrones));
+      if (o.compare) {
+        const other = findScenario(o.compare, stored);
+        const { cellDays: _unused, ...there } = go(await loadControlModel(store, { scenario: other }), other, false);
+        const comparison = {
+          scenario: scenario?.id ?? null,
+          compareWith: other.id,
+          objectives: result.objectives.map((r, i) => {
+            const t = there.objectives[i]!;
+            return {
+              objective: r.objective,
+              winner: r.winner,
+              winnerThere: t.winner,
+              marginDays: r.marginDays,
+              marginDaysThere: t.marginDays,
+              arrivals: r.arrivals.map((a) => ({ bloc: a.bloc, days: a.days, daysThere: t.arrivals.find((x) => x.bloc === a.bloc)?.days ?? null })),
+            };
+          }),
+        };
+        if (o.json) return io.print(JSON.stringify({ ...result, comparison, compared: there }, null, 2));
+        io.print(`Race from ${date}: ${scenario ? `scenario ${scenario.id}` : 'as recorded'} | scenario ${other.id}`);
+        for (const c of comparison.objectives) {
+          const flip = c.winner !== c.winnerThere ? '  <- changes' : '';
+          io.print(`  ${c.objective.padEnd(34)} first: ${(c.winner ?? 'nobody').padEnd(12)} | ${(c.winnerThere ?? 'nobody').padEnd(12)}${flip}`);
+        }
+        return;
+      }
       if (o.json) return io.print(JSON.stringify(result, null, 2));
       if (o.geojson) {
         const iso = cellDays ? isochrones(model, cellDays, thresholds, (a, b) => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords) : [];
@@ -124,6 +156,17 @@ export function registerRaceCommands(program: Command, io: Io): void {
       for (const [bloc, places] of Object.entries(result.starts)) if (!places.length) io.err.write(`  note: ${bloc} has no front line on ${result.date}\n`);
     });
   historyCommands(race, io);
+}
+
+/** A scenario's advance-rate overrides on top of the parameters (flags given on the command line win). */
+function withScenario(params: RaceParameters, sc: Scenario | undefined): RaceParameters {
+  if (!sc) return params;
+  const rates = Object.fromEntries(sc.overrides.flatMap((o) => (o.kind === 'advance-rate' ? [[o.bloc, o.kmPerDay]] : [])));
+  return { ...params, advanceKmPerDay: { ...rates, ...params.advanceKmPerDay } };
+}
+
+function positionsOf(sc: Scenario | undefined): { actor: string; lon: number; lat: number; label?: string }[] {
+  return (sc?.overrides ?? []).flatMap((o) => (o.kind === 'position' ? [{ actor: o.actor, lon: o.lon, lat: o.lat, ...(o.label ? { label: o.label } : {}) }] : []));
 }
 
 function historyCommands(race: Command, io: Io): void {
@@ -195,14 +238,15 @@ export function registerExposureCommand(program: Command, io: Io): void {
     .option('--within <days>', 'only places some hostile bloc reaches within this many days')
     .option('--admin1 <name>', 'only places in this first-level division (e.g. Raqqa)')
     .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
-    .option('--scenario <id>', "apply a scenario's control overrides (e.g. coalition forces leave)")
+    .option('--scenario <id|file>', "a what-if: apply a scenario's overrides (e.g. coalition forces leave)")
     .option('--json', 'machine-readable output')
     .action(async (o: { date: string; bloc: string; within?: string; admin1?: string; advance?: string[]; scenario?: string; json?: boolean }, cmd: Command) => {
       if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
       const within = o.within === undefined ? Infinity : Number(o.within);
       if (!(within > 0)) throw new UsageError(`--within ${o.within}: a number of days above 0`);
       const store = io.open(cmd);
-      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, o.scenario ? { scenario: o.scenario } : {})]);
+      const scenario = o.scenario ? findScenario(o.scenario, await store.listScenarios()) : undefined;
+      const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
       const b = model.blocIds.indexOf(o.bloc);
       if (b < 0) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
@@ -216,7 +260,7 @@ export function registerExposureCommand(program: Command, io: Io): void {
       const held = model.places.filter((p, i) => state.placeBloc[i] === b && (!o.admin1 || foldName(p.admin1 ?? '') === foldName(o.admin1)));
       const objectives: Objective[] = held.map((p) => ({ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }));
       const rows = hostile.length && objectives.length
-        ? runRace(new RaceContext(graph, model), o.date, objectives, params, { blocs: [o.bloc, ...hostile], routes: false }).objectives.map((r, i) => {
+        ? runRace(new RaceContext(graph, model), o.date, objectives, withScenario(params, scenario), { blocs: [o.bloc, ...hostile], routes: false, positions: positionsOf(scenario) }).objectives.map((r, i) => {
             const threats = r.arrivals.filter((a) => a.bloc !== o.bloc && a.days !== null).sort((x, y) => x.days! - y.days!);
             return { place: held[i]!.id, name: held[i]!.name, population: held[i]!.population, firstThreat: threats[0]?.bloc ?? null, days: threats[0]?.days ?? null, threats: threats.map((t) => ({ bloc: t.bloc, days: t.days })) };
           })

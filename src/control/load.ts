@@ -3,13 +3,19 @@
  * zones, analysts' polygons and (optionally) a scenario's overrides.
  */
 import { UsageError } from '../core/errors.js';
+import { existsSync, readFileSync } from 'node:fs';
+import { ScenarioSchema, type Scenario } from '../core/schemas.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { Store } from '../store/store.js';
 import { ControlModel } from './model.js';
 
 export interface LoadControlOptions {
-  /** A scenario id whose control overrides apply. */
-  scenario?: string;
+  /**
+   * A scenario whose overrides apply: its id in the store, a path to a scenario JSON file, or the scenario
+   * itself. Control overrides change who holds places; relation overrides change how blocs treat each
+   * other from the scenario's base date (the race reads advance-rate and position overrides itself).
+   */
+  scenario?: string | Scenario;
   /** A boundary id, when the store has several. */
   boundary?: string;
   resolution?: number;
@@ -36,18 +42,42 @@ export async function loadControlModel(store: Store, opts: LoadControlOptions = 
     store.listControlAreas(),
     store.listScenarios(),
   ]);
-  const scenario = opts.scenario ? scenarios.find((s) => s.id === opts.scenario) : undefined;
-  if (opts.scenario && !scenario) throw new UsageError(`no scenario "${opts.scenario}" (the store has: ${scenarios.map((s) => s.id).join(', ') || 'none'})`);
+  const scenario = typeof opts.scenario === 'object' ? opts.scenario : opts.scenario ? findScenario(opts.scenario, scenarios) : undefined;
+  // Relation overrides come first, so that relationOn finds them before the recorded relations.
+  const overriddenRelations = scenario
+    ? [
+        ...scenario.overrides.flatMap((o) => (o.kind === 'relation' ? [{ a: o.a, b: o.b, kind: o.relation, from: scenario.baseDate }] : [])),
+        ...relations,
+      ]
+    : relations;
   return new ControlModel({
     land,
     places,
     observations,
     blocs,
-    relations,
+    relations: overriddenRelations,
     zones,
     controlAreas,
     ...(scenario ? { overrides: scenario.overrides, overrideFrom: scenario.baseDate } : {}),
     ...(opts.resolution !== undefined ? { resolution: opts.resolution } : {}),
     ...(opts.radiusKm !== undefined ? { radiusKm: opts.radiusKm } : {}),
   });
+}
+
+/** A scenario by id in the store, or from a JSON file (validated). */
+export function findScenario(ref: string, stored: readonly Scenario[]): Scenario {
+  const byId = stored.find((s) => s.id === ref);
+  if (byId) return byId;
+  if (existsSync(ref)) {
+    let doc: unknown;
+    try {
+      doc = JSON.parse(readFileSync(ref, 'utf8'));
+    } catch (err) {
+      throw new UsageError(`scenario file ${ref}: not readable JSON (${(err as Error).message})`);
+    }
+    const parsed = ScenarioSchema.safeParse(doc);
+    if (!parsed.success) throw new UsageError(`scenario file ${ref}: ${parsed.error.issues.slice(0, 5).map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
+    return parsed.data;
+  }
+  throw new UsageError(`no scenario "${ref}": neither a scenario in the store (${stored.map((s) => s.id).join(', ') || 'none'}) nor a file`);
 }

@@ -81,6 +81,8 @@ export interface RaceOptions {
   routes?: boolean;
   /** Also give each bloc's arrival days per land cell (for isochrones). */
   cells?: boolean;
+  /** Added positions (a scenario's): forces of an actor's bloc that start there too. */
+  positions?: readonly { actor: string; lon: number; lat: number; label?: string }[];
 }
 
 /** Static links between a graph and a control model: computed once, reused for every date. */
@@ -246,7 +248,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
 
   const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
-  const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { place: number; cost: number }> } | null>();
+  const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
   for (const bloc of blocs) {
     const b = model.blocIds.indexOf(bloc);
@@ -260,22 +262,26 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
     const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
     starts[bloc] = front.map((p) => model.places[p]!.id);
+    const extra = (options.positions ?? []).filter((x) => model.blocIndexOfActor(x.actor, day) === b);
+    for (const x of extra) starts[bloc]!.push(`position:${x.label ?? `${x.lon},${x.lat}`}`);
     // Forces start on the road at each front-line place and drive off it either way.
     const sources: number[] = [];
     const startCost: number[] = [];
-    const startPlace = new Map<number, { place: number; cost: number }>();
-    for (const p of front) {
-      const s = ctx.snap(model.places[p]!.lon, model.places[p]!.lat, params.snapMaxKm);
+    const startPlace = new Map<number, { lon: number; lat: number; cost: number }>();
+    const startAt = (lon: number, lat: number): void => {
+      const s = ctx.snap(lon, lat, params.snapMaxKm);
       for (const { edge, along } of s?.edges ?? []) {
         const node = g.target[edge]!;
         const c = cost[edge]! * (1 - along);
         sources.push(node);
         startCost.push(c);
-        // Which place a route starting at this node comes from (the cheapest start), for drawing.
+        // Where a route starting at this node comes from (the cheapest start), for drawing.
         const cur = startPlace.get(node);
-        if (!cur || c < cur.cost) startPlace.set(node, { place: p, cost: c });
+        if (!cur || c < cur.cost) startPlace.set(node, { lon, lat, cost: c });
       }
-    }
+    };
+    for (const p of front) startAt(model.places[p]!.lon, model.places[p]!.lat);
+    for (const x of extra) startAt(x.lon, x.lat);
     searches.set(bloc, sources.length ? { r: multiSourceSearch(g, cost, sources, startCost), cost, startPlace } : null);
   }
 
@@ -304,7 +310,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       const path = pathEdges(found.r, ctx.src, ctx.src[by]!);
       const first = path.length ? ctx.src[path[0]!]! : ctx.src[by]!;
       const origin = found.startPlace.get(first);
-      const coords: [number, number][] = origin ? [[model.places[origin.place]!.lon, model.places[origin.place]!.lat]] : [];
+      const coords: [number, number][] = origin ? [[origin.lon, origin.lat]] : [];
       for (const e of path) {
         coords.push(...edgeGeometry(g, e));
       }

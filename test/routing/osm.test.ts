@@ -104,6 +104,20 @@ describe('roads and race from the CLI', () => {
     expect(bt.summary.hits).toBe(bt.places.filter((p) => p.hit).length);
     expect(bt.places.map((p) => p.actual)).toContain('sdf'); // Tabqa, 10 May 2017
     expect((await runCli('--db', db, 'race', 'backtest', '2017-07-31', '2017-05-01')).code).toBe(EXIT.usage);
+    // A what-if from a file: relation, advance-rate and position overrides, compared with the record.
+    const whatIf = join(tempDir('fl-whatif-'), 'w.json');
+    writeFileSync(whatIf, JSON.stringify({ id: 'no-deconfliction', name: 'no deconfliction', baseDate: '2017-07-31', overrides: [
+      { kind: 'relation', a: 'government', b: 'sdf', relation: 'hostile' },
+      { kind: 'advance-rate', bloc: 'sdf', kmPerDay: 10 },
+      { kind: 'position', actor: 'sdf', lon: 40.0, lat: 35.5, label: 'column at al-Kasrah' },
+    ] }));
+    const cmp = JSON.parse((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Al-Mayadin', '--compare', whatIf, '--json')).out) as { comparison: { compareWith: string; objectives: { winner: string; winnerThere: string; arrivals: { bloc: string; days: number | null; daysThere: number | null }[] }[] }; compared: { parameters: { advanceKmPerDay: Record<string, number> }; starts: Record<string, string[]> } };
+    expect(cmp.comparison.compareWith).toBe('no-deconfliction');
+    expect(cmp.compared.parameters.advanceKmPerDay).toEqual({ sdf: 10 });
+    expect(cmp.compared.starts.sdf).toContain('position:column at al-Kasrah');
+    const sdf = cmp.comparison.objectives[0]!.arrivals.find((a) => a.bloc === 'sdf')!;
+    expect(sdf.daysThere!).toBeLessThan(sdf.days!); // faster, and starting closer
+    expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--scenario', 'nowhere.json')).code).toBe(EXIT.usage);
     // Unknown objective, unknown bloc, bad rate: usage errors.
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Atlantis')).code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--bloc', 'martians')).code).toBe(EXIT.usage);
