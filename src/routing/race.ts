@@ -142,17 +142,20 @@ export class RaceContext {
    */
   snap(lon: number, lat: number, maxKm: number): { km: number; edges: { edge: number; along: number }[] } | null {
     if (!this.graph.pieceLon.length) return null;
-    // A box that surely holds maxKm, then real distances.
-    const dLat = maxKm / 110.574;
-    const dLon = maxKm / (111.32 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+    // Boxes growing from 0.5 km: the first that holds a point within its radius holds the nearest.
     let best = -1;
     let bestKm = Infinity;
-    for (const k of this.pointIndex.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
-      const km = haversineKm(lon, lat, this.graph.pieceLon[k]!, this.graph.pieceLat[k]!);
-      if (km <= maxKm && (km < bestKm || (km === bestKm && k < best))) {
-        best = k;
-        bestKm = km;
+    for (let r = Math.min(0.5, maxKm); ; r = Math.min(maxKm, r * 2)) {
+      const dLat = r / 110.574;
+      const dLon = r / (111.32 * Math.max(0.01, Math.cos((lat * Math.PI) / 180)));
+      for (const k of this.pointIndex.range(lon - dLon, lat - dLat, lon + dLon, lat + dLat)) {
+        const km = haversineKm(lon, lat, this.graph.pieceLon[k]!, this.graph.pieceLat[k]!);
+        if (km <= r && (km < bestKm || (km === bestKm && k < best))) {
+          best = k;
+          bestKm = km;
+        }
       }
+      if (best >= 0 || r >= maxKm) break;
     }
     if (best < 0) return null;
     const p = this.pointPiece[best]!;
@@ -166,6 +169,26 @@ export class RaceContext {
   private midpoint(e: number): [number, number] {
     const p = this.graph.piece[e]!;
     return this.pointAlong(p, this.pieceKm[p]! / 2);
+  }
+
+  private km: Float64Array | null = null;
+  /** Each edge's length in km. */
+  lengthKm(): Float64Array {
+    if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
+    return this.km;
+  }
+  private drive: { key: string; days: Float64Array } | null = null;
+  /** Days to drive each edge at these speeds (kept for the last speeds asked). */
+  driveDays(speedsKmh: Record<RoadClass, number>): Float64Array {
+    const key = JSON.stringify(speedsKmh);
+    if (this.drive?.key !== key) {
+      const perDay = ROAD_CLASSES.map((c) => speedsKmh[c] * 24);
+      const km = this.lengthKm();
+      const days = new Float64Array(this.graph.edgeCount);
+      for (let e = 0; e < days.length; e++) days[e] = km[e]! / perDay[this.graph.roadClass[e]!]!;
+      this.drive = { key, days };
+    }
+    return this.drive.days;
   }
 
   private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array } | null = null;
@@ -326,17 +349,29 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
 
   // The partition of the network: each edge goes to the bloc that reaches its start first.
   const firstArrivalKm: Record<string, number> = {};
-  for (let e = 0; e < g.edgeCount; e++) {
-    const u = ctx.src[e]!;
-    let best: string | null = null;
-    let bestD = Infinity;
-    for (const [bloc, found] of searches) {
-      if (found && found.r.dist[u]! < bestD) {
-        bestD = found.r.dist[u]!;
-        best = bloc;
+  const found = [...searches].filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== null);
+  if (found.length) {
+    const bestBloc = new Int8Array(g.nodeCount).fill(-1);
+    const bestDist = new Float64Array(g.nodeCount).fill(Infinity);
+    found.forEach(([, f], k) => {
+      const d = f.r.dist;
+      for (let v = 0; v < g.nodeCount; v++) {
+        if (d[v]! < bestDist[v]!) {
+          bestDist[v] = d[v]!;
+          bestBloc[v] = k;
+        }
       }
+    });
+    const km = new Float64Array(found.length);
+    const len = ctx.lengthKm();
+    for (let u = 0; u < g.nodeCount; u++) {
+      const k = bestBloc[u]!;
+      if (k < 0) continue;
+      for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) km[k]! += len[e]! / 2; // both directions
     }
-    if (best) firstArrivalKm[best] = (firstArrivalKm[best] ?? 0) + g.lengthM[e]! / 1000 / 2; // both directions
+    found.forEach(([bloc], k) => {
+      if (km[k]! > 0) firstArrivalKm[bloc] = km[k]!;
+    });
   }
   for (const k of Object.keys(firstArrivalKm)) firstArrivalKm[k] = Math.round(firstArrivalKm[k]!);
 
@@ -420,15 +455,19 @@ export function edgeTerritory(ctx: RaceContext, date: IsoDate): { edgeBloc: Int3
  */
 export function edgeCosts(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rel: readonly string[], advanceKmPerDay: number, params: RaceParameters): Float64Array {
   const g = ctx.graph;
-  const speedsDay = ROAD_CLASSES.map((c) => params.speedsKmh[c] * 24);
+  const drive = ctx.driveDays(params.speedsKmh);
+  const km = ctx.lengthKm();
+  // Relations as codes, one lookup per edge: 0 drive, 1 deconflicted, 2 advance.
+  const code = Uint8Array.from(rel, (r) => (r === 'allied' ? 0 : r === 'deconflicted' ? 1 : 2));
+  const penalty = params.deconflictedPenaltyDays;
+  const factor = params.contestedFactor;
   const cost = new Float64Array(g.edgeCount);
   for (let e = 0; e < g.edgeCount; e++) {
-    const km = g.lengthM[e]! / 1000;
     const t = edgeBloc[e]!;
-    const r = t < 0 ? 'allied' : rel[t]!;
-    if (r === 'allied') cost[e] = (km / speedsDay[g.roadClass[e]!]!) * (edgeContested[e] ? params.contestedFactor : 1);
-    else if (r === 'deconflicted') cost[e] = params.deconflictedPenaltyDays === null ? Infinity : km / speedsDay[g.roadClass[e]!]! + params.deconflictedPenaltyDays;
-    else cost[e] = km / advanceKmPerDay;
+    const r = t < 0 ? 0 : code[t]!;
+    if (r === 0) cost[e] = edgeContested[e] ? drive[e]! * factor : drive[e]!;
+    else if (r === 2) cost[e] = km[e]! / advanceKmPerDay;
+    else cost[e] = penalty === null ? Infinity : drive[e]! + penalty;
   }
   return cost;
 }
