@@ -86,7 +86,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         await loadDemo(store, 'demo', demoOpts(store));
       }
       await printSummary(store, opts);
-      err.write('\nThe web app is not built yet; see `frontline --help` for the commands.\n');
+      err.write('\nThe web app is not built yet. Try: npx frontline control at 2017-07-31 · npx frontline race --date 2017-07-31 · npx frontline --help\n');
     });
 
   program
