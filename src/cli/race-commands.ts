@@ -31,6 +31,17 @@ export function roadsCacheFor(store: SqliteStore): string | undefined {
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 
+/** --advance bloc=km flags as rates. */
+function parseAdvance(flags: readonly string[] = []): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const a of flags) {
+    const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(a);
+    if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${a}": write bloc=km a day, e.g. government=4`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
+}
+
 export function registerRaceCommands(program: Command, io: Io): void {
   const roads = program.command('roads').description('the road network races run on (OSM extracts, or the demo network)');
   roads
@@ -91,11 +102,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
       if (!isIsoDate(date)) throw new UsageError(`--date "${date}" is not a date as YYYY-MM-DD`);
       const store = io.open(cmd);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
-      for (const a of o.advance ?? []) {
-        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(a);
-        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${a}": write bloc=km, e.g. government=4`);
-        params.advanceKmPerDay[m[1]!] = Number(m[2]);
-      }
+      Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       params.contestedFactor = Number(o.contestedFactor);
       if (!(params.contestedFactor >= 1)) throw new UsageError(`--contested-factor ${o.contestedFactor}: use a number of at least 1`);
       if (o.deconflictedPenalty !== undefined) {
@@ -214,11 +221,7 @@ function historyCommands(race: Command, io: Io): void {
         const c = calibrate(ctx, ...period(cf ?? '', ct ?? ''));
         for (const x of c.blocs) if (x.kmPerDay) params.advanceKmPerDay[x.bloc] = x.kmPerDay;
       }
-      for (const s of o.advance ?? []) {
-        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(s);
-        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${s}": write bloc=km, e.g. government=4`);
-        params.advanceKmPerDay[m[1]!] = Number(m[2]);
-      }
+      Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       const r = backtest(ctx, from, to, params);
       if (o.json) return io.print(JSON.stringify(r, null, 2));
       const s = r.summary;
@@ -250,11 +253,7 @@ export function registerExposureCommand(program: Command, io: Io): void {
       const b = model.blocIds.indexOf(o.bloc);
       if (b < 0) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
-      for (const a of o.advance ?? []) {
-        const m = /^([a-z0-9-]+)=(\d+(?:\.\d+)?)$/.exec(a);
-        if (!m || Number(m[2]) <= 0) throw new UsageError(`--advance "${a}": write bloc=km, e.g. isis=4`);
-        params.advanceKmPerDay[m[1]!] = Number(m[2]);
-      }
+      Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       const state = model.stateAt(o.date);
       const hostile = model.blocIds.filter((id, i) => i !== b && id !== 'unaffiliated' && state.blocs[i]!.places > 0 && model.relation(b, i, o.date) === 'hostile');
       const held = model.places.filter((p, i) => state.placeBloc[i] === b && (!o.admin1 || foldName(p.admin1 ?? '') === foldName(o.admin1)));
