@@ -7,7 +7,7 @@ const run = runCli;
 
 describe('frontline CLI', () => {
   it('has --help on every command', async () => {
-    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports', 'frontlines', 'control', 'control at', 'control diff', 'control series', 'control add', 'control retract', 'actors', 'actors alias', 'actors import', 'actors resolve']) {
+    for (const cmd of ['start', 'init', 'demo', 'import', 'export', 'events', 'places', 'history', 'imports', 'frontlines', 'control', 'control at', 'control diff', 'control series', 'control add', 'control retract', 'actors', 'actors alias', 'actors import', 'actors resolve', 'serve', 'roads', 'roads import', 'roads info', 'race', 'race calibrate', 'race backtest', 'exposure']) {
       const r = await run(...cmd.split(' '), '--help');
       expect(r.code, cmd).toBe(EXIT.ok);
       expect(r.out, cmd).toMatch(/Usage: frontline/);

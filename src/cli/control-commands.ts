@@ -8,6 +8,7 @@ import { UsageError } from '../core/errors.js';
 import { CONTROL_STATUSES, ControlObservationSchema, type ControlStatus } from '../core/schemas.js';
 import { areaFeatures, collection, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { loadControlModel } from '../control/load.js';
+import { controlReport } from '../control/report.js';
 import type { ControlModel } from '../control/model.js';
 import { csvLine } from '../io/csv.js';
 import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
@@ -68,28 +69,13 @@ export function registerControlCommands(program: Command, io: Io): void {
     warnOutside(io, m, at);
     const s = m.stateAt(at);
     const blocs = s.blocs.filter((b) => (b.places || b.areaKm2) && (!o.bloc || b.bloc === o.bloc));
-    const places = m.placeStates(s).filter((p) => !o.bloc || p.bloc === o.bloc);
     if (o.geojson) {
       io.print(collection([...areaFeatures(m, s, o.bloc), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, o.bloc)], { kind: 'control', date: at }));
       return;
     }
     const conflicts = m.timeline.conflicts.filter((c) => c.date <= at);
     if (o.json) {
-      io.print(
-        JSON.stringify(
-          {
-            date: at,
-            blocs: blocs.map((b) => ({ bloc: b.bloc, name: b.name, places: b.places, population: b.population, areaKm2: r1(b.areaKm2), contestedKm2: r1(b.contestedKm2) })),
-            unassignedKm2: r1(s.unassignedKm2),
-            landKm2: r1(s.landKm2),
-            places: places.map((p) => ({ place: p.place, placeId: p.placeId, actor: p.actor, bloc: p.bloc, status: p.status, since: p.since })),
-            zones: m.zonesAt(s).map((z) => ({ ...z, areaKm2: r1(z.areaKm2), blocsKm2: Object.fromEntries(Object.entries(z.blocsKm2).map(([k, v]) => [k, r1(v)])) })),
-            conflicts,
-          },
-          null,
-          2,
-        ),
-      );
+      io.print(JSON.stringify(controlReport(m, at, o.bloc), null, 2));
       return;
     }
     io.print(`Control on ${at} (land ${Math.round(s.landKm2).toLocaleString('en-US')} km²; cells: H3 resolution ${m.grid.resolution}, radius ${m.radiusKm} km)`);

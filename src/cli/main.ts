@@ -7,6 +7,7 @@ import cliProgress from 'cli-progress';
 import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isIsoDate } from '../core/dates.js';
 import { FrontlineError, UsageError } from '../core/errors.js';
 import { loadDemo, DEMO_META_KEY } from '../demo/load-demo.js';
@@ -79,15 +80,41 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   };
   const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
 
-  summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, and show the situation')).action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
-      const store = open(cmd);
-      if (!(await store.getMeta(DEMO_META_KEY))) {
-        err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
-        await loadDemo(store, 'demo', demoOpts(store));
-      }
-      await printSummary(store, opts);
-      err.write('\nThe web app is not built yet. Try: npx frontline control at 2017-07-31 · npx frontline race --date 2017-07-31 · npx frontline --help\n');
+  /** Serve the web app and the API until interrupted. */
+  const serve = async (store: SqliteStore, o: { port: string; host: string }): Promise<void> => {
+    const port = Number(o.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${o.port}: a port number, 0 to 65535`);
+    const { createApp } = await import('../server/app.js');
+    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)) });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port` : e.message)));
+      server.listen(port, o.host, () => resolve());
     });
+    const addr = server.address();
+    const url = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${typeof addr === 'object' && addr ? addr.port : port}/`;
+    err.write(`Frontline is serving ${store.db.name} at ${url} (Ctrl-C to stop)\n`);
+    const stop = (): void => void server.close();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await new Promise<void>((resolve) => server.once('close', () => resolve()));
+  };
+  const serveOptions = (c: Command): Command => c.option('--port <n>', 'the port to listen on', '8017').option('--host <address>', 'the address to listen on (0.0.0.0 for every interface)', '127.0.0.1');
+
+  serveOptions(
+    summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, show the situation and serve the web app')).option('--no-serve', 'only print the summary'),
+  ).action(async (opts: { date: string; json?: boolean; serve: boolean; port: string; host: string }, cmd: Command) => {
+    const store = open(cmd);
+    if (!(await store.getMeta(DEMO_META_KEY))) {
+      err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
+      await loadDemo(store, 'demo', demoOpts(store));
+    }
+    await printSummary(store, opts);
+    if (opts.serve && !opts.json) await serve(store, opts);
+  });
+
+  serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: { port: string; host: string }, cmd: Command) => {
+    await serve(open(cmd), opts);
+  });
 
   program
     .command('init')

@@ -1,0 +1,160 @@
+/**
+ * The HTTP server behind the web app: the app's files and a JSON API over the store and the engines.
+ * Routes are thin: validate the query (zod), call the engine, shape the answer. Everything is served from
+ * this machine; nothing is fetched from anywhere else. docs/api.md lists the routes.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { extname, join, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import { fromDayNumber, isIsoDate } from '../core/dates.js';
+import { FrontlineError, UsageError } from '../core/errors.js';
+import { foldName } from '../core/names.js';
+import { areaFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { loadControlModel } from '../control/load.js';
+import type { ControlModel } from '../control/model.js';
+import { controlReport } from '../control/report.js';
+import { eventFeature } from '../io/geojson.js';
+import { edgeGeometry } from '../routing/graph.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
+import { loadRoads } from '../routing/roads-store.js';
+import type { Store } from '../store/store.js';
+
+export interface AppOptions {
+  store: Store;
+  /** The built web app (dist/web); without it only the API is served. */
+  webRoot?: string;
+}
+
+const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
+const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function query<T extends z.ZodRawShape>(url: URL, shape: T): z.infer<z.ZodObject<T>> {
+  const r = z.object(shape).strict().safeParse(Object.fromEntries(url.searchParams));
+  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+export function createApp(opts: AppOptions): Server {
+  const { store } = opts;
+  // The engines are built once and kept: a request then costs milliseconds.
+  let model: Promise<ControlModel> | null = null;
+  const getModel = (): Promise<ControlModel> => (model ??= loadControlModel(store));
+  let race: Promise<RaceContext> | null = null;
+  const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
+
+  const routes: Record<string, (url: URL) => Promise<unknown>> = {
+    '/api/meta': async () => {
+      const m = await getModel();
+      const [scenarios, zones] = await Promise.all([store.listScenarios(), store.listZones()]);
+      const first = m.timeline.firstDay;
+      return {
+        scenario: scenarios[0] ?? null,
+        firstDate: first === null ? null : fromDayNumber(first),
+        lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
+        blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: b.color ?? null })),
+        zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
+      };
+    },
+    '/api/control': async (url) => {
+      const q = query(url, { date: DateSchema, bloc: z.string().optional() });
+      return controlReport(await getModel(), q.date, q.bloc);
+    },
+    '/api/control.geojson': async (url) => {
+      const q = query(url, { date: DateSchema });
+      const m = await getModel();
+      const s = m.stateAt(q.date);
+      return { type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] };
+    },
+    '/api/events': async (url) => {
+      const q = query(url, {
+        since: DateSchema.optional(),
+        until: DateSchema.optional(),
+        type: z.string().max(80).optional(),
+        text: z.string().max(200).optional(),
+        limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+      });
+      const page = await store.queryEvents({ ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.text ? { text: q.text } : {}), limit: q.limit });
+      return { type: 'FeatureCollection', features: page.events.map(eventFeature), truncated: page.next !== null };
+    },
+    '/api/places': async (url) => {
+      const q = query(url, { name: z.string().min(1).max(200) });
+      const f = foldName(q.name);
+      const places = await store.listPlaces();
+      return places
+        .filter((p) => [p.name, p.id, ...p.names].some((n) => foldName(n).includes(f)))
+        .slice(0, 20)
+        .map((p) => ({ id: p.id, name: p.name, names: p.names, lon: p.lon, lat: p.lat, population: p.population, kind: p.kind }));
+    },
+    '/api/roads.geojson': async () => {
+      let graph;
+      try {
+        graph = (await getRace()).graph;
+      } catch {
+        race = null;
+        return { type: 'FeatureCollection', features: [] }; // no road network in this store
+      }
+      // One line per road piece (both directions share it), with its class.
+      const seen = new Set<number>();
+      const features: unknown[] = [];
+      for (let e = 0; e < graph.edgeCount && features.length < 50_000; e++) {
+        if (seen.has(graph.piece[e]!)) continue;
+        seen.add(graph.piece[e]!);
+        features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: edgeGeometry(graph, e) }, properties: { class: graph.roadClass[e] } });
+      }
+      return { type: 'FeatureCollection', features };
+    },
+    '/api/race': async (url) => {
+      const q = query(url, { date: DateSchema, objective: z.string().min(1).max(200) });
+      const ctx = await getRace();
+      const places = ctx.model.places;
+      const f = foldName(q.objective);
+      const hits = places.filter((p) => p.id === q.objective || foldName(p.name) === f || p.names.some((n) => foldName(n) === f));
+      if (hits.length !== 1) throw new HttpError(400, hits.length ? `"${q.objective}" matches ${hits.length} places: give the id` : `"${q.objective}" matches no place`);
+      const p = hits[0]!;
+      return runRace(ctx, q.date, [{ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }], DEFAULT_RACE_PARAMETERS);
+    },
+  };
+
+  const webRoot = opts.webRoot && existsSync(join(opts.webRoot, 'index.html')) ? resolve(opts.webRoot) : null;
+
+  return createServer((req: IncomingMessage, res: ServerResponse) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      try {
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'only GET and HEAD for now');
+        const route = routes[url.pathname];
+        if (route) {
+          const body = JSON.stringify(await route(url));
+          res.writeHead(200, { 'content-type': url.pathname.endsWith('.geojson') ? 'application/geo+json' : 'application/json', 'cache-control': 'no-store' });
+          res.end(body);
+          return;
+        }
+        if (url.pathname.startsWith('/api/')) throw new HttpError(404, `no route ${url.pathname} (see docs/api.md)`);
+        if (!webRoot) throw new HttpError(404, 'the web app is not built: run npm run build');
+        // Static files, confined to the web root whatever the path says.
+        const path = resolve(webRoot, `.${decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)}`);
+        if (path !== webRoot && !path.startsWith(webRoot + sep)) throw new HttpError(403, 'outside the app');
+        if (!existsSync(path) || !statSync(path).isFile()) throw new HttpError(404, `no file ${url.pathname}`);
+        res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
+        createReadStream(path).pipe(res);
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
+        const message = err instanceof Error ? err.message : String(err);
+        if (status === 500) console.error(err);
+        res.writeHead(status, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: message }));
+      }
+    })();
+  });
+}
+

@@ -1,0 +1,58 @@
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../src/demo/load-demo.js';
+import { createApp } from '../../src/server/app.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+describe('HTTP API', () => {
+  let base: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const db = join(tempDir('fl-api-'), 'a.db');
+    const store = openSqliteStore(db);
+    await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+    const server = createApp({ store, webRoot: join(ROOT, 'dist', 'web') });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    };
+  });
+  afterAll(() => close?.());
+  const get = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const r = await fetch(base + path);
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it('answers control, events, places and races, with the same contract as the CLI', async () => {
+    const c = await get('/api/control?date=2017-06-01');
+    expect(c.status).toBe(200);
+    expect((c.body.places as { placeId: string; bloc: string }[]).find((p) => p.placeId === 'raqqa')?.bloc).toBe('isis');
+    const ev = await get('/api/events?since=2017-06-18&until=2017-06-18');
+    expect((ev.body.features as { id: string }[]).map((f) => f.id).sort()).toEqual(['FLD055', 'FLD056', 'FLD057']);
+    const pl = (await get('/api/places?name=Dayr%20az-Zawr')).body as unknown as { id: string }[];
+    expect(pl[0]!.id).toBe('deir-ez-zor');
+    const race = await get('/api/race?date=2017-07-31&objective=Deir%20ez-Zor');
+    expect((race.body.objectives as { holder: string }[])[0]!.holder).toBe('government');
+    const geo = await get('/api/control.geojson?date=2017-06-01');
+    expect((geo.body.features as unknown[]).length).toBeGreaterThan(100);
+  });
+
+  it('refuses bad queries with the parameter named, unknown routes, other methods and paths out of the app', async () => {
+    expect(await get('/api/control?date=2017-02-30')).toMatchObject({ status: 400, body: { error: 'date: must be a date as YYYY-MM-DD' } });
+    expect((await get('/api/control')).status).toBe(400);
+    expect((await get('/api/control?date=2017-06-01&evil=1')).status).toBe(400); // unknown parameters are refused
+    expect((await get('/api/events?limit=0')).status).toBe(400);
+    expect((await get('/api/race?date=2017-07-31&objective=Atlantis')).body.error).toMatch(/matches no place/);
+    expect((await get('/api/nope')).status).toBe(404);
+    expect((await fetch(`${base}/api/meta`, { method: 'POST' })).status).toBe(405);
+    for (const path of ['/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fpackage.json', '/assets/..%2f..%2f..%2fpackage.json']) {
+      const r = await fetch(base + path);
+      expect([403, 404], path).toContain(r.status);
+      expect(await r.text()).not.toContain('"name": "frontline"');
+    }
+  });
+});

@@ -1,0 +1,88 @@
+/**
+ * The web app in a real headless Chromium (Debian's, driven by playwright-core): the demo loads, the map
+ * follows the timeline as the data says, search finds places in any spelling, and no request leaves the
+ * machine. Screenshots of each step go to test-artifacts/ for review.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../src/demo/load-demo.js';
+import { createApp } from '../../src/server/app.js';
+import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { ROOT, tempDir } from '../helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const WEB = join(ROOT, 'dist', 'web');
+const ARTIFACTS = join(ROOT, 'test-artifacts');
+const missing = !existsSync(CHROMIUM) ? `Chromium at ${CHROMIUM} (Debian package chromium)` : !existsSync(join(WEB, 'index.html')) ? 'the built web app (npm run build)' : null;
+if (missing && process.env.CI === 'true') throw new Error(`CI needs ${missing} for the browser tests (.ci/run installs Chromium)`);
+if (missing) console.warn(`SKIPPED: browser tests need ${missing}`);
+
+describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
+  let browser: Browser;
+  let page: Page;
+  let base: string;
+  let close: () => Promise<void>;
+  const requests: string[] = [];
+
+  beforeAll(async () => {
+    const db = join(tempDir('fl-web-'), 'w.db');
+    const store = openSqliteStore(db);
+    await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+    const server = createApp({ store, webRoot: WEB });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    close = async () => {
+      await new Promise<void>((r) => server.close(() => r()));
+      await store.close();
+    };
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-unsafe-swiftshader'] });
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page.on('request', (r) => requests.push(r.url()));
+    mkdirSync(ARTIFACTS, { recursive: true });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await close?.();
+  });
+
+  const frontline = <T>(expr: string): Promise<T> => page.evaluate(`window.__frontline && (${expr})`) as Promise<T>;
+  const holderOf = (placeId: string): Promise<string | undefined> => frontline(`window.__frontline.control.places.find((p) => p.placeId === ${JSON.stringify(placeId)})?.bloc`);
+
+  it('loads the demo on a date from the URL, and the map follows the timeline (Tabqa: ISIS, then the SDF)', async () => {
+    await page.goto(`${base}/?date=2017-03-01`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready && window.__frontline.date === "2017-03-01"', null, { timeout: 30_000 });
+    expect(await page.textContent('#date')).toBe('2017-03-01');
+    expect(await holderOf('tabqa')).toBe('isis');
+    expect(Number(await page.locator('#blocs tbody tr').count())).toBeGreaterThan(3);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-1-2017-03-01.png') });
+    // Move the slider to 2017-07-15, as a user would.
+    const day = Math.round(Date.parse('2017-07-15T00:00:00Z') / 86_400_000);
+    await page.locator('#slider').evaluate((el, v) => {
+      (el as unknown as { value: string }).value = String(v);
+      el.dispatchEvent(new Event('input', { bubbles: true }));
+    }, day);
+    await page.waitForFunction('window.__frontline.date === "2017-07-15" && window.__frontline.ready', null, { timeout: 30_000 });
+    expect(await holderOf('tabqa')).toBe('sdf');
+    expect(new URL(page.url()).searchParams.get('date')).toBe('2017-07-15');
+    expect(await frontline<number>('window.__frontline.events')).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-2-2017-07-15.png') });
+  }, 60_000);
+
+  it('steps by a week with the buttons, and finds "Deir Ezzor" in any spelling', async () => {
+    await page.click('#back-week');
+    await page.waitForFunction('window.__frontline.date === "2017-07-08"', null, { timeout: 30_000 });
+    await page.fill('#place-search', 'Deir Ezzor');
+    await page.waitForSelector('#place-results li');
+    expect(await page.textContent('#place-results')).toContain('Deir ez-Zor');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-3-search.png') });
+  }, 60_000);
+
+  it('makes no request to any host but its own', () => {
+    const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'));
+    expect(requests.length).toBeGreaterThan(3);
+    expect(foreign).toEqual([]);
+  });
+});

@@ -1,0 +1,8 @@
+import { defineConfig } from 'vite';
+
+// The app is built into dist/web and served by `frontline serve`; every asset comes from there.
+export default defineConfig({
+  root: new URL('.', import.meta.url).pathname,
+  base: './',
+  build: { outDir: new URL('../dist/web/', import.meta.url).pathname, emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+});
