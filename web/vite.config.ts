@@ -4,5 +4,11 @@ import { defineConfig } from 'vite';
 export default defineConfig({
   root: new URL('.', import.meta.url).pathname,
   base: './',
-  build: { outDir: new URL('../dist/web/', import.meta.url).pathname, emptyOutDir: true, chunkSizeWarningLimit: 1500 },
+  build: {
+    outDir: new URL('../dist/web/', import.meta.url).pathname,
+    emptyOutDir: true,
+    chunkSizeWarningLimit: 1500,
+    // Two pages: the map, and reports to events (extraction and review).
+    rollupOptions: { input: { main: new URL('./index.html', import.meta.url).pathname, extract: new URL('./extract.html', import.meta.url).pathname } },
+  },
 });

@@ -6,9 +6,9 @@
  * nearly always a detail of the first ("backed by Russian air strikes", "after it fired on").
  * Pure: the caller passes the gazetteer, the actors and what the store knows.
  */
-import { blocOf } from '../core/actors.js';
+import { blocOf, relationOn } from '../core/actors.js';
 import { type DatePrecision, type IsoDate } from '../core/dates.js';
-import type { Actor, Bloc, Place } from '../core/schemas.js';
+import type { Actor, Bloc, Place, Relation } from '../core/schemas.js';
 import { findDates } from './dates.js';
 import { ActorLexicon, Gazetteer, tokenize, VICTIM_WORDS, type ActorMention, type PlaceMention } from './mentions.js';
 import { documentText, looksEnglish, splitSentences, type Sentence, type TextFormat } from './text.js';
@@ -19,12 +19,14 @@ export interface ExtractContext {
   lexicon: ActorLexicon;
   actors: readonly Actor[];
   blocs: readonly Bloc[];
+  /** How blocs treat each other: a place's holder is only the target of an attack when not an ally. */
+  relations: readonly Relation[];
   /** Who held a place just before a date (the store's control timeline), for the side that lost it. */
   holderBefore?: (placeId: string, date: IsoDate) => string | null;
 }
 
-export function buildExtractContext(places: readonly Place[], actors: readonly Actor[], blocs: readonly Bloc[], holderBefore?: ExtractContext['holderBefore']): ExtractContext {
-  return { gazetteer: new Gazetteer(places), lexicon: new ActorLexicon(actors), actors, blocs, ...(holderBefore ? { holderBefore } : {}) };
+export function buildExtractContext(places: readonly Place[], actors: readonly Actor[], blocs: readonly Bloc[], relations: readonly Relation[] = [], holderBefore?: ExtractContext['holderBefore']): ExtractContext {
+  return { gazetteer: new Gazetteer(places), lexicon: new ActorLexicon(actors), actors, blocs, relations, ...(holderBefore ? { holderBefore } : {}) };
 }
 
 export interface DraftEvent {
@@ -219,7 +221,9 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
     let before = info.actors.filter((a) => a.end <= trig.start && !a.holder && !support(a));
     const lastReport = reportEnds.at(-1);
     if (lastReport !== undefined && before.some((a) => a.start >= lastReport)) before = before.filter((a) => a.start >= lastReport);
-    const after = info.actors.filter((a) => a.start >= trig.end);
+    // ", the coalition said": who reports it is not a side of it.
+    const reporter = (a: ActorMention): boolean => /^\s*(?:[\w-]+\s+){0,2}(?:said|says|announced|reported|told|claimed|confirmed|added|stated)\b/i.test(s.text.slice(a.end, a.end + 40));
+    const after = info.actors.filter((a) => a.start >= trig.end && !reporter(a));
     let a1: ActorMention | null = before[0] ?? null;
     let a2: ActorMention | null = null;
     const between = /\bbetween\s+/i.exec(s.text.slice(trig.start));
@@ -246,8 +250,26 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
     let actor1 = a1?.actor ?? null;
     let actor2 = a2?.actor ?? null;
     const kind = trig.rule.kind;
-    if ((kind === 'bombing' || kind === 'civilians' || kind === 'abduction' || kind === 'shelling' || kind === 'air') && civilians && VICTIM_WORDS.test(s.text.slice(trig.start)) && (!actor2 || kind === 'bombing' || kind === 'civilians')) actor2 = civilians;
-    if (!actor1 && (kind === 'bombing' || kind === 'civilians' || kind === 'abduction')) actor1 = unidentified;
+    // The harmed are civilians when the text says so: victims of attacks on civilians and bombings, and
+    // of strikes and shelling that killed them.
+    const victims = civilians !== null && VICTIM_WORDS.test(s.text.slice(trig.start));
+    const onCivilians = kind === 'bombing' || kind === 'civilians' || kind === 'abduction';
+    if (victims && (onCivilians || ((kind === 'air' || kind === 'shelling') && (!actor2 || fatalitiesIn(s.text) !== null)))) actor2 = civilians;
+    if (!actor1 && onCivilians) {
+      // "… Hayat Tahrir al-Sham claimed responsibility." in the sentences after it.
+      const later = infos.filter((i) => i.s.paragraph === s.paragraph && i.s.start > s.start).slice(0, 2);
+      for (const i of later) {
+        const claim = /\b(?:claimed|has claimed|have claimed)\s+(?:responsibility|the\s+(?:attack|bombing|blast))/i.exec(i.s.text);
+        const who = claim ? i.actors.filter((a) => a.end <= claim.index).at(-1) : undefined;
+        if (who && !/\bno\s+(?:group|one)\b/i.test(i.s.text)) {
+          actor1 = who.actor;
+          evidence.push({ field: 'actor1', text: i.s.text.slice(who.start, who.end), span: [i.s.start + who.start, i.s.start + who.end] });
+          break;
+        }
+      }
+      actor1 ??= unidentified;
+    }
+    if (!actor2 && onCivilians) actor2 = civilians;
     if (a1) evidence.push({ field: 'actor1', text: s.text.slice(a1.start, a1.end), span: [s.start + a1.start, s.start + a1.end] });
     if (a2 && actor2 === a2.actor) evidence.push({ field: 'actor2', text: s.text.slice(a2.start, a2.end), span: [s.start + a2.start, s.start + a2.end] });
 
@@ -289,9 +311,11 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
     // Who lost it: the side named, else who held the place before (the store's control), else the
     // bloc the document most talks about that is not the taker's.
     if (!actor2 && actor1) {
-      if (kind === 'territory' && place && ctx.holderBefore) {
+      // Territory: who held it before. Strikes, shelling, fighting: who holds the place hit.
+      if (place && ctx.holderBefore && kind !== 'protest' && kind !== 'shootdown' && !onCivilians) {
         const h = ctx.holderBefore(place.id, date);
-        if (h && bloc(h, date) !== bloc(actor1, date)) actor2 = h;
+        const hb = bloc(h, date), mine = bloc(actor1, date);
+        if (h && hb && mine && hb !== mine && relationOn(ctx.relations, mine, hb, date) !== 'allied') actor2 = h;
       }
       if (!actor2) {
         const mine = bloc(actor1, date);

@@ -12,7 +12,8 @@ export interface Token {
   text: string;
 }
 
-const TOKEN_RE = /[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
+// "U.S." and "U.N." are one word each.
+const TOKEN_RE = /(?:\p{Lu}\.){2,}|[\p{L}\p{N}]+(?:['’-][\p{L}\p{N}]+)*/gu;
 
 export function tokenize(text: string): Token[] {
   const out: Token[] = [];
@@ -42,6 +43,17 @@ const MAX_WORDS = 5;
 
 export class Gazetteer {
   private readonly index = new Map<string, { place: number; exact: boolean }[]>();
+  /** Folding is the costly part of a look-up, and news repeats its phrases: remember them. */
+  private readonly folded = new Map<string, string>();
+  private fold(phrase: string): string {
+    let f = this.folded.get(phrase);
+    if (f === undefined) {
+      if (this.folded.size > 100_000) this.folded.clear();
+      f = foldName(phrase);
+      this.folded.set(phrase, f);
+    }
+    return f;
+  }
   constructor(readonly places: readonly Place[]) {
     places.forEach((p, i) => {
       for (const name of new Set([p.name, ...p.names])) {
@@ -74,7 +86,7 @@ export class Gazetteer {
         const phrase = text.slice(t.start, last.end);
         // Words joined by anything but a space or a hyphen (a comma, "and") are not one name.
         if (n > 1 && /[^\p{L}\p{N}\s'’-]/u.test(phrase)) continue;
-        const hit = this.index.get(foldName(phrase));
+        const hit = this.index.get(this.fold(phrase));
         if (!hit) continue;
         const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
         const after = text.slice(last.end, last.end + 25).toLowerCase();
@@ -103,7 +115,7 @@ export interface ActorMention {
 const HEADS = new Set('force forces troop troops fighter fighters militant militants militia militias militiamen soldier soldiers unit units group groups faction factions jet jets warplane warplanes plane planes aircraft drone drones helicopter helicopters position positions gunmen jihadist jihadists member members official officials commander commanders army military convoy convoys armor armour artillery air'.split(' '));
 
 function normalizeWord(w: string): string {
-  let s = w.toLowerCase().replace(/’/g, "'").replace(/'s$/, '').replace(/s'$/, 's');
+  let s = w.toLowerCase().replace(/’/g, "'").replace(/'s$/, '').replace(/s'$/, 's').replace(/^((?:\p{L}\.){2,})$/u, (m) => m.replace(/\./g, ''));
   // Plurals fold to singulars so "rebel groups" meets "rebels" (but "ISIS" and "Daesh" stay as they are).
   if (s.length > 3 && /[^s]s$/.test(s) && !/(?:is|us|ss)$/.test(s)) s = s.slice(0, -1);
   return s;
@@ -137,10 +149,14 @@ export class ActorLexicon {
     for (const [words, id] of later) if (!(words.length === 1 && /^(?:syrian|iraqi|kurdish|arab|islamic|local)$/.test(words[0]!))) this.claim(words, id);
   }
 
+  /** The longest phrase starting with each word: most words start none, and are passed at once. */
+  private readonly longestFrom = new Map<string, number>();
+
   private claim(words: string[], id: string): void {
     const key = words.join(' ');
     if (!this.phrases.has(key)) this.phrases.set(key, id);
     this.maxWords = Math.max(this.maxWords, words.length);
+    this.longestFrom.set(words[0]!, Math.max(this.longestFrom.get(words[0]!) ?? 0, words.length));
   }
 
   find(text: string, tokens: Token[] = tokenize(text)): ActorMention[] {
@@ -148,13 +164,15 @@ export class ActorLexicon {
     const words = tokens.map((t) => normalizeWord(t.text));
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
-      const acronym = this.acronyms.get(t.text.replace(/['’]s$/, ''));
+      const acronym = this.acronyms.get(t.text.replace(/['’]s$/, '').replace(/\./g, ''));
       if (acronym) {
         out.push({ start: t.start, end: t.end, actor: acronym, holder: false });
         continue;
       }
       let matched = false;
-      for (let n = Math.min(this.maxWords, tokens.length - i); n >= 1 && !matched; n--) {
+      const held = /-(?:held|controlled|run|dominated)$/.test(words[i]!);
+      const longest = held ? 1 : (this.longestFrom.get(words[i]!) ?? 0);
+      for (let n = Math.min(longest, tokens.length - i); n >= 1 && !matched; n--) {
         const phrase = words.slice(i, i + n);
         let holder = false;
         // "rebel-held", "ISIS-controlled": the last word without its suffix.
@@ -180,4 +198,4 @@ export class ActorLexicon {
 }
 
 /** Words for people who are harmed, not fighting: the victims of an attack are civilians. */
-export const VICTIM_WORDS = /\b(?:civilians?|people|children|residents|evacuees|villagers|women|worshipp?ers|patients|students|families|passengers|shoppers|displaced)\b/i;
+export const VICTIM_WORDS = /\b(?:civilians?|people|children|residents|evacuees|villagers|wom[ae]n|worshipp?ers|patients|students|families|passengers|shoppers|displaced|pilgrims|journalists?|activists?|doctors?|aid workers?|(?:council|local) (?:members?|officials?)|teachers?|farmers?|shepherds?)\b/i;

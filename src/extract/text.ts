@@ -123,7 +123,8 @@ export function splitSentences(text: string): Sentence[] {
       if (j < line.length && line[j] !== ' ') continue;
       let k = j;
       while (k < line.length && line[k] === ' ') k++;
-      if (k < line.length && !/[A-Z0-9"“‘(]/.test(line[k]!)) continue;
+      // A new sentence starts with anything but a lower-case letter ("… said. <img …", "… 2017. 40 died").
+      if (k < line.length && /\p{Ll}/u.test(line[k]!)) continue;
       if (c === '.') {
         const word = /([A-Za-z.]+)$/.exec(line.slice(s, i))?.[1]?.toLowerCase() ?? '';
         if (ABBREVIATIONS.has(word) || /^[a-z]$/.test(word) || /^(?:[a-z]\.)+[a-z]$/.test(word)) continue;
@@ -148,13 +149,23 @@ function push(out: Sentence[], text: string, start: number, end: number, paragra
   if (end > start) out.push({ start, end, text: text.slice(start, end), paragraph });
 }
 
-/** A crude check that a text is English: the share of its words that are common English words. */
+/**
+ * Whether a text is English: mostly Latin letters, and more English function words than French,
+ * Spanish, German or Turkish ones. The extractor's words are English; on other languages it would guess.
+ */
 export function looksEnglish(text: string): boolean {
-  const words = text.toLowerCase().match(/\p{L}+/gu) ?? [];
-  if (words.length < 5) return words.length > 0 && words.some((w) => COMMON.has(w));
-  let n = 0;
-  for (const w of words.slice(0, 2000)) if (COMMON.has(w)) n++;
-  return n / Math.min(words.length, 2000) > 0.12;
+  const sample = text.slice(0, 4000);
+  const letters = sample.match(/\p{L}/gu)?.length ?? 0;
+  const latin = sample.match(/\p{Script=Latin}/gu)?.length ?? 0;
+  if (!letters || latin / letters < 0.5) return false;
+  const words = sample.toLowerCase().match(/\p{L}+/gu) ?? [];
+  let en = 0, other = 0;
+  for (const w of words) {
+    if (ENGLISH.has(w)) en++;
+    else if (FOREIGN.has(w)) other++;
+  }
+  return en > 0 && en >= other;
 }
 
-const COMMON = new Set('the of and to in a is that for on was with by as at from it were said has have had an are be this which after their its been who they or not but near his will forces killed town city'.split(' '));
+const ENGLISH = new Set('the of and to in a is that for on was with by as at from it were said has have had an are be this which after their its been who they or not but his her near killed than into against more were when while'.split(' '));
+const FOREIGN = new Set('le la les des du et un une est dans pour sur avec par au aux qui que pas ont été selon el los las del y en por con una según fue der die das und ist mit von den dem nicht ein eine auf für ve bir bu ile için olarak'.split(' '));

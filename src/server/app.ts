@@ -19,6 +19,9 @@ import { edgeGeometry } from '../routing/graph.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { Store } from '../store/store.js';
+import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
+import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
+import { EventSchema } from '../core/schemas.js';
 
 export interface AppOptions {
   store: Store;
@@ -42,6 +45,37 @@ function query<T extends z.ZodRawShape>(url: URL, shape: T): z.infer<z.ZodObject
   const r = z.object(shape).strict().safeParse(Object.fromEntries(url.searchParams));
   if (!r.success) throw new HttpError(400, r.error.issues.map((i) => `${i.path.join('.') || 'query'}: ${i.message}`).join('; '));
   return r.data;
+}
+
+function parseBody<T extends z.ZodRawShape>(body: unknown, shape: T): z.infer<z.ZodObject<T>> {
+  const r = z.object(shape).strict().safeParse(body);
+  if (!r.success) throw new HttpError(400, r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+/** A JSON request body, refused (413) past `limit` bytes without reading the rest. */
+function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > limit) {
+        reject(new HttpError(413, `the body is over ${limit.toLocaleString('en')} bytes`));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => {
+      try {
+        resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')));
+      } catch {
+        reject(new HttpError(400, 'the body is not JSON'));
+      }
+    });
+    req.on('error', reject);
+  });
 }
 
 export function createApp(opts: AppOptions): Server {
@@ -125,13 +159,56 @@ export function createApp(opts: AppOptions): Server {
     },
   };
 
+  // Writes (JSON bodies). No accounts yet (issue 6): the server listens on loopback by default and
+  // records the name the client gives, or "web".
+  const User = z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space and . _ @ -').optional();
+  const posts: Record<string, (body: unknown, url: URL) => Promise<unknown>> = {
+    '/api/extract': async (body) => {
+      const b = parseBody(body, {
+        text: z.string().max(MAX_DOCUMENT_CHARS),
+        published: DateSchema,
+        source: z.string().max(200).optional(),
+        title: z.string().max(500).optional(),
+        url: z.string().max(2000).optional(),
+        format: z.enum(['text', 'html', 'markdown']).optional(),
+        save: z.boolean().optional(),
+        user: User,
+      });
+      const { save, user, ...req } = b;
+      return extractWithStore(store, req, { save: Boolean(save), by: user ?? 'web' });
+    },
+    '/api/drafts/accept': async (body) => {
+      const b = parseBody(body, { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }).optional(), user: User });
+      return reviewDraft(store, b.id, { accept: true, ...(b.changes ? { changes: b.changes } : {}) }, b.user ?? 'web');
+    },
+    '/api/drafts/reject': async (body) => {
+      const b = parseBody(body, { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000), user: User });
+      await rejectDraft(store, b.id, b.reason, b.user ?? 'web');
+      return { id: b.id, rejected: true };
+    },
+  };
+  routes['/api/drafts'] = async (url) => {
+    const q = query(url, { limit: z.coerce.number().int().min(1).max(5000).optional() });
+    return { drafts: await listDrafts(store, q.limit ?? 500) };
+  };
+
   const webRoot = opts.webRoot && existsSync(join(opts.webRoot, 'index.html')) ? resolve(opts.webRoot) : null;
 
   return createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       try {
-        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'only GET and HEAD for now');
+        if (req.method === 'POST') {
+          const post = posts[url.pathname];
+          if (!post) throw new HttpError(url.pathname.startsWith('/api/') && routes[url.pathname] ? 405 : 404, `no POST route ${url.pathname} (see docs/api.md)`);
+          if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send JSON (content-type: application/json)');
+          const body = await readJsonBody(req, MAX_DOCUMENT_CHARS * 4);
+          const out = JSON.stringify(await post(body, url));
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(out);
+          return;
+        }
+        if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'GET, HEAD, or POST on the write routes');
         const route = routes[url.pathname];
         if (route) {
           const body = JSON.stringify(await route(url));

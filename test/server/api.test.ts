@@ -55,4 +55,32 @@ describe('HTTP API', () => {
       expect(await r.text()).not.toContain('"name": "frontline"');
     }
   });
+
+  it('extracts posted reports, queues drafts and reviews them; refuses bad bodies with the field named', async () => {
+    const post = async (path: string, body: unknown, type = 'application/json'): Promise<{ status: number; body: Record<string, unknown> }> => {
+      const r = await fetch(base + path, { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+      return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+    };
+    const text = '<p>Turkish troops shelled <b>Tell Rifaat</b> on Wednesday, killing two fighters of the <script>alert(1)</script> SDF.</p>';
+    const r = await post('/api/extract', { text, published: '2017-03-03', source: 'Test Wire', format: 'html', save: true, user: 'analyst-b' });
+    expect(r.status).toBe(200);
+    const events = r.body.events as { id: string; type: string; date: string; bloc1: string }[];
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ type: 'Explosions/Remote violence', date: '2017-03-01', bloc1: 'turkey' });
+    expect(r.body.text).not.toContain('<script>'); // HTML read as text
+    const queue = (await get('/api/drafts')).body.drafts as { id: string }[];
+    expect(queue.map((d) => d.id)).toContain(events[0]!.id);
+    expect((await post('/api/drafts/reject', { id: events[0]!.id, reason: '' })).status).toBe(400);
+    expect((await post('/api/drafts/accept', { id: events[0]!.id, user: 'analyst-b' })).status).toBe(200);
+    expect(((await get('/api/drafts')).body.drafts as { id: string }[]).map((d) => d.id)).not.toContain(events[0]!.id);
+    expect((await post('/api/drafts/accept', { id: events[0]!.id })).body.error).toMatch(/not a draft/);
+    // Bad bodies: the field named; not JSON; not declared JSON; unknown fields; user names that are not names.
+    expect(await post('/api/extract', { text: 'x', published: '2017-02-30' })).toMatchObject({ status: 400, body: { error: expect.stringMatching(/^published:/) } });
+    expect((await post('/api/extract', '{not json')).status).toBe(400);
+    expect((await post('/api/extract', { text: 'x', published: '2017-01-01' }, 'text/plain')).status).toBe(415);
+    expect((await post('/api/extract', { text: 'x', published: '2017-01-01', sql: "'; DROP TABLE events; --" })).status).toBe(400);
+    expect((await post('/api/extract', { text: 'x', published: '2017-01-01', user: '<img src=x onerror=alert(1)>' })).status).toBe(400);
+    expect((await post('/api/nope', {})).status).toBe(404);
+    expect((await get('/api/events?since=2017-03-01&until=2017-03-01')).status).toBe(200); // the store still answers
+  });
 });
