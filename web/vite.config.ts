@@ -8,7 +8,7 @@ export default defineConfig({
     outDir: new URL('../dist/web/', import.meta.url).pathname,
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
-    // Two pages: the map, and reports to events (extraction and review).
-    rollupOptions: { input: { main: new URL('./index.html', import.meta.url).pathname, extract: new URL('./extract.html', import.meta.url).pathname } },
+    // Three pages: the map, reports to events (extraction and review), the stabilization board.
+    rollupOptions: { input: { main: new URL('./index.html', import.meta.url).pathname, extract: new URL('./extract.html', import.meta.url).pathname, stabilize: new URL('./stabilize.html', import.meta.url).pathname } },
   },
 });

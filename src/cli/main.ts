@@ -16,6 +16,7 @@ import { GEOJSON_KINDS } from '../io/geojson.js';
 import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
 import { registerExtractCommands } from './extract-commands.js';
+import { registerStabilizeCommands } from './stabilize-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
@@ -177,6 +178,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   registerControlCommands(program, { open, print, err });
   registerActorCommands(program, { open, print });
   registerExtractCommands(program, { open, print, err });
+  registerStabilizeCommands(program, { open, print, err });
   registerRaceCommands(program, { open, print, err });
   registerExposureCommand(program, { open, print, err });
 

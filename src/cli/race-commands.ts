@@ -13,6 +13,7 @@ import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
 import polygonClipping, { type Geom } from 'polygon-clipping';
 import type { MultiPolygonCoords } from '../geo/measure.js';
+import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
 import { backtest, calibrate } from '../routing/history.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
@@ -166,16 +167,6 @@ export function registerRaceCommands(program: Command, io: Io): void {
 }
 
 /** A scenario's advance-rate overrides on top of the parameters (flags given on the command line win). */
-function withScenario(params: RaceParameters, sc: Scenario | undefined): RaceParameters {
-  if (!sc) return params;
-  const rates = Object.fromEntries(sc.overrides.flatMap((o) => (o.kind === 'advance-rate' ? [[o.bloc, o.kmPerDay]] : [])));
-  return { ...params, advanceKmPerDay: { ...rates, ...params.advanceKmPerDay } };
-}
-
-function positionsOf(sc: Scenario | undefined): { actor: string; lon: number; lat: number; label?: string }[] {
-  return (sc?.overrides ?? []).flatMap((o) => (o.kind === 'position' ? [{ actor: o.actor, lon: o.lon, lat: o.lat, ...(o.label ? { label: o.label } : {}) }] : []));
-}
-
 function historyCommands(race: Command, io: Io): void {
   const period = (from: string, to: string): [string, string] => {
     for (const d of [from, to]) if (!isIsoDate(d)) throw new UsageError(`"${d}" is not a date as YYYY-MM-DD`);
@@ -250,20 +241,15 @@ export function registerExposureCommand(program: Command, io: Io): void {
       const store = io.open(cmd);
       const scenario = o.scenario ? findScenario(o.scenario, await store.listScenarios()) : undefined;
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
-      const b = model.blocIds.indexOf(o.bloc);
-      if (b < 0) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
+      if (!model.blocIds.includes(o.bloc)) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
       Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       const state = model.stateAt(o.date);
-      const hostile = model.blocIds.filter((id, i) => i !== b && id !== 'unaffiliated' && state.blocs[i]!.places > 0 && model.relation(b, i, o.date) === 'hostile');
+      const b = model.blocIds.indexOf(o.bloc);
       const held = model.places.filter((p, i) => state.placeBloc[i] === b && (!o.admin1 || foldName(p.admin1 ?? '') === foldName(o.admin1)));
-      const objectives: Objective[] = held.map((p) => ({ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }));
-      const rows = hostile.length && objectives.length
-        ? runRace(new RaceContext(graph, model), o.date, objectives, withScenario(params, scenario), { blocs: [o.bloc, ...hostile], routes: false, positions: positionsOf(scenario) }).objectives.map((r, i) => {
-            const threats = r.arrivals.filter((a) => a.bloc !== o.bloc && a.days !== null).sort((x, y) => x.days! - y.days!);
-            return { place: held[i]!.id, name: held[i]!.name, population: held[i]!.population, firstThreat: threats[0]?.bloc ?? null, days: threats[0]?.days ?? null, threats: threats.map((t) => ({ bloc: t.bloc, days: t.days })) };
-          })
-        : [];
+      const targets = held.map((p) => ({ id: p.id, name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }));
+      const { hostile, rows: found } = exposureTo(new RaceContext(graph, model), o.date, o.bloc, targets, params, scenario);
+      const rows = found.map((r, i) => ({ place: r.id, name: r.name, population: held[i]!.population, firstThreat: r.firstThreat, days: r.days, threats: r.threats }));
       const shown = rows.filter((r) => r.days !== null && r.days <= within).sort((x, y) => x.days! - y.days!);
       if (o.json) return io.print(JSON.stringify({ date: o.date, bloc: o.bloc, hostile, withinDays: Number.isFinite(within) ? within : null, parameters: params, places: shown }, null, 2));
       io.print(`Places held by ${o.bloc} on ${o.date} that ${hostile.join(', ') || 'no hostile bloc'} could reach${Number.isFinite(within) ? ` within ${within} days` : ''}: ${shown.length} of ${held.length}`);

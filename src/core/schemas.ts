@@ -253,3 +253,93 @@ export type ScenarioOverride = z.infer<typeof ScenarioOverrideSchema>;
 export function describeIssues(error: z.ZodError): { field: string; message: string }[] {
   return error.issues.map((i) => ({ field: i.path.join('.') || '(record)', message: i.message }));
 }
+
+// ---- Stabilization (issue 8): areas taken from an enemy, their indicators, projects and councils ------
+
+/** An area is an admin unit (by name or code), a set of places, or a drawn polygon. */
+export const StabilizationAreaSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1),
+  definition: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('admin'), admin1: z.string().min(1), admin2: z.string().min(1).optional() }),
+    z.object({ kind: z.literal('places'), places: z.array(IdSchema).min(1) }),
+    z.object({ kind: z.literal('polygon'), geometry: PolygonGeometrySchema }),
+  ]),
+  /** Codes humanitarian tables key their rows by (OCHA p-codes, e.g. SY0203): any of them finds the area. */
+  codes: z.array(z.string().min(1)).default([]),
+  /** The place that stands for the area on maps and in the race (default: its most populous place). */
+  centre: IdSchema.optional(),
+  notes: z.string().default(''),
+  sources: z.array(SourceRefSchema).default([]),
+  provenance: ProvenanceSchema.optional(),
+});
+export type StabilizationArea = z.infer<typeof StabilizationAreaSchema>;
+
+export const INDICATORS = {
+  population: 'people living in the area (estimate)',
+  returnees: 'people who came back after being displaced (cumulative)',
+  idps: 'internally displaced people from the area still away',
+  'idp-arrivals': 'displaced people who arrived in the area in the period',
+  'idp-departures': 'people who left the area in the period',
+  damage: 'share of buildings destroyed or damaged (0 to 1), by assessment',
+  'water': 'water supply points or stations functioning (value) of all (total)',
+  'electricity': 'power supply: feeders or stations functioning (value) of all (total)',
+  'health': 'health facilities functioning (value) of all (total)',
+  'schools': 'schools open (value) of all (total)',
+  'hazard-km2': 'land known or suspected contaminated by explosive hazards, km²',
+  'cleared-km2': 'land cleared of explosive hazards, km² (cumulative)',
+  'access-constraints': 'humanitarian access constraints reported in the period (count)',
+} as const;
+export type IndicatorKind = keyof typeof INDICATORS;
+export const INDICATOR_KINDS = Object.keys(INDICATORS) as IndicatorKind[];
+
+export const IndicatorSchema = z
+  .object({
+    id: IdSchema,
+    area: IdSchema,
+    indicator: z.enum(INDICATOR_KINDS as [IndicatorKind, ...IndicatorKind[]]),
+    date: IsoDateSchema,
+    value: z.number().finite().nonnegative(),
+    /** For services: how many there are in all (value is how many work). */
+    total: z.number().finite().nonnegative().optional(),
+    source: SourceRefSchema,
+    notes: z.string().default(''),
+    provenance: ProvenanceSchema.optional(),
+  })
+  .refine((i) => i.indicator !== 'damage' || i.value <= 1, { message: 'damage is a share between 0 and 1', path: ['value'] })
+  .refine((i) => i.total === undefined || i.value <= i.total, { message: 'more functioning than there are in all', path: ['value'] });
+export type Indicator = z.infer<typeof IndicatorSchema>;
+
+export const PROJECT_STATUSES = ['planned', 'ongoing', 'completed', 'suspended', 'cancelled'] as const;
+export const ProjectSchema = z.object({
+  id: IdSchema,
+  area: IdSchema,
+  title: z.string().min(1),
+  /** e.g. water, electricity, health, education, shelter, demining, livelihoods, governance. */
+  sector: z.string().min(1),
+  place: IdSchema.optional(),
+  implementer: z.string().default(''),
+  funder: z.string().default(''),
+  budgetUsd: z.number().finite().nonnegative().nullable().default(null),
+  status: z.enum(PROJECT_STATUSES),
+  /** Share done, 0 to 1, when reported. */
+  progress: z.number().min(0).max(1).nullable().default(null),
+  start: IsoDateSchema.optional(),
+  end: IsoDateSchema.optional(),
+  source: SourceRefSchema,
+  provenance: ProvenanceSchema.optional(),
+});
+export type Project = z.infer<typeof ProjectSchema>;
+
+export const CouncilSchema = z.object({
+  id: IdSchema,
+  area: IdSchema,
+  name: z.string().min(1),
+  formed: IsoDateSchema,
+  composition: z.string().default(''),
+  /** Who recognises it (e.g. "backed by the SDF and the coalition; not by the government"). */
+  recognition: z.string().default(''),
+  source: SourceRefSchema,
+  provenance: ProvenanceSchema.optional(),
+});
+export type Council = z.infer<typeof CouncilSchema>;

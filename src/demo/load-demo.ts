@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ActorSchema, BlocSchema, ObjectiveSchema, RelationSchema, ScenarioSchema, type Scenario } from '../core/schemas.js';
+import { ActorSchema, BlocSchema, CouncilSchema, ObjectiveSchema, RelationSchema, ScenarioSchema, StabilizationAreaSchema, type Scenario } from '../core/schemas.js';
 import { importFile, type ImportSummary } from '../io/index.js';
 import type { Store } from '../store/store.js';
 import { importRoads } from '../routing/roads-store.js';
@@ -46,6 +46,9 @@ export async function loadDemo(store: Store, by = 'demo', opts: DemoLoadOptions 
     if (!i.committed) throw new Error(`the demo's ${i.file} did not import: ${i.rejects.map((r) => `line ${r.line}: ${r.reason}`).join('; ')}`);
   }
   await store.putObjectives(readJson('objectives.json', z.array(ObjectiveSchema)), ctx);
+  const stab = readJson('stabilization.json', z.object({ areas: z.array(StabilizationAreaSchema), councils: z.array(CouncilSchema) }));
+  await store.putStabilizationAreas(stab.areas, ctx);
+  await store.putCouncils(stab.councils, ctx);
   const scenario = readJson('scenario.json', ScenarioSchema);
   await store.putScenarios([scenario], ctx);
   if (opts.roadsCache) await importRoads(store, `${DEMO_DIR}roads.geojson`, opts.roadsCache);

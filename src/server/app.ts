@@ -22,6 +22,9 @@ import type { Store } from '../store/store.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { EventSchema } from '../core/schemas.js';
+import { stabilizationBoard } from '../stabilize/board.js';
+import { briefHtml } from '../stabilize/brief.js';
+import { parseWeights } from '../stabilize/priorities.js';
 
 export interface AppOptions {
   store: Store;
@@ -187,6 +190,34 @@ export function createApp(opts: AppOptions): Server {
       return { id: b.id, rejected: true };
     },
   };
+  const boardQuery = (url: URL) => {
+    const q = query(url, { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() });
+    let weights;
+    try {
+      weights = parseWeights(q.weights);
+    } catch (err) {
+      throw new HttpError(400, `weights: ${(err as Error).message}`);
+    }
+    return { q, opts: { weights, ...(q.withdraw ? { withdraw: q.withdraw } : {}), ...(q.area ? { areas: [q.area] } : {}), ...(q.window ? { windowDays: q.window } : {}) } };
+  };
+  const board = async (url: URL) => {
+    const { q, opts } = boardQuery(url);
+    try {
+      return await stabilizationBoard(store, q.date, opts);
+    } catch (err) {
+      if (err instanceof RangeError) throw new HttpError(400, err.message);
+      throw err;
+    }
+  };
+  routes['/api/stabilization'] = board;
+  // The briefing as an HTML page (the web app shows it in a sandboxed frame: no scripts run in it).
+  const pages: Record<string, (url: URL) => Promise<string>> = {
+    '/api/stabilization/brief.html': async (url) => {
+      const b = await board(url);
+      const [m, blocs, indicators] = await Promise.all([getModel(), store.listBlocs(), store.listIndicators()]);
+      return briefHtml({ board: b, model: m, blocs, indicators });
+    },
+  };
   routes['/api/drafts'] = async (url) => {
     const q = query(url, { limit: z.coerce.number().int().min(1).max(5000).optional() });
     return { drafts: await listDrafts(store, q.limit ?? 500) };
@@ -209,6 +240,13 @@ export function createApp(opts: AppOptions): Server {
           return;
         }
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'GET, HEAD, or POST on the write routes');
+        const page = pages[url.pathname];
+        if (page) {
+          const body = await page(url);
+          res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'" });
+          res.end(body);
+          return;
+        }
         const route = routes[url.pathname];
         if (route) {
           const body = JSON.stringify(await route(url));

@@ -11,8 +11,12 @@ import type {
   ControlObservation,
   ControlArea,
   Boundary,
+  Council,
+  Indicator,
   Objective,
   Place,
+  Project,
+  StabilizationArea,
   Relation,
   Scenario,
   SourceDocument,
@@ -27,7 +31,9 @@ export interface WriteContext {
   at?: string;
 }
 
-export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary';
+export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary' | StabilizationKind;
+/** Stabilization records (issue 8): areas, their indicators, projects and councils. */
+export type StabilizationKind = 'stabilization-area' | 'indicator' | 'project' | 'council';
 
 export interface HistoryEntry {
   kind: RecordKind;
@@ -192,6 +198,15 @@ export interface Store {
   listObjectives(): Promise<Objective[]>;
   putScenarios(scenarios: Scenario[], ctx: WriteContext): Promise<PutResult>;
   listScenarios(): Promise<Scenario[]>;
+
+  putStabilizationAreas(areas: StabilizationArea[], ctx: WriteContext): Promise<PutResult>;
+  listStabilizationAreas(): Promise<StabilizationArea[]>;
+  putIndicators(indicators: Indicator[], ctx: WriteContext): Promise<PutResult>;
+  listIndicators(area?: string): Promise<Indicator[]>;
+  putProjects(projects: Project[], ctx: WriteContext): Promise<PutResult>;
+  listProjects(area?: string): Promise<Project[]>;
+  putCouncils(councils: Council[], ctx: WriteContext): Promise<PutResult>;
+  listCouncils(area?: string): Promise<Council[]>;
 
   putEvents(events: ConflictEvent[], ctx: WriteContext): Promise<PutResult>;
   getEvent(id: string): Promise<ConflictEvent | null>;

@@ -83,4 +83,19 @@ describe('HTTP API', () => {
     expect((await post('/api/nope', {})).status).toBe(404);
     expect((await get('/api/events?since=2017-03-01&until=2017-03-01')).status).toBe(200); // the store still answers
   });
+
+  it('answers the stabilization board and its briefings, refusing bad weights and unknown areas', async () => {
+    const b = await get('/api/stabilization?date=2017-07-31&withdraw=coalition');
+    expect(b.status).toBe(200);
+    const areas = b.body.areas as { id: string; holding: { bloc: string } }[];
+    expect(areas.find((a) => a.id === 'palmyra')!.holding.bloc).toBe('government');
+    expect((await get('/api/stabilization?date=2017-07-31&weights=beauty=1')).status).toBe(400);
+    expect((await get('/api/stabilization?date=2017-07-31&area=atlantis')).body.error).toMatch(/no stabilization area/);
+    const r = await fetch(`${base}/api/stabilization/brief.html?date=2017-07-31&area=manbij`);
+    expect(r.headers.get('content-type')).toMatch(/text\/html/);
+    expect(r.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
+    const html = await r.text();
+    expect(html).toContain('Manbij Civil Council');
+    expect(html).not.toMatch(/<script/i);
+  });
 });

@@ -197,5 +197,25 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await s.getMeta('k')).toBe('v');
       await s.close();
     });
+
+    it('stores stabilization areas, indicators, projects and councils, lists them by area, and keeps their history', async () => {
+      const s = await makeStore();
+      await s.putStabilizationAreas([{ id: 'east', name: 'East', definition: { kind: 'places', places: ['p1'] }, codes: ['X1'], notes: '', sources: [] }], by);
+      const fig = (id: string, area: string, value: number) => ({ id, area, indicator: 'returnees' as const, date: '2020-01-01', value, source: { name: 'test' }, notes: '' });
+      await s.putIndicators([fig('i1', 'east', 10), fig('i2', 'west', 20)], by);
+      await s.putProjects([{ id: 'pr1', area: 'east', title: 'Water', sector: 'water', implementer: '', funder: '', budgetUsd: null, status: 'planned', progress: null, source: { name: 'test' } }], by);
+      await s.putCouncils([{ id: 'c1', area: 'east', name: 'Council', formed: '2020-01-01', composition: '', recognition: '', source: { name: 'test' } }], by);
+      expect((await s.listStabilizationAreas()).map((a) => a.codes)).toEqual([['X1']]);
+      expect((await s.listIndicators('east')).map((i) => i.id)).toEqual(['i1']);
+      expect((await s.listIndicators()).map((i) => i.id)).toEqual(['i1', 'i2']);
+      expect((await s.listProjects('east')).map((p) => p.id)).toEqual(['pr1']);
+      expect(await s.listProjects('west')).toEqual([]);
+      expect((await s.listCouncils('east')).map((c) => c.name)).toEqual(['Council']);
+      // A corrected figure is a new version; the old one stays in the history with who wrote it.
+      expect(await s.putIndicators([fig('i1', 'east', 12)], { by: 'analyst-2' })).toMatchObject({ updated: 1 });
+      const h = await s.history('indicator', 'i1');
+      expect(h.map((x) => [x.version, x.by, (x.record as { value: number }).value])).toEqual([[1, 'tester', 10], [2, 'analyst-2', 12]]);
+      await s.close();
+    });
   });
 }

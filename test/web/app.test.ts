@@ -106,6 +106,25 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-5-review.png'), fullPage: true });
   }, 60_000);
 
+  it('shows the stabilization board ranked, the what-if column, and an area\'s briefing', async () => {
+    await page.goto(`${base}/stabilize.html?date=2017-07-31&withdraw=coalition`);
+    await page.waitForSelector('#board tbody tr');
+    const rows = await page.locator('#board tbody tr').count();
+    expect(rows).toBe(5);
+    const tabqa = page.locator('#board tbody tr[data-area="tabqa"]');
+    expect(await tabqa.locator('td').nth(2).textContent()).toBe('sdf');
+    expect(await tabqa.locator('td').nth(3).textContent()).toBe('2017-05-10');
+    expect(await page.isVisible('#th-without')).toBe(true);
+    await tabqa.locator('button').click();
+    const frame = page.frameLocator('#area');
+    await frame.locator('h2').first().waitFor();
+    expect(await frame.locator('h2').first().textContent()).toBe('Tabqa and the dam');
+    expect(await frame.locator('body').textContent()).toContain('Control history');
+    expect(await frame.locator('svg').count()).toBeGreaterThanOrEqual(2);
+    expect(new URL(page.url()).searchParams.get('area')).toBe('tabqa');
+    await page.screenshot({ path: join(ARTIFACTS, 'web-6-stabilize.png'), fullPage: true });
+  }, 60_000);
+
   it('makes no request to any host but its own', () => {
     const foreign = requests.filter((u) => !u.startsWith(base) && !u.startsWith('data:') && !u.startsWith('blob:'));
     expect(requests.length).toBeGreaterThan(3);

@@ -17,14 +17,19 @@ import type {
   ControlObservation,
   ControlArea,
   Boundary,
+  Council,
+  Indicator,
   Objective,
   Place,
+  Project,
   Relation,
   Scenario,
   SourceDocument,
+  StabilizationArea,
   Zone,
 } from '../../core/schemas.js';
 import type {
+  StabilizationKind,
   CellCount,
   ControlQuery,
   EventPage,
@@ -52,7 +57,7 @@ import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTR
 const BULK_MIN_EVENTS = 50_000;
 
 type Row = Record<string, unknown>;
-type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary';
+type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary' | StabilizationKind;
 
 const now = (): string => new Date().toISOString();
 
@@ -222,6 +227,36 @@ export class SqliteStore implements Store {
   }
   async listScenarios(): Promise<Scenario[]> {
     return this.listSmall('scenario');
+  }
+
+  async putStabilizationAreas(areas: StabilizationArea[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('stabilization-area', areas, ctx);
+  }
+  async listStabilizationAreas(): Promise<StabilizationArea[]> {
+    return this.listSmall('stabilization-area');
+  }
+  async putIndicators(indicators: Indicator[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('indicator', indicators, ctx);
+  }
+  async listIndicators(area?: string): Promise<Indicator[]> {
+    return this.listByArea<Indicator>('indicator', area);
+  }
+  async putProjects(projects: Project[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('project', projects, ctx);
+  }
+  async listProjects(area?: string): Promise<Project[]> {
+    return this.listByArea<Project>('project', area);
+  }
+  async putCouncils(councils: Council[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('council', councils, ctx);
+  }
+  async listCouncils(area?: string): Promise<Council[]> {
+    return this.listByArea<Council>('council', area);
+  }
+  /** One area's records, read by the area in their JSON (these kinds stay small: thousands, not millions). */
+  private listByArea<T>(kind: SmallKind, area?: string): T[] {
+    if (area === undefined) return this.listSmall(kind);
+    return (this.db.prepare("SELECT doc FROM records WHERE kind = ? AND json_extract(doc, '$.area') = ? ORDER BY id").all(kind, area) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
   }
 
   async setRelations(relations: Relation[], ctx: WriteContext): Promise<void> {

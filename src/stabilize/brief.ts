@@ -1,0 +1,142 @@
+/**
+ * Briefings (issue 8, §7): one HTML page per area (or all areas in one document) with a map, the control
+ * history, charts of the indicators, projects and councils, exposure, the priority with its terms, and
+ * the source of every figure. The PDF is the same HTML printed by headless Chromium.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { addDays, fromDayNumber, type IsoDate } from '../core/dates.js';
+import { FrontlineError } from '../core/errors.js';
+import { INDICATORS, type Bloc, type Indicator, type IndicatorKind, type SourceRef } from '../core/schemas.js';
+import type { ControlModel } from '../control/model.js';
+import type { MultiPolygonCoords } from '../geo/measure.js';
+import type { AreaReport, Board } from './board.js';
+import { holdingHistory, resolveArea } from './areas.js';
+import { indicatorSeries, TERMS } from './priorities.js';
+import { areaMap, esc, holdingStrip, lineChart } from './svg.js';
+
+const FALLBACK = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+
+export interface BriefInput {
+  board: Board;
+  model: ControlModel;
+  blocs: readonly Bloc[];
+  indicators: readonly Indicator[];
+  /** The first date the history and charts show (default a year before the board's date). */
+  from?: IsoDate;
+}
+
+function colorOf(blocs: readonly Bloc[], bloc: string | null): string {
+  if (!bloc) return '#bbbbbb';
+  const i = blocs.findIndex((b) => b.id === bloc);
+  return blocs[i]?.color ?? FALLBACK[Math.max(0, i) % FALLBACK.length]!;
+}
+
+function sourceText(s: SourceRef): string {
+  return `${esc(s.name)}${s.published ? `, ${esc(s.published)}` : ''}${s.url ? ` — <a href="${esc(s.url)}">${esc(s.url)}</a>` : ''}`;
+}
+
+const n = (x: number | null | undefined): string => (x === null || x === undefined ? 'unknown' : Math.round(x).toLocaleString('en'));
+
+function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
+  const { board, model, blocs, indicators } = input;
+  const date = board.date;
+  const mine = indicators.filter((i) => i.area === a.id);
+  const r = resolveArea(a.area, model.places);
+  // The map: the area's places ringed, other places within the box coloured by holder on the date.
+  const own = new Set(a.places.map((p) => p.id));
+  const pts = a.places.length ? a.places.map((p) => model.places.find((x) => x.id === p.id)!) : [];
+  const lons = pts.map((p) => p.lon), lats = pts.map((p) => p.lat);
+  const pad = 0.6;
+  const box: [number, number, number, number] = pts.length ? [Math.min(...lons) - pad, Math.min(...lats) - pad, Math.max(...lons) + pad, Math.max(...lats) + pad] : [35, 32, 42, 37.5];
+  const state = model.stateAt(date);
+  const points = model.places.flatMap((p, i) => {
+    if (p.lon < box[0] - 0.2 || p.lon > box[2] + 0.2 || p.lat < box[1] - 0.2 || p.lat > box[3] + 0.2) return [];
+    const b = state.placeBloc[i]!;
+    const isOwn = own.has(p.id);
+    return [{ lon: p.lon, lat: p.lat, color: colorOf(blocs, b >= 0 ? model.blocIds[b]! : null), size: isOwn ? 6 : 3.5, own: isOwn, ...(isOwn || (p.population ?? 0) > 20000 ? { label: p.name } : {}) }];
+  });
+  const map = areaMap(model.grid.land, box, points, { title: `${a.name}: places by holder on ${date}`, area: r.coords as MultiPolygonCoords | null });
+  const shown = [...new Set(model.places.flatMap((p, i) => (p.lon >= box[0] && p.lon <= box[2] && p.lat >= box[1] && p.lat <= box[3] ? [state.placeBloc[i]!] : [])))].map((b) => (b >= 0 ? model.blocIds[b]! : null));
+  const legend = shown.map((b) => `<span class="key"><i style="background:${esc(colorOf(blocs, b))}"></i>${esc(b ?? 'no one')}</span>`).join(' ');
+  const spans = holdingHistory(model, r, from, date).map((s) => ({ ...s, color: colorOf(blocs, s.bloc) }));
+  const strip = holdingStrip(spans, { from, to: date });
+  const people = lineChart(
+    (['population', 'returnees', 'idps'] as IndicatorKind[]).map((k, i) => ({ label: k, color: FALLBACK[i]!, points: indicatorSeries(mine, k, date).map((f) => ({ date: f.date, value: f.value })) })),
+    { title: 'People: population, returnees, displaced', from, to: date },
+  );
+  const damage = lineChart([{ label: 'damage', color: '#e15759', points: indicatorSeries(mine, 'damage', date).map((f) => ({ date: f.date, value: f.value })) }, ...(['water', 'electricity', 'health', 'schools'] as IndicatorKind[]).map((k, i) => ({ label: `${k} working`, color: FALLBACK[(i + 3) % FALLBACK.length]!, points: indicatorSeries(mine, k, date).filter((f) => f.total).map((f) => ({ date: f.date, value: f.value / f.total! })) }))], { title: 'Damage and services working (shares)', from, to: date, percent: true });
+  const figures = Object.entries(a.latest)
+    .map(([k, f]) => `<tr><th scope="row">${esc(k)}</th><td>${k === 'damage' ? `${Math.round(f.value * 100)}%` : `${n(f.value)}${f.total !== undefined ? ` of ${n(f.total)}` : ''}`}</td><td>${esc(f.date)}</td><td>${sourceText(f.source)}</td></tr>`)
+    .join('');
+  const threatRows = (e: AreaReport['exposure']): string => (e && e.threats.length ? e.threats.map((t) => `<li>${esc(t.bloc)}: ${t.days.toFixed(1)} days</li>`).join('') : '<li>no hostile bloc can reach it on the roads</li>');
+  const holder = a.holding;
+  return `<section class="area" id="area-${esc(a.id)}">
+  <h2>${esc(a.name)}</h2>
+  <p class="lead">Held by <strong>${esc(holder.bloc ?? 'no one')}</strong>${holder.since ? ` since ${esc(holder.since)}` : ''}${holder.previous ? ` (before: ${esc(holder.previous)})` : ''}. ${a.places.length} place${a.places.length === 1 ? '' : 's'}; population ${n(a.population?.value)}${a.population ? ` (${a.population.basis === 'estimate' ? `estimate, ${sourceText(a.population.source)}, ${esc(a.population.date)}` : esc(a.population.source.name)})` : ''}. Priority <strong>${a.priority.score.toFixed(3)}</strong>.</p>
+  <div class="grid"><figure>${map}<figcaption>Ringed: the area's places. Holders on ${esc(date)}: ${legend}</figcaption></figure>
+  <div><h3>Control history</h3>${strip}
+  <h3>Exposure on ${esc(date)}</h3><ul>${threatRows(a.exposure)}</ul>
+  ${board.withdraw ? `<h3>If ${esc(board.withdraw)} withdraws</h3><p>Held by ${esc(a.withdrawal?.holder ?? holder.bloc ?? 'no one')}; could be reached by:</p><ul>${threatRows(a.withdrawal)}</ul>` : ''}
+  <h3>Protection incidents</h3><p>${a.protection.incidents} incident${a.protection.incidents === 1 ? '' : 's'} (attacks on civilians, explosions, abductions) from ${esc(a.protection.from)} to ${esc(a.protection.to)}, ${a.protection.fatalities} killed — counted from the events in the store.</p>
+  ${a.protection.events.length ? `<ul class="small">${a.protection.events.slice(0, 8).map((e) => `<li>${esc(e.date)} ${esc(e.subType)}, ${esc(e.location)}${e.fatalities ? `, ${e.fatalities} killed` : ''} (event ${esc(e.id)})</li>`).join('')}</ul>` : ''}
+  </div></div>
+  <h3>Figures</h3>
+  ${figures ? `<table><thead><tr><th>indicator</th><th>value</th><th>date</th><th>source</th></tr></thead><tbody>${figures}</tbody></table>` : '<p>No figures recorded for this area: unknown, not zero.</p>'}
+  ${mine.some((i) => i.date <= date) ? `<div class="grid">${people}${damage}</div>` : ''}
+  <h3>Priority</h3>
+  <table><thead><tr><th>term</th><th>value</th><th>weight</th><th>from</th></tr></thead><tbody>${TERMS.map((t) => `<tr><th scope="row">${t}</th><td>${a.priority.terms[t].value.toFixed(3)}${a.priority.terms[t].known ? '' : ' (unknown)'}</td><td>${a.priority.weights[t]}</td><td>${esc(a.priority.terms[t].basis)}</td></tr>`).join('')}</tbody></table>
+  <h3>Projects</h3>
+  ${a.projects.length ? `<table><thead><tr><th>project</th><th>sector</th><th>status</th><th>progress</th><th>budget (USD)</th><th>implementer / funder</th><th>dates</th><th>source</th></tr></thead><tbody>${a.projects.map((p) => `<tr><td>${esc(p.title)}</td><td>${esc(p.sector)}</td><td>${esc(p.status)}</td><td>${p.progress === null ? '' : `${Math.round(p.progress * 100)}%`}</td><td>${p.budgetUsd === null ? '' : n(p.budgetUsd)}</td><td>${esc(p.implementer)} / ${esc(p.funder)}</td><td>${esc(p.start ?? '')}–${esc(p.end ?? '')}</td><td>${sourceText(p.source)}</td></tr>`).join('')}</tbody></table>
+  <p class="small">By sector: ${a.sectors.map((s) => `${esc(s.sector)} ${s.projects} (${Object.entries(s.byStatus).map(([k, v]) => `${v} ${esc(k)}`).join(', ')}${s.progress !== null ? `, ${Math.round(s.progress * 100)}% done` : ''})`).join('; ')}</p>` : '<p>No projects recorded.</p>'}
+  <h3>Local governance</h3>
+  ${a.councils.length ? `<ul>${a.councils.map((c) => `<li><strong>${esc(c.name)}</strong>, formed ${esc(c.formed)}${c.composition ? `: ${esc(c.composition)}` : ''}${c.recognition ? `. Recognition: ${esc(c.recognition)}` : ''} (${sourceText(c.source)})</li>`).join('')}</ul>` : '<p>No council recorded.</p>'}
+  ${a.sources.length ? `<p class="small">About the area: ${a.sources.map(sourceText).join('; ')}</p>` : ''}
+</section>`;
+}
+
+export function briefHtml(input: BriefInput): string {
+  // A year back, but not before the control data begins (before it the history would be blank).
+  const first = input.model.timeline.firstDay;
+  const yearBack = addDays(input.board.date, -365);
+  const from = input.from ?? (first !== null && fromDayNumber(first) > yearBack ? fromDayNumber(first) : yearBack);
+  const areas = input.board.areas;
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Stabilization briefing, ${esc(input.board.date)}</title>
+<style>
+body { font-family: system-ui, "DejaVu Sans", sans-serif; color: #1d1d1d; margin: 1.5rem; font-size: 12px; }
+h1 { font-size: 20px; margin: 0 0 0.2rem; } h2 { font-size: 17px; border-bottom: 2px solid #1f5fa8; padding-bottom: 2px; margin-top: 1.2rem; }
+h3 { font-size: 13px; margin: 0.8rem 0 0.3rem; } .lead { font-size: 13px; } .small { font-size: 11px; color: #333; }
+table { border-collapse: collapse; width: 100%; margin: 0.2rem 0 0.5rem; } th, td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
+.grid { display: flex; gap: 1rem; flex-wrap: wrap; align-items: flex-start; } figure { margin: 0; } figcaption { font-size: 10px; color: #555; }
+.key { white-space: nowrap; margin-right: 0.4rem; } .key i { display: inline-block; width: 9px; height: 9px; margin-right: 3px; border-radius: 50%; vertical-align: -1px; }
+.area { break-before: page; } .area:first-of-type { break-before: auto; } svg { max-width: 100%; height: auto; }
+@page { size: A4; margin: 12mm; }
+</style></head><body>
+<h1>Stabilization briefing — ${esc(input.board.date)}</h1>
+<p class="small">${areas.length} area${areas.length === 1 ? '' : 's'}, ranked by priority (weights ${TERMS.map((t) => `${t} ${input.board.weights[t]}`).join(', ')}); protection incidents over the ${input.board.windowDays} days before the date. ${input.board.notes.map(esc).join(' ')} Unknown figures are shown as unknown, never as zero. Indicators: ${Object.entries(INDICATORS).map(([k, v]) => `${esc(k)} — ${esc(v)}`).slice(0, 3).join('; ')} ….</p>
+<table><thead><tr><th>#</th><th>area</th><th>held by</th><th>since</th><th>population</th><th>first threat</th><th>incidents</th><th>priority</th></tr></thead><tbody>
+${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ?? '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
+</tbody></table>
+${areas.map((a) => areaSection(a, input, from)).join('\n')}
+<p class="small">Made by Frontline from the store's data. Map data: the store's boundary and places.</p>
+</body></html>`;
+}
+
+export const CHROMIUM = process.env.FRONTLINE_CHROMIUM ?? '/usr/bin/chromium';
+
+/** Print HTML to PDF with headless Chromium (Debian's `chromium`); nothing is fetched from the network. */
+export function printPdf(html: string, out: string): void {
+  if (!existsSync(CHROMIUM)) throw new FrontlineError(`a PDF needs Chromium at ${CHROMIUM} (Debian: apt-get install chromium; or set FRONTLINE_CHROMIUM): write HTML instead (--out FILE.html)`);
+  const dir = mkdtempSync(join(tmpdir(), 'frontline-brief-'));
+  try {
+    const page = join(dir, 'brief.html');
+    writeFileSync(page, html);
+    const r = spawnSync(CHROMIUM, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', `--user-data-dir=${join(dir, 'profile')}`, '--no-pdf-header-footer', `--print-to-pdf=${resolve(out)}`, `file://${page}`], { encoding: 'utf8', timeout: 120_000 });
+    if (r.status !== 0 || !existsSync(out)) throw new FrontlineError(`Chromium could not print the PDF (exit ${r.status ?? r.signal}): ${(r.stderr ?? '').split('\n').filter((l) => /error/i.test(l)).slice(0, 3).join(' ') || 'no message'}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
