@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { isIsoDate, addDays, type IsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { CONTROL_STATUSES, ControlObservationSchema, type ControlStatus } from '../core/schemas.js';
-import { areaFeatures, collection, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { areaFeatures, collection, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { loadControlModel } from '../control/load.js';
 import { controlReport } from '../control/report.js';
 import type { ControlModel } from '../control/model.js';
@@ -97,10 +97,7 @@ export function registerControlCommands(program: Command, io: Io): void {
     const sa = m.stateAt(date(a, 'from')), sb = m.stateAt(date(b, 'to'));
     const d = m.diff(sa, sb);
     if (o.geojson) {
-      const { cellsOutline } = await import('../geo/land-grid.js');
-      const pc = (await import('polygon-clipping')).default;
-      const features = d.changes.map((c) => ({ type: 'Feature' as const, geometry: { type: 'MultiPolygon', coordinates: cellsOutline(m.grid, c.cells, (x, y) => pc.intersection(x as never, y as never) as never) }, properties: { kind: 'change', from: c.from, to: c.to, areaKm2: r1(c.areaKm2) } }));
-      io.print(collection(features, { kind: 'control-diff', from: d.from, to: d.to }));
+      io.print(collection(diffFeatures(m, d), { kind: 'control-diff', from: d.from, to: d.to }));
       return;
     }
     const name = new Map(m.places.map((p) => [p.id, p.name]));

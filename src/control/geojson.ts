@@ -5,7 +5,7 @@
 import polygonClipping, { type Geom } from 'polygon-clipping';
 import { cellsOutline } from '../geo/land-grid.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
-import type { ControlModel, ControlState, FrontLine } from './model.js';
+import type { ControlDiff, ControlModel, ControlState, FrontLine } from './model.js';
 
 export interface Feature {
   type: 'Feature';
@@ -56,4 +56,9 @@ export function zoneFeatures(model: ControlModel, state: ControlState): Feature[
 
 export function collection(features: Feature[], meta: Record<string, unknown>): string {
   return JSON.stringify({ type: 'FeatureCollection', frontline: meta, features });
+}
+
+/** The land that changed hands between two dates, one MultiPolygon per (from, to) pair of blocs. */
+export function diffFeatures(model: ControlModel, d: ControlDiff): Feature[] {
+  return d.changes.map((c) => ({ type: 'Feature' as const, geometry: { type: 'MultiPolygon' as const, coordinates: cellsOutline(model.grid, c.cells, clip) }, properties: { kind: 'change', from: c.from, to: c.to, areaKm2: round(c.areaKm2, 1) } }));
 }

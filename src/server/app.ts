@@ -7,10 +7,12 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import { fromDayNumber, isIsoDate } from '../core/dates.js';
+import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
 import { FrontlineError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
-import { areaFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { areaFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { compileControlFilter } from '../control/event-filter.js';
+import { resolveArea } from '../stabilize/areas.js';
 import { loadControlModel } from '../control/load.js';
 import type { ControlModel } from '../control/model.js';
 import { controlReport } from '../control/report.js';
@@ -22,6 +24,7 @@ import type { Store } from '../store/store.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { EventSchema } from '../core/schemas.js';
+import { ACLED_TAXONOMY } from '../core/taxonomy.js';
 import { stabilizationBoard } from '../stabilize/board.js';
 import { briefHtml } from '../stabilize/brief.js';
 import { parseWeights } from '../stabilize/priorities.js';
@@ -89,6 +92,38 @@ export function createApp(opts: AppOptions): Server {
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
 
+  // Event filters shared by the event routes: the store's own, plus those that need control (who held
+  // the location on the event's date, inside a zone) and a bloc's actors.
+  const eventQuery = async (url: URL) => {
+    const q = query(url, {
+      since: DateSchema.optional(),
+      until: DateSchema.optional(),
+      type: z.string().max(80).optional(),
+      subType: z.string().max(80).optional(),
+      text: z.string().max(200).optional(),
+      actor: z.string().max(200).optional(),
+      bloc: z.string().max(200).optional(),
+      heldBy: z.string().max(200).optional(),
+      zone: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+    });
+    const m = q.heldBy || q.zone || q.bloc ? await getModel() : null;
+    let filter: ReturnType<typeof compileControlFilter> | null = null;
+    try {
+      if (m && (q.heldBy || q.zone)) filter = compileControlFilter(m, { ...(q.heldBy ? { heldBy: q.heldBy } : {}), ...(q.zone ? { zone: q.zone } : {}) });
+    } catch (err) {
+      throw new HttpError(400, (err as Error).message);
+    }
+    let blocActors: string[] | null = null;
+    if (q.bloc) {
+      const b = m!.blocs.find((x) => x.id === q.bloc);
+      if (!b) throw new HttpError(400, `bloc: no bloc "${q.bloc}" (blocs: ${m!.blocs.map((x) => x.id).join(', ')})`);
+      blocActors = b.members.map((x) => x.actor);
+    }
+    const base = { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.subType ? { subType: q.subType } : {}), ...(q.text ? { text: q.text } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(filter?.bbox ? { bbox: filter.bbox } : {}) };
+    return { q: { ...base, limit: q.limit }, filter, blocActors };
+  };
+
   const routes: Record<string, (url: URL) => Promise<unknown>> = {
     '/api/meta': async () => {
       const m = await getModel();
@@ -100,6 +135,8 @@ export function createApp(opts: AppOptions): Server {
         lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
         blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: b.color ?? null })),
         zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
+        objectives: (await store.listObjectives()).map((o) => ({ id: o.id, name: o.name })),
+        taxonomy: ACLED_TAXONOMY,
       };
     },
     '/api/control': async (url) => {
@@ -113,15 +150,64 @@ export function createApp(opts: AppOptions): Server {
       return { type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] };
     },
     '/api/events': async (url) => {
-      const q = query(url, {
-        since: DateSchema.optional(),
-        until: DateSchema.optional(),
-        type: z.string().max(80).optional(),
-        text: z.string().max(200).optional(),
-        limit: z.coerce.number().int().min(1).max(100_000).default(5000),
-      });
-      const page = await store.queryEvents({ ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.text ? { text: q.text } : {}), limit: q.limit });
-      return { type: 'FeatureCollection', features: page.events.map(eventFeature), truncated: page.next !== null };
+      const { q, filter, blocActors } = await eventQuery(url);
+      const page = await store.queryEvents({ ...q, ...(blocActors ? { actors: blocActors } : {}), limit: filter ? 100_000 : q.limit });
+      const events = filter ? page.events.filter(filter.test).slice(0, q.limit) : page.events;
+      return { type: 'FeatureCollection', features: events.map(eventFeature), truncated: page.next !== null || (filter !== null && page.events.filter(filter.test).length > q.limit) };
+    },
+    // Per week (Monday to Sunday) of the filtered events: how many of each type, and the killed.
+    '/api/events/weekly': async (url) => {
+      const { q, filter, blocActors } = await eventQuery(url);
+      const page = await store.queryEvents({ ...q, ...(blocActors ? { actors: blocActors } : {}), limit: 100_000 });
+      const events = filter ? page.events.filter(filter.test) : page.events;
+      const weeks = new Map<string, { week: string; byType: Record<string, number>; events: number; fatalities: number }>();
+      for (const e of events) {
+        const d = dayNumber(e.date);
+        const week = fromDayNumber(d - ((((d + 3) % 7) + 7) % 7)); // the Monday (day 0 was a Thursday)
+        const w = weeks.get(week) ?? { week, byType: {}, events: 0, fatalities: 0 };
+        w.byType[e.type] = (w.byType[e.type] ?? 0) + 1;
+        w.events++;
+        w.fatalities += e.fatalities.best ?? 0;
+        weeks.set(week, w);
+      }
+      return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)), truncated: page.next !== null };
+    },
+    '/api/events/history': async (url) => {
+      const q = query(url, { id: z.string().min(1).max(300) });
+      const h = await store.history('event', q.id);
+      if (!h.length) throw new HttpError(404, `no event "${q.id}"`);
+      return { id: q.id, versions: h.map((v) => ({ version: v.version, op: v.op, at: v.at, by: v.by, reason: v.reason })), current: await store.getEvent(q.id) };
+    },
+    '/api/control/series': async (url) => {
+      const q = query(url, { from: DateSchema, to: DateSchema, step: z.enum(['day', 'week']).default('week') });
+      if (q.from > q.to) throw new HttpError(400, 'from: must not be after to');
+      return { from: q.from, to: q.to, step: q.step, rows: (await getModel()).series(q.from, q.to, q.step === 'day' ? 1 : 7) };
+    },
+    '/api/control/diff.geojson': async (url) => {
+      const q = query(url, { from: DateSchema, to: DateSchema });
+      const m = await getModel();
+      const d = m.diff(m.stateAt(q.from), m.stateAt(q.to));
+      return { type: 'FeatureCollection', features: diffFeatures(m, d), from: d.from, to: d.to, blocs: d.blocs };
+    },
+    '/api/place': async (url) => {
+      const q = query(url, { id: z.string().min(1).max(200), date: DateSchema });
+      const m = await getModel();
+      const i = m.placeIndexOf(q.id);
+      if (i < 0) throw new HttpError(404, `no place "${q.id}"`);
+      const p = m.places[i]!;
+      const t = m.timeline.raw(p.id);
+      const history = (t?.days ?? []).map((d, k) => ({ from: fromDayNumber(d), actor: m.timeline.actors[t!.actors[k]!]!, status: ['held', 'contested', 'besieged'][t!.statuses[k]!] ?? 'held' })).filter((h, k, all) => k === 0 || h.actor !== all[k - 1]!.actor || h.status !== all[k - 1]!.status);
+      const r = 0.15; // ~15 km round it, the 90 days before the date
+      const near = await store.queryEvents({ since: fromDayNumber(dayNumber(q.date) - 90), until: q.date, bbox: [p.lon - r, p.lat - r, p.lon + r, p.lat + r], limit: 200 });
+      const areas = (await store.listStabilizationAreas()).filter((a) => resolveArea(a, m.places).places.includes(i));
+      const board = areas.length ? await stabilizationBoard(store, q.date, { areas: areas.map((a) => a.id), exposure: false }) : null;
+      return {
+        place: p,
+        holder: m.timeline.holdingAt(p.id, q.date),
+        history,
+        events: near.events.map((e) => ({ id: e.id, date: e.date, type: e.type, subType: e.subType, location: e.location, fatalities: e.fatalities.best })),
+        stabilization: board?.areas.map((a) => ({ id: a.id, name: a.name, holding: a.holding, priority: a.priority.score, councils: a.councils.map((c) => c.name), projects: a.projects.length, incidents: a.protection.incidents })) ?? [],
+      };
     },
     '/api/places': async (url) => {
       const q = query(url, { name: z.string().min(1).max(200) });

@@ -3,7 +3,7 @@
  * follows the timeline as the data says, search finds places in any spelling, and no request leaves the
  * machine. Screenshots of each step go to test-artifacts/ for review.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -39,7 +39,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
       await store.close();
     };
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--enable-unsafe-swiftshader'] });
-    page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 720 }, acceptDownloads: true });
     page.on('request', (r) => requests.push(r.url()));
     mkdirSync(ARTIFACTS, { recursive: true });
   }, 60_000);
@@ -79,6 +79,68 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     expect(await page.textContent('#place-results')).toContain('Deir ez-Zor');
     await page.screenshot({ path: join(ARTIFACTS, 'web-3-search.png') });
   }, 60_000);
+
+  it('filters events to air strikes (rows match the API), opens the Su-22 shoot-down with its sources and history', async () => {
+    await page.goto(`${base}/?date=2017-06-30&days=180`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready && window.__frontline.date === "2017-06-30"', null, { timeout: 30_000 });
+    await page.selectOption('#f-type', 'Explosions/Remote violence');
+    await page.selectOption('#f-sub', 'Air/drone strike');
+    await page.waitForFunction('window.__frontline.ready && new URL(location.href).searchParams.get("subType") === "Air/drone strike"', null, { timeout: 30_000 });
+    await page.waitForFunction('window.__frontline.ready');
+    const api = (await (await fetch(`${base}/api/events?since=2017-01-02&until=2017-06-30&type=Explosions/Remote%20violence&subType=Air/drone%20strike`)).json()) as { features: unknown[] };
+    expect(api.features.length).toBeGreaterThan(0);
+    expect(await page.locator('#event-table tbody tr').count()).toBe(Math.min(200, api.features.length));
+    expect(await page.textContent('#event-count')).toBe(`(${api.features.length})`);
+    // The Su-22 shoot-down (FLD055) is a strategic development: clear the filter and open it from the table.
+    await page.selectOption('#f-type', 'Strategic developments');
+    await page.waitForSelector('#event-table tbody tr[data-id="FLD055"]');
+    await page.click('#event-table tbody tr[data-id="FLD055"]');
+    await page.waitForFunction('document.querySelector("#event-detail")?.textContent.includes("History:")');
+    const detail = await page.textContent('#event-detail');
+    expect(detail).toContain('2017-06-18');
+    // Its sources as the demo records them (events.csv's source column).
+    const su22 = (await (await fetch(`${base}/api/events?since=2017-06-18&until=2017-06-18`)).json()) as { features: { id: string; properties: { sources: { name: string }[] } }[] };
+    const names = su22.features.find((f) => f.id === 'FLD055')!.properties.sources.map((x) => x.name);
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names) expect(detail).toContain(n);
+    expect(detail).toContain('History:');
+    expect(detail).toMatch(/Provenance: .*events\.csv line \d+/);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-7-su22.png') });
+  }, 60_000);
+
+  it('opens a place with its control history, runs the race for Deir ez-Zor, draws charts, compares dates, and exports CSV', async () => {
+    await page.goto(`${base}/?date=2017-07-31`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await page.fill('#place-search', 'Tabqa');
+    await page.click('#place-results li button');
+    await page.waitForSelector('#place-detail ol.history li');
+    const place = await page.textContent('#place-detail');
+    expect(place).toContain('Tabqa');
+    expect(place).toMatch(/2017-05-10: sdf/); // taken from ISIS on 10 May 2017
+    expect(place).toContain('Stabilization area Tabqa and the dam');
+    await page.fill('#race-objective', 'Deir ez-Zor');
+    await page.click('#race-form button');
+    await page.waitForSelector('#race-arrivals tbody tr');
+    expect(await page.textContent('#race-result')).toMatch(/held by government: (\w+) first/);
+    expect(await page.evaluate('window.__frontline.race.winner')).toBeTruthy();
+    for (const id of ['chart-population', 'chart-events', 'chart-fatalities']) expect(await page.locator(`#${id} svg`).count(), id).toBeGreaterThan(0);
+    await page.fill('#compare', '2017-03-01');
+    await page.dispatchEvent('#compare', 'change');
+    await page.waitForSelector('#diff li');
+    expect(await page.textContent('#diff')).toMatch(/sdf: \+\d+/);
+    const url = new URL(page.url());
+    expect([url.searchParams.get('compare'), url.searchParams.get('place'), url.searchParams.get('objective')]).toEqual(['2017-03-01', 'tabqa', 'Deir ez-Zor']);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-8-place-race-diff.png') });
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-csv')]);
+    const csv = readFileSync(await download.path(), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('id,date,type,subType,actor1,actor2,location,best,longitude,latitude');
+    expect(csv.length - 1).toBe(await page.evaluate('window.__frontline.events'));
+    // The view comes back from the address alone.
+    await page.goto(url.toString());
+    await page.waitForSelector('#race-arrivals tbody tr');
+    await page.waitForSelector('#place-detail ol.history li');
+    expect(await page.inputValue('#compare')).toBe('2017-03-01');
+  }, 90_000);
 
   it('turns a pasted report into drafts, shows markup as text, and accepts a draft from the queue', async () => {
     await page.goto(`${base}/extract.html?published=2017-06-19`);

@@ -6,12 +6,16 @@
 import maplibregl, { type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
+import { eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
 
 interface Meta {
   scenario: { id: string; name: string } | null;
   firstDate: string | null;
   lastDate: string | null;
   blocs: { id: string; name: string; color: string | null }[];
+  zones: { id: string; name: string; kind: string }[];
+  objectives?: { id: string; name: string }[];
+  taxonomy?: Record<string, string[]>;
 }
 interface ControlJson {
   date: string;
@@ -41,7 +45,7 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** What tests (and the curious) can read: the state the map shows. */
-const state = { ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0 };
+const state = { ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0, openEvent: null as string | null, race: null as { objective: string; winner: string | null } | null, place: null as string | null };
 (window as unknown as { __frontline: typeof state & { setDate: (d: string) => Promise<void> } }).__frontline = Object.assign(state, { setDate: (d: string) => setDate(d) });
 
 const meta = await api<Meta>('/api/meta');
@@ -56,10 +60,12 @@ let current = fromUrl && /^\d{4}-\d{2}-\d{2}$/.test(fromUrl) ? Math.min(last, Ma
 
 const blocColor = ['match', ['get', 'bloc'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification;
 
+const view = new URLSearchParams(location.search);
+const num = (k: string): number | null => (view.get(k) !== null && Number.isFinite(Number(view.get(k))) ? Number(view.get(k)) : null);
 const map: MlMap = new maplibregl.Map({
   container: 'map',
-  center: [38.5, 35],
-  zoom: 5.6,
+  center: [num('lon') ?? 38.5, num('lat') ?? 35],
+  zoom: num('z') ?? 5.6,
   attributionControl: { compact: true, customAttribution: 'Frontline · boundaries: Natural Earth · places: GeoNames' },
   style: {
     version: 8,
@@ -67,11 +73,15 @@ const map: MlMap = new maplibregl.Map({
     sources: {
       control: { type: 'geojson', data: EMPTY },
       roads: { type: 'geojson', data: '/api/roads.geojson' },
-      events: { type: 'geojson', data: EMPTY },
+      // Clustered when zoomed out: the point layer shows single events, the cluster layers the rest.
+      events: { type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: 7, clusterRadius: 28 },
+      race: { type: 'geojson', data: EMPTY },
+      diff: { type: 'geojson', data: EMPTY },
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe8ee' } },
       { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
+      { id: 'diff', type: 'fill', source: 'diff', paint: { 'fill-color': ['match', ['get', 'to'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification, 'fill-opacity': 0.85, 'fill-outline-color': '#000000' } },
       { id: 'area-edges', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
       { id: 'zones', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#1f5fa8', 'line-width': 2, 'line-dasharray': [2, 2] } },
@@ -91,10 +101,14 @@ const map: MlMap = new maplibregl.Map({
         layout: { 'text-field': ['get', 'place'], 'text-font': ['sans-serif'], 'text-size': 12, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
         paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
       },
+      { id: 'race-routes', type: 'line', source: 'race', paint: { 'line-color': blocColor, 'line-width': 4, 'line-opacity': 0.85 } },
+      { id: 'event-clusters', type: 'circle', source: 'events', filter: ['has', 'point_count'], paint: { 'circle-color': '#555555', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9, 50, 18], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
+      { id: 'event-cluster-count', type: 'symbol', source: 'events', filter: ['has', 'point_count'], layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 11 }, paint: { 'text-color': '#ffffff' } },
       {
         id: 'events',
         type: 'circle',
         source: 'events',
+        filter: ['!', ['has', 'point_count']],
         paint: {
           'circle-radius': ['interpolate', ['linear'], ['coalesce', ['get', 'best'], 0], 0, 4, 100, 12],
           'circle-color': ['match', ['get', 'type'], ...Object.entries(EVENT_COLORS).flat(), '#444444'] as unknown as maplibregl.ExpressionSpecification,
@@ -109,37 +123,163 @@ const map: MlMap = new maplibregl.Map({
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
 await new Promise<void>((resolve) => map.once('load', () => resolve()));
 
+
+const colors: Record<string, string> = Object.fromEntries(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
+const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] => Object.assign(document.createElement(tag), text !== undefined ? { textContent: text } : {});
+const fmt = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
+
+// ---- filters (their state is in the URL) ----------------------------------------------------------------
+const FILTERS = { type: 'f-type', subType: 'f-sub', bloc: 'f-bloc', heldBy: 'f-held', zone: 'f-zone', text: 'f-text', days: 'f-days' } as const;
+for (const t of Object.keys(meta.taxonomy ?? EVENT_COLORS)) $('f-type').append(Object.assign(el('option', t), { value: t }));
+const fillSubTypes = (): void => {
+  const type = $<HTMLSelectElement>('f-type').value;
+  const subs = type ? (meta.taxonomy?.[type] ?? []) : Object.values(meta.taxonomy ?? {}).flat();
+  const keep = $<HTMLSelectElement>('f-sub').value;
+  $('f-sub').replaceChildren(Object.assign(el('option', 'any'), { value: '' }), ...subs.map((x) => Object.assign(el('option', x), { value: x })));
+  $<HTMLSelectElement>('f-sub').value = subs.includes(keep) ? keep : '';
+};
+fillSubTypes();
+$('f-type').addEventListener('change', fillSubTypes);
+for (const b of meta.blocs) {
+  $('f-bloc').append(Object.assign(el('option', b.name), { value: b.id }));
+  $('f-held').append(Object.assign(el('option', b.name), { value: b.id }));
+}
+for (const z of meta.zones) $('f-zone').append(Object.assign(el('option', z.name), { value: z.id }));
+for (const o of meta.objectives ?? []) $('objectives').append(Object.assign(el('option'), { value: o.name }));
+for (const [k, id] of Object.entries(FILTERS)) if (view.get(k) && k !== 'subType') $<HTMLInputElement>(id).value = view.get(k)!;
+fillSubTypes();
+if (view.get('subType')) $<HTMLSelectElement>('f-sub').value = view.get('subType')!;
+if (view.get('compare')) $<HTMLInputElement>('compare').value = view.get('compare')!;
+if (view.get('objective')) $<HTMLInputElement>('race-objective').value = view.get('objective')!;
+
+function filterParams(): URLSearchParams {
+  const q = new URLSearchParams();
+  for (const [k, id] of Object.entries(FILTERS)) {
+    const v = $<HTMLInputElement>(id).value.trim();
+    if (v && k !== 'days') q.set(k, v);
+  }
+  return q;
+}
+function days(): number {
+  const n = Number($<HTMLInputElement>('f-days').value);
+  return Number.isFinite(n) && n >= 1 ? Math.min(3650, Math.round(n)) : 30;
+}
+
+/** The view in the address: date, filters, map position, the open panels' inputs. */
+function saveView(): void {
+  const url = new URL(location.href);
+  for (const k of [...Object.keys(FILTERS), 'compare', 'objective', 'place', 'lon', 'lat', 'z']) url.searchParams.delete(k);
+  url.searchParams.set('date', dateOf(current));
+  for (const [k, v] of filterParams()) url.searchParams.set(k, v);
+  if (days() !== 30) url.searchParams.set('days', String(days()));
+  const cmp = $<HTMLInputElement>('compare').value;
+  if (cmp) url.searchParams.set('compare', cmp);
+  const obj = $<HTMLInputElement>('race-objective').value.trim();
+  if (obj && state.race) url.searchParams.set('objective', obj);
+  if (state.place) url.searchParams.set('place', state.place);
+  const c = map.getCenter();
+  url.searchParams.set('lon', c.lng.toFixed(3));
+  url.searchParams.set('lat', c.lat.toFixed(3));
+  url.searchParams.set('z', map.getZoom().toFixed(2));
+  history.replaceState(null, '', url);
+}
+map.on('moveend', saveView);
+
+// ---- events: map, table, details ---------------------------------------------------------------------------
+let loadedEvents: GeoJSON.Feature[] = [];
+function renderEventTable(): void {
+  const tbody = document.querySelector('#event-table tbody')!;
+  const rows = loadedEvents.slice(-200).reverse();
+  tbody.replaceChildren(
+    ...rows.map((f) => {
+      const p = f.properties as Record<string, unknown>;
+      const tr = el('tr');
+      tr.tabIndex = 0;
+      tr.dataset.id = String(f.id ?? p.id);
+      tr.append(el('td', String(p.date)), el('td', String(p.subType ?? p.type)), el('td', String(p.location ?? '')), el('td', fmt(p.best as number)));
+      const open = (): void => void showEvent(String(f.id ?? p.id));
+      tr.addEventListener('click', open);
+      tr.addEventListener('keydown', (e) => e.key === 'Enter' && open());
+      return tr;
+    }),
+  );
+}
+
+async function showEvent(id: string): Promise<void> {
+  const f = loadedEvents.find((x) => String(x.id ?? (x.properties as Record<string, unknown>).id) === id);
+  const box = $('event-detail');
+  box.replaceChildren();
+  if (!f) return;
+  const p = f.properties as Record<string, unknown>;
+  const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates as [number, number];
+  map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 8) });
+  box.append(el('h3', `${p.date} · ${p.type}`), el('p', `${p.subType} — ${p.actor1}${p.actor2 ? ` vs ${p.actor2}` : ''}, ${p.location}`), el('p', String(p.notes ?? '')));
+  const src = el('p', 'Sources: ');
+  (JSON.parse(String(p.sources ?? '[]')) as { name: string; url?: string; published?: string }[]).forEach((s, i) => {
+    if (i) src.append('; ');
+    if (s.url && /^https?:\/\//.test(s.url)) src.append(Object.assign(el('a', s.name), { href: s.url, target: '_blank', rel: 'noopener' }));
+    else src.append(s.name);
+    if (s.published) src.append(` (${s.published})`);
+  });
+  box.append(src);
+  const h = await api<{ versions: { version: number; op: string; at: string; by: string; reason: string | null }[]; current: { provenance: Record<string, unknown> } | null }>(`/api/events/history?id=${encodeURIComponent(id)}`);
+  const prov = h.current?.provenance ?? {};
+  box.append(el('p', `Provenance: ${prov.kind === 'file' ? `${prov.file} line ${prov.line}` : prov.kind === 'document' ? `document ${prov.document}, characters ${(prov.span as number[]).join('–')}` : `entered by ${prov.user} at ${prov.at}`}`));
+  const ul = el('ul');
+  for (const v of h.versions) ul.append(el('li', `v${v.version} ${v.op} by ${v.by}, ${v.at.slice(0, 16).replace('T', ' ')}${v.reason ? ` — ${v.reason}` : ''}`));
+  box.append(el('p', 'History:'), ul);
+  state.openEvent = id;
+}
 map.on('click', 'events', (e) => {
   const f = e.features?.[0];
-  if (!f) return;
-  const p = f.properties as Record<string, string>;
-  const sources = (JSON.parse(p.sources ?? '[]') as { name: string; url?: string }[]).map((s) => (s.url ? `<a href="${escapeAttr(s.url)}" target="_blank" rel="noopener">${escapeHtml(s.name)}</a>` : escapeHtml(s.name)));
-  $('event-detail').innerHTML = `<p><strong>${escapeHtml(p.date ?? '')} · ${escapeHtml(p.type ?? '')}</strong> (${escapeHtml(p.subType ?? '')})</p><p>${escapeHtml(p.actor1 ?? '')} — ${escapeHtml(p.actor2 ?? '')}, ${escapeHtml(p.location ?? '')}</p><p>${escapeHtml(p.notes ?? '')}</p><p>Sources: ${sources.join('; ')}</p>`;
+  if (f) void showEvent(String(f.id ?? (f.properties as Record<string, unknown>).id));
 });
-map.on('mouseenter', 'events', () => (map.getCanvas().style.cursor = 'pointer'));
-map.on('mouseleave', 'events', () => (map.getCanvas().style.cursor = ''));
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+map.on('click', 'event-clusters', (e) => map.easeTo({ center: e.lngLat, zoom: map.getZoom() + 2 }));
+for (const layer of ['events', 'event-clusters', 'places']) {
+  map.on('mouseenter', layer, () => (map.getCanvas().style.cursor = 'pointer'));
+  map.on('mouseleave', layer, () => (map.getCanvas().style.cursor = ''));
 }
-function escapeAttr(s: string): string {
-  return /^https?:\/\//.test(s) ? escapeHtml(s) : '#';
+map.on('click', 'places', (e) => {
+  const id = (e.features?.[0]?.properties as Record<string, unknown> | undefined)?.placeId;
+  if (typeof id === 'string') void showPlace(id);
+});
+
+// ---- charts ----------------------------------------------------------------------------------------------
+let series: SeriesRow[] | null = null;
+let weeks: Week[] = [];
+async function loadWeeks(): Promise<void> {
+  const q = filterParams();
+  q.set('since', dateOf(first));
+  q.set('until', dateOf(last));
+  weeks = (await api<{ weeks: Week[] }>(`/api/events/weekly?${q}`)).weeks;
+}
+function renderCharts(): void {
+  const date = dateOf(current);
+  if (series) $('chart-population').replaceChildren(populationChart(series, colors, date));
+  $('chart-events').replaceChildren(eventsChart(weeks, EVENT_COLORS, date));
+  $('chart-fatalities').replaceChildren(fatalitiesChart(weeks, date));
 }
 
+// ---- the date -----------------------------------------------------------------------------------------
 let loading: Promise<void> | null = null;
 async function setDate(d: string): Promise<void> {
   current = Math.min(last, Math.max(first, dayOf(d)));
   const date = dateOf(current);
   slider.value = String(current);
   $('date').textContent = date;
-  const url = new URL(location.href);
-  url.searchParams.set('date', date);
-  history.replaceState(null, '', url);
+  saveView();
+  state.ready = false;
   const job = (async () => {
-    const [geo, control, events] = await Promise.all([
+    const q = filterParams();
+    q.set('since', dateOf(current - days() + 1));
+    q.set('until', date);
+    q.set('limit', '100000');
+    const cmp = $<HTMLInputElement>('compare').value;
+    const [geo, control, events, diff] = await Promise.all([
       api<GeoJSON.FeatureCollection>(`/api/control.geojson?date=${date}`),
       api<ControlJson>(`/api/control?date=${date}`),
-      api<GeoJSON.FeatureCollection>(`/api/events?since=${dateOf(current - 30)}&until=${date}&limit=20000`),
+      api<GeoJSON.FeatureCollection>(`/api/events?${q}`),
+      cmp ? api<GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
     ]);
     if (dateOf(current) !== date) return; // a later move took over
     (map.getSource('control') as GeoJSONSource).setData(geo);
@@ -148,9 +288,15 @@ async function setDate(d: string): Promise<void> {
       const p = f.properties as Record<string, unknown>;
       p.best = (p.fatalities as { best: number | null } | undefined)?.best ?? 0;
       p.sources = JSON.stringify(p.sources ?? []);
+      p.id = f.id;
     }
+    loadedEvents = events.features;
     (map.getSource('events') as GeoJSONSource).setData(events);
+    (map.getSource('diff') as GeoJSONSource).setData(diff ?? EMPTY);
+    renderDiff(diff, cmp);
     renderControl(control);
+    renderEventTable();
+    renderCharts();
     $('event-count').textContent = `(${events.features.length})`;
     Object.assign(state, { date, control, events: events.features.length, loads: state.loads + 1 });
   })();
@@ -158,6 +304,114 @@ async function setDate(d: string): Promise<void> {
   await job;
   if (loading === job) state.ready = true;
 }
+
+function renderDiff(diff: (GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }) | null, cmp: string): void {
+  const box = $('diff');
+  box.replaceChildren();
+  if (!diff) return;
+  box.append(el('p', `What changed hands from ${cmp} to ${dateOf(current)} (coloured by who gained it):`));
+  const ul = el('ul');
+  for (const b of diff.blocs) ul.append(el('li', `${b.bloc}: +${b.placesGained.length} / −${b.placesLost.length} places${b.placesGained.length ? ` (gained ${b.placesGained.slice(0, 6).join(', ')}${b.placesGained.length > 6 ? '…' : ''})` : ''}`));
+  box.append(ul);
+}
+
+// ---- the race ------------------------------------------------------------------------------------------
+interface RaceJson { objectives: { objective: string; holder: string | null; winner: string | null; marginDays: number | null; arrivals: { bloc: string; days: number | null; note?: string; route: GeoJSON.LineString | null }[] }[] }
+$<HTMLFormElement>('race-form').addEventListener('submit', (ev) => {
+  ev.preventDefault();
+  void runRace();
+});
+async function runRace(): Promise<void> {
+  const box = $('race-result');
+  const objective = $<HTMLInputElement>('race-objective').value.trim();
+  box.textContent = 'Running…';
+  try {
+    const r = await api<RaceJson>(`/api/race?date=${dateOf(current)}&objective=${encodeURIComponent(objective)}`);
+    const o = r.objectives[0]!;
+    box.replaceChildren(el('p', `${o.objective}, held by ${o.holder ?? 'no one'}: `));
+    box.querySelector('p')!.append(el('strong', o.winner ? `${o.winner} first` : 'nobody can get there'), o.marginDays !== null ? ` by ${o.marginDays.toFixed(1)} days` : '');
+    const tbl = el('table');
+    tbl.id = 'race-arrivals';
+    tbl.append(Object.assign(el('thead'), { innerHTML: '<tr><th scope="col">Bloc</th><th scope="col">Days</th></tr>' }));
+    const tb = el('tbody');
+    for (const a of o.arrivals) {
+      const tr = el('tr');
+      tr.append(el('td', a.bloc), el('td', a.days === null ? (a.note ?? 'cannot') : a.days.toFixed(1)));
+      tb.append(tr);
+    }
+    tbl.append(tb);
+    box.append(tbl);
+    (map.getSource('race') as GeoJSONSource).setData({ type: 'FeatureCollection', features: o.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route!, properties: { bloc: a.bloc } })) });
+    state.race = { objective: o.objective, winner: o.winner };
+    saveView();
+  } catch (err) {
+    box.textContent = `Could not run the race: ${(err as Error).message}`;
+  }
+}
+
+// ---- a place ---------------------------------------------------------------------------------------------
+interface PlaceJson {
+  place: { id: string; name: string; lon: number; lat: number; population: number | null; admin1?: string; kind: string };
+  holder: { actor: string; status: string; since: string } | null;
+  history: { from: string; actor: string; status: string }[];
+  events: { id: string; date: string; type: string; subType: string; location: string; fatalities: number | null }[];
+  stabilization: { id: string; name: string; holding: { bloc: string | null; since: string | null }; priority: number; councils: string[]; projects: number; incidents: number }[];
+}
+async function showPlace(id: string): Promise<void> {
+  const r = await api<PlaceJson>(`/api/place?id=${encodeURIComponent(id)}&date=${dateOf(current)}`);
+  const p = r.place;
+  map.flyTo({ center: [p.lon, p.lat], zoom: Math.max(map.getZoom(), 8.5) });
+  const box = $('place-detail');
+  box.replaceChildren(el('h3', p.name), el('p', `${p.kind}${p.admin1 ? `, ${p.admin1}` : ''} · population ${fmt(p.population)}`), el('p', r.holder ? `Held by ${r.holder.actor} (${r.holder.status}) since ${r.holder.since}` : 'No control observation'));
+  const hist = el('ol');
+  hist.className = 'history';
+  for (const h of r.history) hist.append(el('li', `${h.from}: ${h.actor}${h.status === 'held' ? '' : ` (${h.status})`}`));
+  box.append(el('p', 'Control history:'), hist);
+  box.append(el('p', `${r.events.length} event${r.events.length === 1 ? '' : 's'} within ~15 km in the 90 days to ${dateOf(current)}`));
+  const ev = el('ul');
+  for (const e of r.events.slice(0, 8)) ev.append(el('li', `${e.date} ${e.subType}, ${e.location}${e.fatalities ? ` (${e.fatalities} killed)` : ''}`));
+  box.append(ev);
+  for (const s of r.stabilization) box.append(el('p', `Stabilization area ${s.name}: held by ${s.holding.bloc ?? '—'} since ${s.holding.since ?? '—'}, priority ${s.priority.toFixed(3)}, ${s.incidents} incidents, ${s.projects} projects${s.councils.length ? `, ${s.councils.join(', ')}` : ''}`));
+  state.place = id;
+  saveView();
+}
+
+// ---- exports ---------------------------------------------------------------------------------------------
+function download(name: string, blob: Blob): void {
+  const a = Object.assign(el('a'), { href: URL.createObjectURL(blob), download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  window.setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+$('export-png').addEventListener('click', () => {
+  // The canvas is read right after a frame is drawn (no preserveDrawingBuffer needed).
+  void map.once('render', () => map.getCanvas().toBlob((b) => b && download(`frontline-${dateOf(current)}.png`, b), 'image/png'));
+  map.triggerRepaint();
+});
+const CSV_FIELDS = ['id', 'date', 'type', 'subType', 'actor1', 'actor2', 'location', 'best'];
+const csvCell = (v: unknown): string => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+$('export-csv').addEventListener('click', () => {
+  const lines = [[...CSV_FIELDS, 'longitude', 'latitude'].join(',')];
+  for (const f of loadedEvents) {
+    const p = f.properties as Record<string, unknown>;
+    const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates;
+    lines.push([...CSV_FIELDS.map((k) => csvCell(p[k])), lon, lat].join(','));
+  }
+  download(`frontline-events-${dateOf(current)}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+});
+$('export-geojson').addEventListener('click', () => download(`frontline-events-${dateOf(current)}.geojson`, new Blob([JSON.stringify({ type: 'FeatureCollection', features: loadedEvents })], { type: 'application/geo+json' })));
+
+$('filters').addEventListener('change', () => void Promise.all([loadWeeks(), setDate(dateOf(current))]));
+$('filters').addEventListener('submit', (e) => e.preventDefault());
+$('compare').addEventListener('change', () => void setDate(dateOf(current)));
+$('compare-clear').addEventListener('click', () => {
+  $<HTMLInputElement>('compare').value = '';
+  void setDate(dateOf(current));
+});
 
 function renderControl(c: ControlJson): void {
   const color = new Map(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
@@ -211,11 +465,14 @@ search.addEventListener('input', async () => {
       b.textContent = `${p.name}${p.population ? ` (${p.population.toLocaleString('en-US')})` : ''}`;
       const holder = state.control?.places.find((x) => x.placeId === p.id);
       b.title = holder ? `held by ${holder.actor} (${holder.bloc}), ${holder.status}` : 'no observation';
-      b.addEventListener('click', () => map.flyTo({ center: [p.lon, p.lat], zoom: 9 }));
+      b.addEventListener('click', () => void showPlace(p.id));
       li.append(b, holder ? ` — ${holder.bloc}` : '');
       return li;
     }),
   );
 });
 
+[series] = await Promise.all([api<{ rows: SeriesRow[] }>(`/api/control/series?from=${dateOf(first)}&to=${dateOf(last)}&step=week`).then((r) => r.rows), loadWeeks()]);
 await setDate(dateOf(current));
+if (view.get('place')) await showPlace(view.get('place')!);
+if (view.get('objective')) await runRace();
