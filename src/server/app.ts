@@ -21,6 +21,8 @@ import { edgeGeometry } from '../routing/graph.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { Store } from '../store/store.js';
+import type { EventRow } from '../store/event-row.js';
+import type { ConflictEvent } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { EventSchema } from '../core/schemas.js';
@@ -124,6 +126,19 @@ export function createApp(opts: AppOptions): Server {
     return { q: { ...base, limit: q.limit }, filter, blocActors };
   };
 
+  // Every filtered event as a row (EVENT_COLUMNS order), without building an event object per row.
+  const scanFiltered = async (url: URL, each: (row: EventRow) => void): Promise<void> => {
+    const { q, filter, blocActors } = await eventQuery(url);
+    const { limit: _limit, ...rest } = q;
+    for await (const rows of store.scanEvents({ ...rest, ...(blocActors ? { actors: blocActors } : {}) })) {
+      for (const r of rows) {
+        if (r[28] === 'retracted') continue;
+        if (filter && !filter.test({ lon: r[20], lat: r[21], date: r[2], place: r[19] } as unknown as ConflictEvent)) continue;
+        each(r);
+      }
+    }
+  };
+
   const routes: Record<string, (url: URL) => Promise<unknown>> = {
     '/api/meta': async () => {
       const m = await getModel();
@@ -155,22 +170,37 @@ export function createApp(opts: AppOptions): Server {
       const events = filter ? page.events.filter(filter.test).slice(0, q.limit) : page.events;
       return { type: 'FeatureCollection', features: events.map(eventFeature), truncated: page.next !== null || (filter !== null && page.events.filter(filter.test).length > q.limit) };
     },
+    // The map's view of the filtered events, as columns (what it draws and lists; details on request).
+    '/api/events/map': async (url) => {
+      const out = { id: [] as string[], date: [] as string[], type: [] as string[], subType: [] as string[], actor1: [] as string[], actor2: [] as string[], location: [] as string[], best: [] as number[], lon: [] as number[], lat: [] as number[] };
+      await scanFiltered(url, (r) => {
+        out.id.push(r[0] as string);
+        out.date.push(r[2] as string);
+        out.type.push(r[5] as string);
+        out.subType.push(r[6] as string);
+        out.actor1.push(r[8] as string);
+        out.actor2.push((r[11] as string) ?? '');
+        out.location.push((r[18] as string) ?? '');
+        out.best.push((r[23] as number | null) ?? 0);
+        out.lon.push(r[20] as number);
+        out.lat.push(r[21] as number);
+      });
+      return out;
+    },
     // Per week (Monday to Sunday) of the filtered events: how many of each type, and the killed.
     '/api/events/weekly': async (url) => {
-      const { q, filter, blocActors } = await eventQuery(url);
-      const page = await store.queryEvents({ ...q, ...(blocActors ? { actors: blocActors } : {}), limit: 100_000 });
-      const events = filter ? page.events.filter(filter.test) : page.events;
       const weeks = new Map<string, { week: string; byType: Record<string, number>; events: number; fatalities: number }>();
-      for (const e of events) {
-        const d = dayNumber(e.date);
+      await scanFiltered(url, (r) => {
+        const d = r[1] as number;
         const week = fromDayNumber(d - ((((d + 3) % 7) + 7) % 7)); // the Monday (day 0 was a Thursday)
         const w = weeks.get(week) ?? { week, byType: {}, events: 0, fatalities: 0 };
-        w.byType[e.type] = (w.byType[e.type] ?? 0) + 1;
+        const t = r[5] as string;
+        w.byType[t] = (w.byType[t] ?? 0) + 1;
         w.events++;
-        w.fatalities += e.fatalities.best ?? 0;
+        w.fatalities += (r[23] as number | null) ?? 0;
         weeks.set(week, w);
-      }
-      return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)), truncated: page.next !== null };
+      });
+      return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)) };
     },
     '/api/events/history': async (url) => {
       const q = query(url, { id: z.string().min(1).max(300) });

@@ -206,24 +206,27 @@ function renderEventTable(): void {
 }
 
 async function showEvent(id: string): Promise<void> {
-  const f = loadedEvents.find((x) => String(x.id ?? (x.properties as Record<string, unknown>).id) === id);
+  const f = loadedEvents.find((x) => String(x.id) === id);
   const box = $('event-detail');
+  if (f) {
+    const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates as [number, number];
+    map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 8) });
+  }
+  // The map holds what it draws; the rest (notes, sources, provenance, versions) comes on request.
+  const h = await api<{ versions: { version: number; op: string; at: string; by: string; reason: string | null }[]; current: { date: string; type: string; subType: string; actor1: string; actor2: string; location: string; notes: string; sources: { name: string; url?: string; published?: string }[]; provenance: Record<string, unknown> } | null }>(`/api/events/history?id=${encodeURIComponent(id)}`);
+  const p = h.current;
   box.replaceChildren();
-  if (!f) return;
-  const p = f.properties as Record<string, unknown>;
-  const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates as [number, number];
-  map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 8) });
-  box.append(el('h3', `${p.date} · ${p.type}`), el('p', `${p.subType} — ${p.actor1}${p.actor2 ? ` vs ${p.actor2}` : ''}, ${p.location}`), el('p', String(p.notes ?? '')));
+  if (!p) return;
+  box.append(el('h3', `${p.date} · ${p.type}`), el('p', `${p.subType} — ${p.actor1}${p.actor2 ? ` vs ${p.actor2}` : ''}, ${p.location}`), el('p', p.notes));
   const src = el('p', 'Sources: ');
-  (JSON.parse(String(p.sources ?? '[]')) as { name: string; url?: string; published?: string }[]).forEach((s, i) => {
+  p.sources.forEach((s, i) => {
     if (i) src.append('; ');
     if (s.url && /^https?:\/\//.test(s.url)) src.append(Object.assign(el('a', s.name), { href: s.url, target: '_blank', rel: 'noopener' }));
     else src.append(s.name);
     if (s.published) src.append(` (${s.published})`);
   });
   box.append(src);
-  const h = await api<{ versions: { version: number; op: string; at: string; by: string; reason: string | null }[]; current: { provenance: Record<string, unknown> } | null }>(`/api/events/history?id=${encodeURIComponent(id)}`);
-  const prov = h.current?.provenance ?? {};
+  const prov = p.provenance;
   box.append(el('p', `Provenance: ${prov.kind === 'file' ? `${prov.file} line ${prov.line}` : prov.kind === 'document' ? `document ${prov.document}, characters ${(prov.span as number[]).join('–')}` : `entered by ${prov.user} at ${prov.at}`}`));
   const ul = el('ul');
   for (const v of h.versions) ul.append(el('li', `v${v.version} ${v.op} by ${v.by}, ${v.at.slice(0, 16).replace('T', ' ')}${v.reason ? ` — ${v.reason}` : ''}`));
@@ -261,6 +264,52 @@ function renderCharts(): void {
 }
 
 // ---- the date -----------------------------------------------------------------------------------------
+// Events for the map come as columns for a span round the window, kept while the filters stay the same:
+// a step along the timeline then filters in memory instead of asking the server again.
+interface EventColumns { id: string[]; date: string[]; type: string[]; subType: string[]; actor1: string[]; actor2: string[]; location: string[]; best: number[]; lon: number[]; lat: number[] }
+const MARGIN = 45;
+let cache: { key: string; from: number; to: number; cols: Promise<EventColumns> } | null = null;
+function eventColumns(from: number, to: number): Promise<EventColumns> {
+  const key = filterParams().toString();
+  if (!cache || cache.key !== key || from < cache.from || to > cache.to) {
+    const f = Math.max(first, from - MARGIN), t = Math.min(last, to + MARGIN);
+    const q = filterParams();
+    q.set('since', dateOf(f));
+    q.set('until', dateOf(t));
+    cache = { key, from: f, to: t, cols: api<EventColumns>(`/api/events/map?${q}`) };
+  }
+  return cache.cols;
+}
+function eventFeatures(c: EventColumns, from: string, to: string): GeoJSON.Feature[] {
+  const out: GeoJSON.Feature[] = [];
+  for (let i = 0; i < c.id.length; i++) {
+    const d = c.date[i]!;
+    if (d < from || d > to) continue;
+    out.push({ type: 'Feature', id: c.id[i]!, geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] }, properties: { id: c.id[i], date: d, type: c.type[i], subType: c.subType[i], actor1: c.actor1[i], actor2: c.actor2[i], location: c.location[i], best: c.best[i] } });
+  }
+  return out;
+}
+// Control of a date, kept, and the next and previous days and weeks fetched ahead while the user looks.
+const controlCache = new Map<string, Promise<[GeoJSON.FeatureCollection, ControlJson]>>();
+function controlOf(date: string): Promise<[GeoJSON.FeatureCollection, ControlJson]> {
+  let p = controlCache.get(date);
+  if (!p) {
+    p = Promise.all([api<GeoJSON.FeatureCollection>(`/api/control.geojson?date=${date}`), api<ControlJson>(`/api/control?date=${date}`)]);
+    p.catch(() => controlCache.delete(date));
+    controlCache.set(date, p);
+    if (controlCache.size > 60) controlCache.delete(controlCache.keys().next().value!);
+  }
+  return p;
+}
+let chartTimer: number | null = null;
+function scheduleCharts(): void {
+  if (chartTimer !== null) window.clearTimeout(chartTimer);
+  chartTimer = window.setTimeout(() => {
+    chartTimer = null;
+    renderCharts();
+  }, 150);
+}
+
 let loading: Promise<void> | null = null;
 async function setDate(d: string): Promise<void> {
   current = Math.min(last, Math.max(first, dayOf(d)));
@@ -270,35 +319,25 @@ async function setDate(d: string): Promise<void> {
   saveView();
   state.ready = false;
   const job = (async () => {
-    const q = filterParams();
-    q.set('since', dateOf(current - days() + 1));
-    q.set('until', date);
-    q.set('limit', '100000');
+    const from = current - days() + 1;
     const cmp = $<HTMLInputElement>('compare').value;
-    const [geo, control, events, diff] = await Promise.all([
-      api<GeoJSON.FeatureCollection>(`/api/control.geojson?date=${date}`),
-      api<ControlJson>(`/api/control?date=${date}`),
-      api<GeoJSON.FeatureCollection>(`/api/events?${q}`),
+    const [[geo, control], cols, diff] = await Promise.all([
+      controlOf(date),
+      eventColumns(from, current),
       cmp ? api<GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
     ]);
     if (dateOf(current) !== date) return; // a later move took over
     (map.getSource('control') as GeoJSONSource).setData(geo);
-    // Flatten what the event layer styles by.
-    for (const f of events.features) {
-      const p = f.properties as Record<string, unknown>;
-      p.best = (p.fatalities as { best: number | null } | undefined)?.best ?? 0;
-      p.sources = JSON.stringify(p.sources ?? []);
-      p.id = f.id;
-    }
-    loadedEvents = events.features;
-    (map.getSource('events') as GeoJSONSource).setData(events);
+    loadedEvents = eventFeatures(cols, dateOf(from), date);
+    (map.getSource('events') as GeoJSONSource).setData({ type: 'FeatureCollection', features: loadedEvents });
     (map.getSource('diff') as GeoJSONSource).setData(diff ?? EMPTY);
     renderDiff(diff, cmp);
     renderControl(control);
     renderEventTable();
-    renderCharts();
-    $('event-count').textContent = `(${events.features.length})`;
-    Object.assign(state, { date, control, events: events.features.length, loads: state.loads + 1 });
+    scheduleCharts();
+    $('event-count').textContent = `(${loadedEvents.length})`;
+    Object.assign(state, { date, control, events: loadedEvents.length, loads: state.loads + 1 });
+    for (const k of [1, -1, 7, -7]) if (current + k >= first && current + k <= last) void controlOf(dateOf(current + k));
   })();
   loading = job;
   await job;
@@ -405,7 +444,10 @@ $('export-csv').addEventListener('click', () => {
 });
 $('export-geojson').addEventListener('click', () => download(`frontline-events-${dateOf(current)}.geojson`, new Blob([JSON.stringify({ type: 'FeatureCollection', features: loadedEvents })], { type: 'application/geo+json' })));
 
-$('filters').addEventListener('change', () => void Promise.all([loadWeeks(), setDate(dateOf(current))]));
+$('filters').addEventListener('change', () => {
+  void loadWeeks().then(() => renderCharts());
+  void setDate(dateOf(current));
+});
 $('filters').addEventListener('submit', (e) => e.preventDefault());
 $('compare').addEventListener('change', () => void setDate(dateOf(current)));
 $('compare-clear').addEventListener('click', () => {
@@ -472,7 +514,8 @@ search.addEventListener('input', async () => {
   );
 });
 
-[series] = await Promise.all([api<{ rows: SeriesRow[] }>(`/api/control/series?from=${dateOf(first)}&to=${dateOf(last)}&step=week`).then((r) => r.rows), loadWeeks()]);
+// Charts come after the map: their data loads in the background.
+void Promise.all([api<{ rows: SeriesRow[] }>(`/api/control/series?from=${dateOf(first)}&to=${dateOf(last)}&step=week`).then((r) => (series = r.rows)), loadWeeks()]).then(() => renderCharts());
 await setDate(dateOf(current));
 if (view.get('place')) await showPlace(view.get('place')!);
 if (view.get('objective')) await runRace();
