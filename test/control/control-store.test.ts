@@ -8,24 +8,14 @@ import { loadDemo } from '../../src/demo/load-demo.js';
 import { importFile } from '../../src/io/index.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { runCli, tempDir } from '../helpers.js';
-import { BLOCS, LAND, OBSERVATIONS, PLACES, RELATIONS } from './freedonia.js';
+import { openFreedoniaStore } from './freedonia.js';
 
 const run = runCli;
 
 const square = (x0: number, y0: number, x1: number, y1: number): number[][] => [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
 
 describe("analysts' control maps and boundaries through the store", () => {
-  async function freedoniaStore() {
-    const store = openSqliteStore(':memory:');
-    const by = { by: 'test' };
-    await store.putActors(['red-army', 'blue-army', 'blue-militia', 'green-front'].map((id) => ({ id, name: id, aliases: [], kind: 'armed-group' as const, sources: [] })), by);
-    await store.putBlocs(BLOCS, by);
-    await store.setRelations(RELATIONS, by);
-    await store.putPlaces(PLACES, by);
-    await store.putControlObservations(OBSERVATIONS, by);
-    await store.putBoundaries([{ id: 'freedonia', name: 'Freedonia', geometry: { type: 'Polygon', coordinates: LAND[0] as [number, number][][] }, sources: [] }], by);
-    return store;
-  }
+  const freedoniaStore = () => openFreedoniaStore();
 
   it('repairs open and wrongly wound rings (reported), refuses self-crossing rings, overlaps and unknown actors', async () => {
     const store = await freedoniaStore();

@@ -20,6 +20,7 @@
  */
 import type { Bloc, ControlObservation, Place, Relation } from '../../src/core/schemas.js';
 import type { MultiPolygonCoords } from '../../src/geo/measure.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { observation, place } from '../store/contract.js';
 
 export const LAND: MultiPolygonCoords = [[[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]];
@@ -69,3 +70,16 @@ export const OBSERVATIONS: ControlObservation[] = [
   observation('o10', 'alpha', 'blue-army', '2020-02-20', { retracted: { reason: 'misreport', by: 'analyst', at: '2020-02-21T00:00:00Z' } }),
   observation('o11', 'charlie', 'red-army', '2020-03-01', { status: 'contested' }),
 ];
+
+/** A store holding Freedonia: its actors, blocs, relations, towns, control timeline and land. */
+export async function openFreedoniaStore(path = ':memory:'): Promise<SqliteStore> {
+  const store = openSqliteStore(path);
+  const by = { by: 'test' };
+  await store.putActors(['red-army', 'blue-army', 'blue-militia', 'green-front'].map((id) => ({ id, name: id, aliases: [], kind: 'armed-group' as const, sources: [] })), by);
+  await store.putBlocs(BLOCS, by);
+  await store.setRelations(RELATIONS, by);
+  await store.putPlaces(PLACES, by);
+  await store.putControlObservations(OBSERVATIONS, by);
+  await store.putBoundaries([{ id: 'freedonia', name: 'Freedonia', geometry: { type: 'Polygon', coordinates: LAND[0] as [number, number][][] }, sources: [] }], by);
+  return store;
+}

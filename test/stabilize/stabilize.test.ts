@@ -13,8 +13,8 @@ import { importRoads } from '../../src/routing/roads-store.js';
 import { stabilizationBoard } from '../../src/stabilize/board.js';
 import { briefHtml, CHROMIUM, printPdf } from '../../src/stabilize/brief.js';
 import { parseWeights, priorityScore, priorityTerms } from '../../src/stabilize/priorities.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { BLOCS, LAND, OBSERVATIONS, PLACES, RELATIONS } from '../control/freedonia.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { BLOCS, openFreedoniaStore, RELATIONS } from '../control/freedonia.js';
 import { runCli, tempDir } from '../helpers.js';
 import { event } from '../store/contract.js';
 
@@ -29,13 +29,7 @@ const TODAY = '2026-12-01';
  *   Each is 0.15° × √(1 + cos²(0.6°)) ≈ 0.2121° ≈ 23.59 km long.
  */
 async function freedoniaStore(dir: string): Promise<SqliteStore> {
-  const store = openSqliteStore(join(dir, 'f.db'));
-  await store.putActors(['red-army', 'blue-army', 'blue-militia', 'green-front'].map((id) => ({ id, name: id, aliases: [], kind: 'armed-group' as const, sources: [] })), by);
-  await store.putBlocs(BLOCS, by);
-  await store.setRelations(RELATIONS, by);
-  await store.putPlaces(PLACES, by);
-  await store.putControlObservations(OBSERVATIONS, by);
-  await store.putBoundaries([{ id: 'freedonia', name: 'Freedonia', geometry: { type: 'Polygon', coordinates: LAND[0] as [number, number][][] }, sources: [] }], by);
+  const store = await openFreedoniaStore(join(dir, 'f.db'));
   const roads = join(dir, 'roads.geojson');
   const line = (coords: number[][]) => ({ type: 'Feature', properties: { highway: 'primary' }, geometry: { type: 'LineString', coordinates: coords } });
   writeFileSync(roads, JSON.stringify({ type: 'FeatureCollection', features: [line([[0.5, 0.5], [0.65, 0.65]]), line([[0.65, 0.65], [0.8, 0.8]])] }));
