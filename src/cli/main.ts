@@ -17,6 +17,7 @@ import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
 import { registerExtractCommands } from './extract-commands.js';
 import { registerStabilizeCommands } from './stabilize-commands.js';
+import { registerUserCommands } from './user-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
@@ -86,8 +87,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const serve = async (store: SqliteStore, o: { port: string; host: string }): Promise<void> => {
     const port = Number(o.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${o.port}: a port number, 0 to 65535`);
+    // Without users the server trusts whoever calls (personal mode): only on this machine.
+    const loopback = /^(?:127\.|localhost$|::1$|\[::1\]$)/.test(o.host);
+    if (!loopback && !(await store.listUsers()).length) throw new UsageError(`--host ${o.host} opens Frontline to the network, but it has no users: create the first admin with frontline users add ID --name NAME --admin (then everyone signs in)`);
     const { createApp } = await import('../server/app.js');
-    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)) });
+    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)), secureCookies: process.env.FRONTLINE_SECURE_COOKIES === '1' });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port` : e.message)));
       server.listen(port, o.host, () => resolve());
@@ -179,6 +183,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   registerActorCommands(program, { open, print });
   registerExtractCommands(program, { open, print, err });
   registerStabilizeCommands(program, { open, print, err });
+  registerUserCommands(program, { open, print, err });
   registerRaceCommands(program, { open, print, err });
   registerExposureCommand(program, { open, print, err });
 

@@ -343,3 +343,16 @@ export const CouncilSchema = z.object({
   provenance: ProvenanceSchema.optional(),
 });
 export type Council = z.infer<typeof CouncilSchema>;
+
+// ---- Users (issue 6) -------------------------------------------------------------------------------------
+export const ROLES = ['viewer', 'analyst', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const UserSchema = z.object({
+  id: IdSchema,
+  name: z.string().min(1).max(200),
+  role: z.enum(ROLES),
+  /** scrypt: "scrypt$N$r$p$salt$hash", base64. */
+  passwordHash: z.string().min(1),
+  disabled: z.boolean().default(false),
+});
+export type User = z.infer<typeof UserSchema>;

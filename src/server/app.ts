@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
-import { FrontlineError, UsageError } from '../core/errors.js';
+import { ConflictError, FrontlineError, NotFoundError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { areaFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
@@ -20,12 +20,13 @@ import { eventFeature } from '../io/geojson.js';
 import { edgeGeometry } from '../routing/graph.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
 import { loadRoads } from '../routing/roads-store.js';
-import type { Store } from '../store/store.js';
+import type { RecordKind, Store, WriteContext } from '../store/store.js';
 import type { EventRow } from '../store/event-row.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
-import { EventSchema } from '../core/schemas.js';
+import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
+import { allowed, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, verifyPassword, type Access, type Caller } from './auth.js';
 import { ACLED_TAXONOMY } from '../core/taxonomy.js';
 import { stabilizationBoard } from '../stabilize/board.js';
 import { briefHtml } from '../stabilize/brief.js';
@@ -33,6 +34,8 @@ import { parseWeights } from '../stabilize/priorities.js';
 
 export interface AppOptions {
   store: Store;
+  /** Mark session cookies Secure (behind an HTTPS reverse proxy). */
+  secureCookies?: boolean;
   /** The built web app (dist/web); without it only the API is served. */
   webRoot?: string;
 }
@@ -86,7 +89,7 @@ function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
-export function createApp(opts: AppOptions): Server {
+export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const { store } = opts;
   // The engines are built once and kept: a request then costs milliseconds.
   let model: Promise<ControlModel> | null = null;
@@ -152,6 +155,7 @@ export function createApp(opts: AppOptions): Server {
         zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
         objectives: (await store.listObjectives()).map((o) => ({ id: o.id, name: o.name })),
         taxonomy: ACLED_TAXONOMY,
+        actors: (await store.listActors()).map((a) => ({ id: a.id, name: a.name })),
       };
     },
     '/api/control': async (url) => {
@@ -281,8 +285,8 @@ export function createApp(opts: AppOptions): Server {
   // Writes (JSON bodies). No accounts yet (issue 6): the server listens on loopback by default and
   // records the name the client gives, or "web".
   const User = z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space and . _ @ -').optional();
-  const posts: Record<string, (body: unknown, url: URL) => Promise<unknown>> = {
-    '/api/extract': async (body) => {
+  const posts: Record<string, (body: unknown, url: URL, caller: Caller, res: ServerResponse) => Promise<unknown>> = {
+    '/api/extract': async (body, _url, caller) => {
       const b = parseBody(body, {
         text: z.string().max(MAX_DOCUMENT_CHARS),
         published: DateSchema,
@@ -294,15 +298,15 @@ export function createApp(opts: AppOptions): Server {
         user: User,
       });
       const { save, user, ...req } = b;
-      return extractWithStore(store, req, { save: Boolean(save), by: user ?? 'web' });
+      return extractWithStore(store, req, { save: Boolean(save), by: who(caller, user) });
     },
-    '/api/drafts/accept': async (body) => {
+    '/api/drafts/accept': async (body, _url, caller) => {
       const b = parseBody(body, { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }).optional(), user: User });
-      return reviewDraft(store, b.id, { accept: true, ...(b.changes ? { changes: b.changes } : {}) }, b.user ?? 'web');
+      return reviewDraft(store, b.id, { accept: true, ...(b.changes ? { changes: b.changes } : {}) }, who(caller, b.user));
     },
-    '/api/drafts/reject': async (body) => {
+    '/api/drafts/reject': async (body, _url, caller) => {
       const b = parseBody(body, { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000), user: User });
-      await rejectDraft(store, b.id, b.reason, b.user ?? 'web');
+      await rejectDraft(store, b.id, b.reason, who(caller, b.user));
       return { id: b.id, rejected: true };
     },
   };
@@ -325,6 +329,77 @@ export function createApp(opts: AppOptions): Server {
       throw err;
     }
   };
+  const by = (caller: Caller): WriteContext => ({ by: caller.user!.id });
+  Object.assign(posts, {
+    '/api/login': async (body: unknown, _url: URL, _caller: Caller, res: ServerResponse) => {
+      const b = parseBody(body, { user: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+      const user = await store.getUser(b.user);
+      // One answer for an unknown user and a wrong password: nothing to learn from which it was.
+      if (!user || user.disabled || !verifyPassword(b.password, user.passwordHash)) throw new HttpError(401, 'wrong user or password');
+      const secret = newSecret(), csrf = newSecret();
+      await store.createSession({ tokenHash: hashSecret(secret), user: user.id, csrf, expiresAt: new Date(Date.now() + SESSION_DAYS * 864e5).toISOString() });
+      res.setHeader('set-cookie', `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_DAYS * 86400}${opts.secureCookies ? '; Secure' : ''}`);
+      return { user: user.id, name: user.name, role: user.role, csrf };
+    },
+    '/api/logout': async (_body: unknown, _url: URL, caller: Caller, res: ServerResponse) => {
+      if (caller.sessionHash) await store.deleteSessions({ tokenHash: caller.sessionHash });
+      res.setHeader('set-cookie', `${SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0`);
+      return { loggedOut: true };
+    },
+    '/api/tokens': async (body: unknown, _url: URL, caller: Caller) => {
+      const b = parseBody(body, { name: z.string().min(1).max(100) });
+      const secret = newSecret();
+      await store.createToken({ tokenHash: hashSecret(secret), user: caller.user!.id, name: b.name });
+      return { token: secret, name: b.name, note: 'shown once: keep it; send it as "Authorization: Bearer TOKEN"' };
+    },
+    '/api/tokens/revoke': async (_body: unknown, _url: URL, caller: Caller) => ({ revoked: await store.revokeTokens({ user: caller.user!.id }) }),
+    '/api/users': async (body: unknown, _url: URL, caller: Caller) => {
+      const b = parseBody(body, { id: IdSchema, name: z.string().min(1).max(200), role: z.enum(ROLES), password: z.string().min(10).max(1000) });
+      const r = await store.putUsers([{ id: b.id, name: b.name, role: b.role, passwordHash: hashPassword(b.password), disabled: false }], { ...by(caller), expectVersion: 0 });
+      personalMode = null;
+      return { id: b.id, role: b.role, created: r.created === 1 };
+    },
+    '/api/events/create': async (body: unknown, _url: URL, caller: Caller) => {
+      const e = parseBody(body, { event: EventSchema.omit({ provenance: true }).partial({ id: true }) }).event;
+      const event = EventSchema.parse({ ...e, id: e.id ?? `web-${newSecret().slice(0, 12)}`, status: 'reviewed', provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
+      await store.putEvents([event], { ...by(caller), expectVersion: 0, reason: 'entered in the web app' });
+      return event;
+    },
+    '/api/events/edit': async (body: unknown, _url: URL, caller: Caller) => {
+      const b = parseBody(body, { id: z.string().min(1).max(300), version: z.number().int().min(1), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }), reason: z.string().max(1000).optional() });
+      const cur = await store.getEvent(b.id);
+      if (!cur) throw new HttpError(404, `no event "${b.id}"`);
+      const next = EventSchema.safeParse({ ...cur, ...b.changes });
+      if (!next.success) throw new HttpError(400, next.error.issues.map((i) => `changes.${i.path.join('.')}: ${i.message}`).join('; '));
+      await store.putEvents([next.data], { ...by(caller), expectVersion: b.version, reason: b.reason ?? 'corrected in the web app' });
+      return next.data;
+    },
+    '/api/events/retract': async (body: unknown, _url: URL, caller: Caller) => {
+      const b = parseBody(body, { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000) });
+      await store.retractEvent(b.id, { ...by(caller), reason: b.reason });
+      return { id: b.id, retracted: true };
+    },
+    '/api/control/observations': async (body: unknown, _url: URL, caller: Caller) => {
+      const o = parseBody(body, { place: IdSchema, actor: IdSchema, status: z.enum(CONTROL_STATUSES), from: DateSchema, source: z.string().min(1).max(500), confidence: z.number().min(0).max(1).optional(), notes: z.string().max(2000).optional() });
+      const obs = ControlObservationSchema.parse({ id: `${o.place}:${o.from}:${o.actor}:${caller.user!.id}`, place: o.place, actor: o.actor, status: o.status, from: o.from, source: { name: o.source }, confidence: o.confidence ?? 0.8, ...(o.notes ? { notes: o.notes } : {}), provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
+      await store.putControlObservations([obs], by(caller));
+      model = null; // the control engine is rebuilt with it
+      race = null;
+      return obs;
+    },
+    '/api/zones': async (body: unknown, _url: URL, caller: Caller) => {
+      const zb = parseBody(body, { zone: ZoneSchema.omit({ provenance: true }).partial({ id: true }) }).zone;
+      const zone = ZoneSchema.parse({ ...zb, id: zb.id ?? `zone-${newSecret().slice(0, 10)}`, provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
+      await store.putZones([zone], by(caller));
+      model = null;
+      race = null;
+      return zone;
+    },
+  });
+  routes['/api/audit'] = async (url) => {
+    const q = query(url, { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() });
+    return { entries: await store.listAudit({ limit: q.limit, ...(q.before ? { before: q.before } : {}), ...(q.kind ? { kind: q.kind as RecordKind } : {}), ...(q.by ? { by: q.by } : {}) }) };
+  };
   routes['/api/stabilization'] = board;
   // The briefing as an HTML page (the web app shows it in a sandboxed frame: no scripts run in it).
   const pages: Record<string, (url: URL) => Promise<string>> = {
@@ -339,23 +414,65 @@ export function createApp(opts: AppOptions): Server {
     return { drafts: await listDrafts(store, q.limit ?? 500) };
   };
 
+  /** What each route needs (DESIGN: every route declares it). GET routes read unless said otherwise. */
+  const POST_ACCESS: Record<string, Access> = {
+    '/api/login': 'public',
+    '/api/logout': 'public',
+    '/api/tokens': 'viewer',
+    '/api/tokens/revoke': 'viewer',
+    '/api/users': 'admin',
+    '/api/extract': 'analyst',
+    '/api/drafts/accept': 'analyst',
+    '/api/drafts/reject': 'analyst',
+    '/api/events/create': 'analyst',
+    '/api/events/edit': 'analyst',
+    '/api/events/retract': 'analyst',
+    '/api/control/observations': 'analyst',
+    '/api/zones': 'analyst',
+  };
+  const GET_ACCESS: Record<string, Access> = { '/api/me': 'public', '/api/audit': 'analyst', '/api/drafts': 'analyst' };
+  routes['/api/me'] = async () => ({});
+  let personalMode: boolean | null = null;
+  const isPersonal = async (): Promise<boolean> => (personalMode ??= (await store.listUsers()).length === 0);
+  const publicRead = async (): Promise<boolean> => (await store.getMeta('settings.read')) !== 'private';
+  const loginLimit = new RateLimiter(10, 60_000);
+  const writeLimit = new RateLimiter(600, 60_000);
+
   const webRoot = opts.webRoot && existsSync(join(opts.webRoot, 'index.html')) ? resolve(opts.webRoot) : null;
 
-  return createServer((req: IncomingMessage, res: ServerResponse) => {
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
+      for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       try {
+        const caller = await identify(req, store, await isPersonal());
+        const gate = async (access: Access): Promise<void> => {
+          if (allowed(caller, access, await publicRead())) return;
+          throw caller.user ? new HttpError(403, `this needs the ${access === 'read' ? 'viewer' : access} role; you are ${caller.user.role}`) : new HttpError(401, 'sign in first (POST /api/login), or send an API token');
+        };
         if (req.method === 'POST') {
           const post = posts[url.pathname];
           if (!post) throw new HttpError(url.pathname.startsWith('/api/') && routes[url.pathname] ? 405 : 404, `no POST route ${url.pathname} (see docs/api.md)`);
+          await gate(POST_ACCESS[url.pathname] ?? 'admin');
           if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send JSON (content-type: application/json)');
+          // A cookie session proves itself on writes with its CSRF token; another site cannot read it.
+          if (caller.via === 'cookie' && req.headers['x-csrf-token'] !== caller.csrf) throw new HttpError(403, 'missing or wrong x-csrf-token (it is given at login and by GET /api/me)');
+          const ip = req.socket.remoteAddress ?? '?';
+          if (url.pathname === '/api/login' && !loginLimit.take(ip)) throw new HttpError(429, 'too many sign-in attempts: wait a minute');
+          if (url.pathname !== '/api/login' && !writeLimit.take(caller.user?.id ?? ip)) throw new HttpError(429, 'too many writes: slow down');
           const body = await readJsonBody(req, MAX_DOCUMENT_CHARS * 4);
-          const out = JSON.stringify(await post(body, url));
+          const out = JSON.stringify(await post(body, url, caller, res));
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           res.end(out);
           return;
         }
         if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'GET, HEAD, or POST on the write routes');
+        if (url.pathname === '/api/me') {
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+          res.end(JSON.stringify({ user: caller.user ? { id: caller.user.id, name: caller.user.name, role: caller.user.role } : null, via: caller.via, csrf: caller.csrf ?? null, publicRead: await publicRead() }));
+          return;
+        }
+        if (url.pathname.startsWith('/api/')) await gate(GET_ACCESS[url.pathname] ?? 'read');
         const page = pages[url.pathname];
         if (page) {
           const body = await page(url);
@@ -379,13 +496,41 @@ export function createApp(opts: AppOptions): Server {
         res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
         createReadStream(path).pipe(res);
       } catch (err) {
-        const status = err instanceof HttpError ? err.status : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
-        const message = err instanceof Error ? err.message : String(err);
+        const status = err instanceof HttpError ? err.status : err instanceof ConflictError ? 409 : err instanceof NotFoundError ? 404 : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
+        // No stack traces to clients: a 500 says only that it failed; the log has the rest.
+        const message = status === 500 ? 'the server failed on this request (see its log)' : err instanceof Error ? err.message : String(err);
         if (status === 500) console.error(err);
-        res.writeHead(status, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: message }));
+        // RFC 9457 problem details (with "error" kept for older clients).
+        res.writeHead(status, { 'content-type': 'application/problem+json' });
+        res.end(JSON.stringify({ type: 'about:blank', title: STATUS_TEXT[status] ?? 'Error', status, detail: message, error: message }));
       }
     })();
   });
+  const table: RouteSpec[] = [
+    ...Object.keys(routes).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
+    ...Object.keys(pages).map((path) => ({ method: 'GET' as const, path, access: 'read' as Access })),
+    ...Object.keys(posts).map((path) => ({ method: 'POST' as const, path, access: POST_ACCESS[path] ?? ('admin' as Access) })),
+  ];
+  return Object.assign(server, { routes: table });
 }
 
+export interface RouteSpec {
+  method: 'GET' | 'POST';
+  path: string;
+  access: Access;
+}
+
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+
+/** For every answer. The app's pages satisfy this CSP (MapLibre's workers are blob: URLs). */
+const SECURITY_HEADERS: Record<string, string> = {
+  'content-security-policy': "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; worker-src 'self' blob:; child-src 'self' blob:; connect-src 'self'; frame-src 'self'; frame-ancestors 'self'; object-src 'none'; base-uri 'none'; form-action 'self'",
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'x-frame-options': 'SAMEORIGIN',
+};
+
+/** The name a write is recorded under: the signed-in user, or in personal mode the name given. */
+function who(caller: Caller, given: string | undefined): string {
+  return caller.via === 'personal' ? (given ?? 'local') : caller.user!.id;
+}

@@ -20,6 +20,7 @@ import type {
   Relation,
   Scenario,
   SourceDocument,
+  User,
   Zone,
 } from '../core/schemas.js';
 
@@ -27,13 +28,18 @@ import type {
 export interface WriteContext {
   by: string;
   reason?: string;
+  /**
+   * For a write of one record: the version the writer read (0 for a new one). If the store holds another,
+   * the write is refused with a ConflictError and nothing changes (optimistic concurrency).
+   */
+  expectVersion?: number;
   /** ISO timestamp; the store fills it in when absent. */
   at?: string;
 }
 
 export type RecordKind = 'event' | 'place' | 'control' | 'zone' | 'actor' | 'bloc' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary' | StabilizationKind;
 /** Stabilization records (issue 8): areas, their indicators, projects and councils. */
-export type StabilizationKind = 'stabilization-area' | 'indicator' | 'project' | 'council';
+export type StabilizationKind = 'stabilization-area' | 'indicator' | 'project' | 'council' | 'user';
 
 export interface HistoryEntry {
   kind: RecordKind;
@@ -44,6 +50,16 @@ export interface HistoryEntry {
   by: string;
   reason: string | null;
   record: unknown;
+}
+
+export interface AuditEntry {
+  at: string;
+  by: string;
+  kind: RecordKind;
+  id: string;
+  version: number;
+  op: 'create' | 'update' | 'retract';
+  reason: string | null;
 }
 
 export interface PutResult {
@@ -208,6 +224,18 @@ export interface Store {
   putCouncils(councils: Council[], ctx: WriteContext): Promise<PutResult>;
   listCouncils(area?: string): Promise<Council[]>;
 
+  /** Users (their password hashes only), versioned like every record. */
+  putUsers(users: User[], ctx: WriteContext): Promise<PutResult>;
+  listUsers(): Promise<User[]>;
+  getUser(id: string): Promise<User | null>;
+  /** Sessions and API tokens, keyed by a hash of the secret (the secret itself is never stored). */
+  createSession(s: { tokenHash: string; user: string; csrf: string; expiresAt: string }): Promise<void>;
+  getSession(tokenHash: string): Promise<{ user: string; csrf: string; expiresAt: string } | null>;
+  deleteSessions(q: { tokenHash?: string; user?: string }): Promise<number>;
+  createToken(t: { tokenHash: string; user: string; name: string }): Promise<void>;
+  getToken(tokenHash: string): Promise<{ user: string; name: string; revokedAt: string | null } | null>;
+  revokeTokens(q: { tokenHash?: string; user?: string }): Promise<number>;
+
   putEvents(events: ConflictEvent[], ctx: WriteContext): Promise<PutResult>;
   getEvent(id: string): Promise<ConflictEvent | null>;
   queryEvents(q: EventQuery): Promise<EventPage>;
@@ -242,6 +270,8 @@ export interface Store {
 
   /** Every version of a record, oldest first, the current one last. */
   history(kind: RecordKind, id: string): Promise<HistoryEntry[]>;
+  /** Every write, newest first (who, when, which record, which version, why): the audit trail. */
+  listAudit(q?: { limit?: number; before?: string; kind?: RecordKind; by?: string }): Promise<AuditEntry[]>;
 
   beginImport(meta: ImportMeta): Promise<ImportSession>;
   listImports(): Promise<ImportRecord[]>;

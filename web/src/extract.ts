@@ -4,6 +4,7 @@
  * only ever put in the page as text (textContent), never as HTML.
  */
 import './style.css';
+import { loadMe, mountSignIn, post } from './session.js';
 
 interface Evidence { field: string; text: string; span: [number, number] }
 interface Draft {
@@ -22,13 +23,6 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, cls?: 
   if (text !== undefined) e.textContent = text;
   if (cls) e.className = cls;
   return e;
-}
-
-async function post<T>(path: string, body: unknown): Promise<T> {
-  const r = await fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const j = (await r.json()) as T & { error?: string };
-  if (!r.ok) throw new Error(j.error ?? `${r.status}`);
-  return j;
 }
 
 function user(): string | undefined {
@@ -149,4 +143,5 @@ async function loadQueue(): Promise<void> {
 }
 
 $<HTMLInputElement>('published').value = new URLSearchParams(location.search).get('published') ?? '';
-void loadQueue();
+mountSignIn(document.querySelector('header')!);
+void loadMe().then(() => loadQueue());

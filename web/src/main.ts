@@ -7,6 +7,7 @@ import maplibregl, { type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
+import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
 
 interface Meta {
   scenario: { id: string; name: string } | null;
@@ -16,6 +17,7 @@ interface Meta {
   zones: { id: string; name: string; kind: string }[];
   objectives?: { id: string; name: string }[];
   taxonomy?: Record<string, string[]>;
+  actors?: { id: string; name: string }[];
 }
 interface ControlJson {
   date: string;
@@ -49,6 +51,8 @@ const state = { ready: false, date: '', control: null as ControlJson | null, eve
 (window as unknown as { __frontline: typeof state & { setDate: (d: string) => Promise<void> } }).__frontline = Object.assign(state, { setDate: (d: string) => setDate(d) });
 
 const meta = await api<Meta>('/api/meta');
+mountSignIn(document.querySelector('header')!);
+await loadMe();
 $('scenario').textContent = meta.scenario?.name ?? '';
 const first = dayOf(meta.firstDate ?? '2017-01-01');
 const last = dayOf(meta.lastDate ?? meta.firstDate ?? '2017-12-31');
@@ -76,6 +80,7 @@ const map: MlMap = new maplibregl.Map({
       // Clustered when zoomed out: the point layer shows single events, the cluster layers the rest.
       events: { type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: 7, clusterRadius: 28 },
       race: { type: 'geojson', data: EMPTY },
+      draft: { type: 'geojson', data: EMPTY },
       diff: { type: 'geojson', data: EMPTY },
     },
     layers: [
@@ -101,6 +106,8 @@ const map: MlMap = new maplibregl.Map({
         layout: { 'text-field': ['get', 'place'], 'text-font': ['sans-serif'], 'text-size': 12, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
         paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
       },
+      { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
+      { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
       { id: 'race-routes', type: 'line', source: 'race', paint: { 'line-color': blocColor, 'line-width': 4, 'line-opacity': 0.85 } },
       { id: 'event-clusters', type: 'circle', source: 'events', filter: ['has', 'point_count'], paint: { 'circle-color': '#555555', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9, 50, 18], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
       { id: 'event-cluster-count', type: 'symbol', source: 'events', filter: ['has', 'point_count'], layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 11 }, paint: { 'text-color': '#ffffff' } },
@@ -231,6 +238,32 @@ async function showEvent(id: string): Promise<void> {
   const ul = el('ul');
   for (const v of h.versions) ul.append(el('li', `v${v.version} ${v.op} by ${v.by}, ${v.at.slice(0, 16).replace('T', ' ')}${v.reason ? ` — ${v.reason}` : ''}`));
   box.append(el('p', 'History:'), ul);
+  if (canEdit()) {
+    // A correction is made against the version read: if someone saved in between, the server says so (409).
+    const version = h.versions.at(-1)?.version ?? 1;
+    const form = el('form');
+    form.className = 'edit';
+    const killed = Object.assign(el('input'), { type: 'number', min: '0', value: String((h.current as { fatalities?: { best: number | null } }).fatalities?.best ?? '') });
+    const notes = Object.assign(el('textarea'), { value: p.notes, rows: 3 });
+    const msg = el('span');
+    const l1 = el('label', 'Killed ');
+    l1.append(killed);
+    const l2 = el('label', 'Notes ');
+    l2.append(notes);
+    form.append(el('strong', `Correct it (version ${version})`), l1, l2, Object.assign(el('button', 'Save'), { type: 'submit' }), msg);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await post('/api/events/edit', { id, version, changes: { notes: notes.value, fatalities: { best: killed.value === '' ? null : Number(killed.value), low: null, high: null } } });
+        cache = null;
+        await setDate(dateOf(current));
+        await showEvent(id);
+      } catch (err) {
+        msg.textContent = ` ${(err as Error).message}`;
+      }
+    });
+    box.append(form);
+  }
   state.openEvent = id;
 }
 map.on('click', 'events', (e) => {
@@ -410,6 +443,36 @@ async function showPlace(id: string): Promise<void> {
   const ev = el('ul');
   for (const e of r.events.slice(0, 8)) ev.append(el('li', `${e.date} ${e.subType}, ${e.location}${e.fatalities ? ` (${e.fatalities} killed)` : ''}`));
   box.append(ev);
+  if (canEdit()) {
+    const form = el('form');
+    form.className = 'edit';
+    const actor = el('select');
+    for (const a of meta.actors ?? []) actor.append(Object.assign(el('option', a.name), { value: a.id }));
+    const status = el('select');
+    for (const x of ['held', 'contested', 'besieged']) status.append(Object.assign(el('option', x), { value: x }));
+    const from = Object.assign(el('input'), { type: 'date', value: dateOf(current), required: true });
+    const source = Object.assign(el('input'), { placeholder: 'source (who reported it)', required: true });
+    const msg = el('span');
+    for (const [t, c] of [['Held by ', actor], ['Status ', status], ['From ', from], ['Source ', source]] as const) {
+      const l = el('label', t);
+      l.append(c);
+      form.append(l);
+    }
+    form.prepend(el('strong', 'Record control'));
+    form.append(Object.assign(el('button', 'Record'), { type: 'submit' }), msg);
+    form.addEventListener('submit', async (ev) => {
+      ev.preventDefault();
+      try {
+        await post('/api/control/observations', { place: id, actor: actor.value, status: status.value, from: from.value, source: source.value });
+        controlCache.clear();
+        await setDate(dateOf(current));
+        await showPlace(id);
+      } catch (err) {
+        msg.textContent = ` ${(err as Error).message}`;
+      }
+    });
+    box.append(form);
+  }
   for (const s of r.stabilization) box.append(el('p', `Stabilization area ${s.name}: held by ${s.holding.bloc ?? '—'} since ${s.holding.since ?? '—'}, priority ${s.priority.toFixed(3)}, ${s.incidents} incidents, ${s.projects} projects${s.councils.length ? `, ${s.councils.join(', ')}` : ''}`));
   state.place = id;
   saveView();
@@ -443,6 +506,48 @@ $('export-csv').addEventListener('click', () => {
   download(`frontline-events-${dateOf(current)}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
 });
 $('export-geojson').addEventListener('click', () => download(`frontline-events-${dateOf(current)}.geojson`, new Blob([JSON.stringify({ type: 'FeatureCollection', features: loadedEvents })], { type: 'application/geo+json' })));
+
+// ---- drawing a zone (analysts) ------------------------------------------------------------------------
+let drawing: [number, number][] | null = null;
+const drawDraft = (): void => {
+  const pts = drawing ?? [];
+  const features: GeoJSON.Feature[] = pts.map((c) => ({ type: 'Feature', geometry: { type: 'Point', coordinates: c }, properties: {} }));
+  if (pts.length > 1) features.push({ type: 'Feature', geometry: { type: 'LineString', coordinates: [...pts, ...(pts.length > 2 ? [pts[0]!] : [])] }, properties: {} });
+  (map.getSource('draft') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
+};
+onMe(() => ($('zone-editor').hidden = !canEdit()));
+$('zone-editor').hidden = !canEdit();
+$('zone-draw').addEventListener('click', () => {
+  drawing = [];
+  $('zone-hint').textContent = 'Click the map for each corner; three or more, then save.';
+  $('zone-finish').hidden = false;
+  drawDraft();
+});
+map.on('click', (e) => {
+  if (!drawing) return;
+  drawing.push([Math.round(e.lngLat.lng * 1e5) / 1e5, Math.round(e.lngLat.lat * 1e5) / 1e5]);
+  drawDraft();
+});
+const endDrawing = (): void => {
+  drawing = null;
+  $('zone-finish').hidden = true;
+  $('zone-hint').textContent = '';
+  drawDraft();
+};
+$('zone-cancel').addEventListener('click', endDrawing);
+$('zone-save').addEventListener('click', async () => {
+  if (!drawing || drawing.length < 3) return void ($('zone-hint').textContent = 'A zone needs three corners or more.');
+  try {
+    const ring = [...drawing, drawing[0]!];
+    await post('/api/zones', { zone: { name: $<HTMLInputElement>('zone-name').value || 'Unnamed zone', kind: $<HTMLSelectElement>('zone-kind').value, geometry: { type: 'Polygon', coordinates: [ring] }, from: dateOf(current) } });
+    endDrawing();
+    controlCache.clear();
+    await setDate(dateOf(current));
+    $('zone-hint').textContent = 'Saved.';
+  } catch (err) {
+    $('zone-hint').textContent = (err as Error).message;
+  }
+});
 
 $('filters').addEventListener('change', () => {
   void loadWeeks().then(() => renderCharts());

@@ -5,6 +5,7 @@
  * Data is put in the page as text only.
  */
 import './style.css';
+import { loadMe, mountSignIn } from './session.js';
 
 interface Term { value: number; known: boolean; basis: string }
 interface AreaRow {
@@ -117,4 +118,6 @@ async function init(): Promise<void> {
   await load();
 }
 
+mountSignIn(document.querySelector('header')!);
+void loadMe();
 void init();

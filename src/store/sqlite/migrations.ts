@@ -114,4 +114,16 @@ CREATE TABLE import_rejects (
 CREATE INDEX import_rejects_import ON import_rejects(import_id, line);
 `,
   },
+  {
+    version: 2,
+    name: 'sessions and API tokens (issue 6): only hashes of the secrets are kept',
+    sql: `
+CREATE TABLE auth_sessions (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, csrf TEXT NOT NULL, created_at TEXT NOT NULL, expires_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE auth_tokens (
+  token_hash TEXT PRIMARY KEY, user_id TEXT NOT NULL, name TEXT NOT NULL, created_at TEXT NOT NULL, revoked_at TEXT
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -26,9 +26,11 @@ import type {
   Scenario,
   SourceDocument,
   StabilizationArea,
+  User,
   Zone,
 } from '../../core/schemas.js';
 import type {
+  AuditEntry,
   StabilizationKind,
   CellCount,
   ControlQuery,
@@ -144,6 +146,13 @@ export class SqliteStore implements Store {
       .run(kind, id, version, op, at, by, reason, doc);
   }
 
+  /** Optimistic concurrency: refuse the write when the record is no longer at the version its writer read. */
+  private checkVersion(kind: RecordKind, items: readonly { id: string }[], expected: number, current: (id: string) => number): void {
+    if (items.length !== 1) throw new ConflictError(`a version check needs exactly one ${kind} record (got ${items.length})`);
+    const now = current(items[0]!.id);
+    if (now !== expected) throw new ConflictError(`${kind} "${items[0]!.id}" is at version ${now}, not ${expected} as read: someone else changed it; reload it and edit again`);
+  }
+
   private putSmall<T extends { id: string }>(kind: SmallKind, items: T[], ctx: WriteContext): PutResult {
     const at = ctx.at ?? now();
     const get = this.db.prepare('SELECT version, changed_at, changed_by, doc FROM records WHERE kind = ? AND id = ?');
@@ -153,6 +162,7 @@ export class SqliteStore implements Store {
     );
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
     this.atomically(() => {
+      if (ctx.expectVersion !== undefined) this.checkVersion(kind, items, ctx.expectVersion, (id) => (get.get(kind, id) as { version: number } | undefined)?.version ?? 0);
       for (const item of items) {
         const doc = JSON.stringify(item);
         const old = get.get(kind, item.id) as { version: number; changed_at: string; changed_by: string; doc: string } | undefined;
@@ -257,6 +267,40 @@ export class SqliteStore implements Store {
   private listByArea<T>(kind: SmallKind, area?: string): T[] {
     if (area === undefined) return this.listSmall(kind);
     return (this.db.prepare("SELECT doc FROM records WHERE kind = ? AND json_extract(doc, '$.area') = ? ORDER BY id").all(kind, area) as { doc: string }[]).map((r) => JSON.parse(r.doc) as T);
+  }
+
+  async putUsers(users: User[], ctx: WriteContext): Promise<PutResult> {
+    return this.putSmall('user', users, ctx);
+  }
+  async listUsers(): Promise<User[]> {
+    return this.listSmall('user');
+  }
+  async getUser(id: string): Promise<User | null> {
+    return this.getSmall('user', id);
+  }
+  async createSession(x: { tokenHash: string; user: string; csrf: string; expiresAt: string }): Promise<void> {
+    this.db.prepare('INSERT INTO auth_sessions (token_hash, user_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)').run(x.tokenHash, x.user, x.csrf, now(), x.expiresAt);
+  }
+  async getSession(tokenHash: string): Promise<{ user: string; csrf: string; expiresAt: string } | null> {
+    const r = this.db.prepare('SELECT user_id AS user, csrf, expires_at AS expiresAt FROM auth_sessions WHERE token_hash = ?').get(tokenHash) as { user: string; csrf: string; expiresAt: string } | undefined;
+    return r ?? null;
+  }
+  async deleteSessions(q: { tokenHash?: string; user?: string }): Promise<number> {
+    if (q.tokenHash) return this.db.prepare('DELETE FROM auth_sessions WHERE token_hash = ?').run(q.tokenHash).changes;
+    if (q.user) return this.db.prepare('DELETE FROM auth_sessions WHERE user_id = ?').run(q.user).changes;
+    return 0;
+  }
+  async createToken(t: { tokenHash: string; user: string; name: string }): Promise<void> {
+    this.db.prepare('INSERT INTO auth_tokens (token_hash, user_id, name, created_at) VALUES (?, ?, ?, ?)').run(t.tokenHash, t.user, t.name, now());
+  }
+  async getToken(tokenHash: string): Promise<{ user: string; name: string; revokedAt: string | null } | null> {
+    const r = this.db.prepare('SELECT user_id AS user, name, revoked_at AS revokedAt FROM auth_tokens WHERE token_hash = ?').get(tokenHash) as { user: string; name: string; revokedAt: string | null } | undefined;
+    return r ?? null;
+  }
+  async revokeTokens(q: { tokenHash?: string; user?: string }): Promise<number> {
+    if (q.tokenHash) return this.db.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL').run(now(), q.tokenHash).changes;
+    if (q.user) return this.db.prepare('UPDATE auth_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL').run(now(), q.user).changes;
+    return 0;
   }
 
   async setRelations(relations: Relation[], ctx: WriteContext): Promise<void> {
@@ -446,6 +490,7 @@ export class SqliteStore implements Store {
     const result: ImportWriteResult = { created: 0, updated: 0, unchanged: 0, duplicateEvents: [] };
     this.eventsGeneration++;
     this.atomically(() => {
+      if (ctx.expectVersion !== undefined) this.checkVersion('event', events, ctx.expectVersion, (id) => (this.db.prepare('SELECT version FROM events WHERE id = ?').get(id) as { version: number } | undefined)?.version ?? 0);
       for (let i = 0; i < events.length; i++) {
         const e = events[i]!;
         const row = eventToRow(e, dayNumber(e.date));
@@ -765,6 +810,29 @@ export class SqliteStore implements Store {
   }
 
   // ---- history -----------------------------------------------------------------------------------------
+
+  async listAudit(q: { limit?: number; before?: string; kind?: RecordKind; by?: string } = {}): Promise<AuditEntry[]> {
+    // Superseded versions live in history, current ones in their tables: the trail is both, by time.
+    const cur = (kind: string, table: string, extra = ''): string => `SELECT '${kind}' AS kind, id, version, CASE WHEN version = 1 THEN 'create' ELSE 'update' END AS op, changed_at AS at, changed_by AS by, NULL AS reason FROM ${table}${extra}`;
+    const union = [
+      'SELECT kind, id, version, op, at, by, reason FROM history',
+      "SELECT kind, id, version, CASE WHEN version = 1 THEN 'create' ELSE 'update' END, changed_at, changed_by, NULL FROM records",
+      cur('event', 'events'),
+      cur('place', 'places'),
+      cur('control', 'control_observations'),
+    ].join(' UNION ALL ');
+    const where: string[] = [];
+    const args: (string | number)[] = [];
+    for (const [col, op, v] of [['at', '<', q.before], ['kind', '=', q.kind], ['by', '=', q.by]] as const) {
+      if (v === undefined) continue;
+      where.push(`${col} ${op} ?`);
+      args.push(v);
+    }
+    const limit = Math.max(1, Math.min(10_000, q.limit ?? 100));
+    const rows = this.db.prepare(`SELECT * FROM (${union})${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY at DESC, kind, id, version DESC LIMIT ${limit}`).all(...args) as AuditEntry[];
+    // A retraction is recorded in the record itself (its status): the current version says so.
+    return rows.map((r) => ({ ...r, reason: r.reason ?? null }));
+  }
 
   async history(kind: RecordKind, id: string): Promise<HistoryEntry[]> {
     const past = (this.db.prepare('SELECT version, op, at, by, reason, doc FROM history WHERE kind = ? AND id = ? ORDER BY version').all(kind, id) as Row[]).map(

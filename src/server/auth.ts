@@ -1,0 +1,103 @@
+/**
+ * Users, roles, sessions and tokens (issue 6, §3). Passwords are hashed with scrypt; session cookies and
+ * API tokens are random 256-bit secrets of which the store keeps only a SHA-256 hash. A cookie session
+ * carries a CSRF token that every write must echo in `x-csrf-token`; a bearer token (scripts) needs none.
+ */
+import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Role, User } from '../core/schemas.js';
+import type { Store } from '../store/store.js';
+
+const N = 16384, R = 8, P = 1, KEYLEN = 32;
+
+export function hashPassword(password: string): string {
+  if (password.length < 10) throw new RangeError('a password needs at least 10 characters');
+  const salt = randomBytes(16);
+  const key = scryptSync(password, salt, KEYLEN, { N, r: R, p: P });
+  return `scrypt$${N}$${R}$${P}$${salt.toString('base64')}$${key.toString('base64')}`;
+}
+
+export function verifyPassword(password: string, stored: string): boolean {
+  const [kind, n, r, p, salt, key] = stored.split('$');
+  if (kind !== 'scrypt' || !salt || !key) return false;
+  const want = Buffer.from(key, 'base64');
+  const got = scryptSync(password, Buffer.from(salt, 'base64'), want.length, { N: Number(n), r: Number(r), p: Number(p) });
+  return got.length === want.length && timingSafeEqual(got, want);
+}
+
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+export const hashSecret = (s: string): string => createHash('sha256').update(s).digest('hex');
+
+export const ROLE_RANK: Record<Role, number> = { viewer: 1, analyst: 2, admin: 3 };
+/** What a route needs: anyone, anyone when reading is public (else a viewer), or at least a role. */
+export type Access = 'public' | 'read' | Role;
+
+export interface Caller {
+  user: User | null;
+  /** How the caller proved who it is. */
+  via: 'none' | 'cookie' | 'token' | 'personal';
+  /** The session's CSRF token (cookie sessions). */
+  csrf?: string;
+  sessionHash?: string;
+}
+
+export const SESSION_COOKIE = 'frontline_session';
+export const SESSION_DAYS = 7;
+
+function cookie(req: IncomingMessage, name: string): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return null;
+}
+
+/**
+ * Who is calling. With no users in the store the server is in personal mode (one person on their own
+ * machine, loopback only): the caller is the local admin. Otherwise a bearer token or a session cookie.
+ */
+export async function identify(req: IncomingMessage, store: Store, personal: boolean): Promise<Caller> {
+  if (personal) return { user: { id: 'local', name: 'local user', role: 'admin', passwordHash: '-', disabled: false }, via: 'personal' };
+  const auth = req.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const t = await store.getToken(hashSecret(auth.slice(7).trim()));
+    const user = t && !t.revokedAt ? await store.getUser(t.user) : null;
+    return user && !user.disabled ? { user, via: 'token' } : { user: null, via: 'none' };
+  }
+  const c = cookie(req, SESSION_COOKIE);
+  if (c) {
+    const h = hashSecret(c);
+    const s = await store.getSession(h);
+    if (s && s.expiresAt > new Date().toISOString()) {
+      const user = await store.getUser(s.user);
+      if (user && !user.disabled) return { user, via: 'cookie', csrf: s.csrf, sessionHash: h };
+    }
+  }
+  return { user: null, via: 'none' };
+}
+
+export function allowed(caller: Caller, access: Access, publicRead: boolean): boolean {
+  if (access === 'public') return true;
+  if (access === 'read') return publicRead || caller.user !== null;
+  return caller.user !== null && ROLE_RANK[caller.user.role] >= ROLE_RANK[access];
+}
+
+/** A sliding-window limit: at most `max` events a key in `windowMs`. */
+export class RateLimiter {
+  private readonly hits = new Map<string, number[]>();
+  constructor(
+    private readonly max: number,
+    private readonly windowMs: number,
+  ) {}
+  take(key: string, now = Date.now()): boolean {
+    const list = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    if (list.length >= this.max) {
+      this.hits.set(key, list);
+      return false;
+    }
+    list.push(now);
+    this.hits.set(key, list);
+    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (!v.some((t) => now - t < this.windowMs)) this.hits.delete(k);
+    return true;
+  }
+}
