@@ -5,7 +5,7 @@
  * priority score with every term shown. Shared by the CLI, the API, the web view and the briefings.
  */
 import { addDays, type IsoDate } from '../core/dates.js';
-import type { Council, IndicatorKind, Project, StabilizationArea } from '../core/schemas.js';
+import type { ConflictEvent, Council, IndicatorKind, Project, StabilizationArea } from '../core/schemas.js';
 import { loadControlModel } from '../control/load.js';
 import type { ControlModel } from '../control/model.js';
 import { exposureTo, withdrawalScenario, type Exposure } from '../routing/exposure.js';
@@ -105,7 +105,14 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
   const resolved = chosen.map((a) => resolveArea(a, model.places));
   const holdings = resolved.map((r) => areaHolding(model, r, date));
   const from = addDays(date, -windowDays);
-  const events = (await store.queryEvents({ since: from, until: date, limit: 100_000 })).events.filter((e) => e.status !== 'retracted' && isProtectionIncident(e));
+  // Streamed as rows, not paged: a busy period can hold more events than any page.
+  const events: Pick<ConflictEvent, 'id' | 'date' | 'type' | 'subType' | 'location' | 'place' | 'lon' | 'lat' | 'admin1' | 'admin2' | 'fatalities'>[] = [];
+  for await (const rows of store.scanEvents({ since: from, until: date })) {
+    for (const r of rows) {
+      const e = { id: r[0] as string, date: r[2] as string, type: r[5] as string, subType: r[6] as string, admin1: (r[15] as string) ?? '', admin2: (r[16] as string) ?? '', location: (r[18] as string) ?? '', place: (r[19] as string | null) ?? null, lon: r[20] as number, lat: r[21] as number, fatalities: { best: (r[23] as number | null) ?? null, low: null, high: null } };
+      if (r[28] !== 'retracted' && isProtectionIncident(e)) events.push(e);
+    }
+  }
 
   let exp: (Exposure | null)[] = resolved.map(() => null);
   let withdrawn: ((Exposure & { holder: string | null }) | null)[] = resolved.map(() => null);
