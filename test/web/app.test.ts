@@ -189,6 +189,28 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-6-stabilize.png'), fullPage: true });
   }, 60_000);
 
+  it('hides a bloc with its toggle and shows one actor\'s places, with zone names on the map', async () => {
+    await page.goto(`${base}/?date=2017-06-01`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    const drawn = async (layer: string, prop = 'bloc'): Promise<unknown[]> => {
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
+      return page.evaluate(`window.__frontline.rendered(${JSON.stringify(layer)}, ${JSON.stringify(prop)})`);
+    };
+    expect(await drawn('places')).toContain('isis');
+    const box = page.locator('#blocs tbody input[aria-label="Show Islamic State"]');
+    await box.uncheck();
+    expect(await page.evaluate('window.__frontline.hiddenBlocs')).toEqual(['isis']);
+    expect(await drawn('places')).not.toContain('isis');
+    expect(await drawn('areas')).not.toContain('isis');
+    await page.selectOption('#actor-only', 'sdf');
+    expect(new Set(await drawn('places', 'actor'))).toEqual(new Set(['sdf']));
+    await box.check();
+    expect(await page.evaluate('window.__frontline.hiddenBlocs')).toEqual([]);
+    expect((await drawn('zone-labels', 'name')).length).toBeGreaterThan(0);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-10-toggles.png') });
+    await page.selectOption('#actor-only', '');
+  }, 60_000);
+
   it('lets an analyst record control, correct an event and draw a zone; each edit is in the history', async () => {
     // No accounts on this server (personal mode): the local user may edit, and is named "local".
     await page.goto(`${base}/?date=2017-07-31`);

@@ -47,7 +47,7 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** What tests (and the curious) can read: the state the map shows. */
-const state = { ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0, openEvent: null as string | null, race: null as { objective: string; winner: string | null } | null, place: null as string | null };
+const state = { ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0, openEvent: null as string | null, race: null as { objective: string; winner: string | null } | null, place: null as string | null, hiddenBlocs: [] as string[] };
 (window as unknown as { __frontline: typeof state & { setDate: (d: string) => Promise<void> } }).__frontline = Object.assign(state, { setDate: (d: string) => setDate(d) });
 
 const meta = await api<Meta>('/api/meta');
@@ -90,6 +90,7 @@ const map: MlMap = new maplibregl.Map({
       { id: 'area-edges', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
       { id: 'zones', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#1f5fa8', 'line-width': 2, 'line-dasharray': [2, 2] } },
+      { id: 'zone-labels', type: 'symbol', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-max-width': 9 }, paint: { 'text-color': '#1f5fa8', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
       { id: 'front-lines', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'front-line'], paint: { 'line-color': '#b30000', 'line-width': 2.5 } },
       {
         id: 'places',
@@ -128,6 +129,8 @@ const map: MlMap = new maplibregl.Map({
   },
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+// For tests: the blocs (or actors) of what a layer draws on screen now.
+Object.assign(state, { rendered: (layer: string, prop = 'bloc') => map.queryRenderedFeatures({ layers: [layer] }).map((f) => (f.properties as Record<string, unknown>)[prop]) });
 await new Promise<void>((resolve) => map.once('load', () => resolve()));
 
 
@@ -560,6 +563,19 @@ $('compare-clear').addEventListener('click', () => {
   void setDate(dateOf(current));
 });
 
+// Blocs hidden by their toggles, and one actor's places only: layer filters, nothing refetched.
+const hiddenBlocs = new Set<string>();
+for (const a of meta.actors ?? []) $('actor-only').append(Object.assign(el('option', a.name), { value: a.id }));
+$('actor-only').addEventListener('change', () => applyVisibility());
+function applyVisibility(): void {
+  const hidden = ['!', ['in', ['get', 'bloc'], ['literal', [...hiddenBlocs]]]];
+  const actor = $<HTMLSelectElement>('actor-only').value;
+  map.setFilter('areas', ['all', ['==', ['get', 'kind'], 'area'], hidden] as unknown as maplibregl.FilterSpecification);
+  map.setFilter('area-edges', ['all', ['==', ['get', 'kind'], 'area'], hidden] as unknown as maplibregl.FilterSpecification);
+  map.setFilter('places', ['all', ['==', ['get', 'kind'], 'place'], hidden, ...(actor ? [['==', ['get', 'actor'], actor]] : [])] as unknown as maplibregl.FilterSpecification);
+  state.hiddenBlocs = [...hiddenBlocs];
+}
+
 function renderControl(c: ControlJson): void {
   const color = new Map(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
   const tbody = document.querySelector('#blocs tbody')!;
@@ -570,7 +586,16 @@ function renderControl(c: ControlJson): void {
       const sw = document.createElement('span');
       sw.className = 'swatch';
       sw.style.background = color.get(b.bloc) ?? '#888888';
-      name.append(sw, b.name);
+      const box = Object.assign(document.createElement('input'), { type: 'checkbox', checked: !hiddenBlocs.has(b.bloc) });
+      box.setAttribute('aria-label', `Show ${b.name}`);
+      box.addEventListener('change', () => {
+        if (box.checked) hiddenBlocs.delete(b.bloc);
+        else hiddenBlocs.add(b.bloc);
+        applyVisibility();
+      });
+      const label = document.createElement('label');
+      label.append(box, sw, b.name);
+      name.append(label);
       tr.append(name, ...[b.places, b.population, Math.round(b.areaKm2)].map((v) => Object.assign(document.createElement('td'), { textContent: v.toLocaleString('en-US') })));
       return tr;
     }),

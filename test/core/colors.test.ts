@@ -1,0 +1,23 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { closestPairs, colourDistance } from '../../src/core/colors.js';
+import { ROOT } from '../helpers.js';
+
+describe('colour-vision check of palettes', () => {
+  it('simulates colour-vision deficiencies: red and green merge for deuteranopes, blue and yellow do not', () => {
+    // Pure red and a green of similar lightness: far apart for most readers, close for deuteranopes.
+    expect(colourDistance('#d62728', '#2ca02c')).toBeGreaterThan(80);
+    expect(colourDistance('#d62728', '#2ca02c', 'deuteranopia')).toBeLessThan(30);
+    expect(colourDistance('#1f5fa8', '#f0c419', 'deuteranopia')).toBeGreaterThan(60);
+    expect(colourDistance('#123456', '#123456', 'tritanopia')).toBe(0);
+    expect(() => colourDistance('red', '#000000')).toThrow(/#rrggbb/);
+  });
+
+  it('keeps the demo blocs that hold land, and unassigned land, at least 20 ΔE apart for every kind of vision', () => {
+    const blocs = JSON.parse(readFileSync(join(ROOT, 'data', 'demo', 'blocs.json'), 'utf8')) as { id: string; color: string }[];
+    // The map's fill for unassigned land (web/src/main.ts) must stay apart from every bloc too.
+    const palette = { ...Object.fromEntries(blocs.filter((b) => !['civilians', 'other'].includes(b.id)).map((b) => [b.id, b.color])), unassigned: '#d9d9d9' };
+    for (const p of closestPairs(palette)) expect(p.deltaE, `${p.vision}: ${p.a} and ${p.b}`).toBeGreaterThanOrEqual(20);
+  });
+});
