@@ -11,8 +11,6 @@ import { foldName } from '../core/names.js';
 import { findScenario, loadControlModel } from '../control/load.js';
 import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
-import polygonClipping, { type Geom } from 'polygon-clipping';
-import type { MultiPolygonCoords } from '../geo/measure.js';
 import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
 import { backtest, calibrate } from '../routing/history.js';
@@ -146,7 +144,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
       }
       if (o.json) return io.print(JSON.stringify(result, null, 2));
       if (o.geojson) {
-        const iso = cellDays ? isochrones(model, cellDays, thresholds, (a, b) => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords) : [];
+        const iso = cellDays ? isochrones(model, cellDays, thresholds) : [];
         const features = [
           ...iso.map((x) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: x.coordinates }, properties: { kind: 'isochrone', bloc: x.bloc, days: x.days, areaKm2: x.areaKm2 } })),
           ...result.objectives.flatMap((r, i) => [

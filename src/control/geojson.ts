@@ -2,9 +2,7 @@
  * Control of a date as GeoJSON: an area per bloc (cells outlined and cut to the land), unassigned land,
  * front lines with their two sides, zones in force and places with their holders.
  */
-import polygonClipping, { type Geom } from 'polygon-clipping';
-import { cellsOutline } from '../geo/land-grid.js';
-import type { MultiPolygonCoords } from '../geo/measure.js';
+import { traceCellsOutline } from '../geo/land-grid.js';
 import type { ControlDiff, ControlModel, ControlState, FrontLine } from './model.js';
 
 export interface Feature {
@@ -13,7 +11,6 @@ export interface Feature {
   properties: Record<string, unknown>;
 }
 
-const clip = (a: MultiPolygonCoords, b: MultiPolygonCoords): MultiPolygonCoords => polygonClipping.intersection(a as Geom, b as Geom) as MultiPolygonCoords;
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 
 export function areaFeatures(model: ControlModel, state: ControlState, onlyBloc?: string): Feature[] {
@@ -21,7 +18,7 @@ export function areaFeatures(model: ControlModel, state: ControlState, onlyBloc?
   for (const [b, cells] of model.cellsByBloc(state)) {
     const bloc = b >= 0 ? model.blocIds[b]! : 'unassigned';
     if (onlyBloc && bloc !== onlyBloc) continue;
-    const coords = cellsOutline(model.grid, cells, clip);
+    const coords = traceCellsOutline(model.grid, cells);
     const areaKm2 = cells.reduce((s, c) => s + model.grid.areaKm2[c]!, 0);
     out.push({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: coords }, properties: { kind: 'area', bloc, name: b >= 0 ? model.blocNames[b] : 'Unassigned', color: b >= 0 ? (model.blocs[b]?.color ?? null) : null, date: state.date, areaKm2: round(areaKm2) } });
   }
@@ -60,5 +57,5 @@ export function collection(features: Feature[], meta: Record<string, unknown>): 
 
 /** The land that changed hands between two dates, one MultiPolygon per (from, to) pair of blocs. */
 export function diffFeatures(model: ControlModel, d: ControlDiff): Feature[] {
-  return d.changes.map((c) => ({ type: 'Feature' as const, geometry: { type: 'MultiPolygon' as const, coordinates: cellsOutline(model.grid, c.cells, clip) }, properties: { kind: 'change', from: c.from, to: c.to, areaKm2: round(c.areaKm2, 1) } }));
+  return d.changes.map((c) => ({ type: 'Feature' as const, geometry: { type: 'MultiPolygon' as const, coordinates: traceCellsOutline(model.grid, c.cells) }, properties: { kind: 'change', from: c.from, to: c.to, areaKm2: round(c.areaKm2, 1) } }));
 }

@@ -20,6 +20,8 @@ export interface LandGrid {
   neighbors: Int32Array;
   land: MultiPolygonCoords;
   landAreaKm2: number;
+  /** 1 where a cell is crossed by the land's border (its land is a clipped piece, not the whole hexagon). */
+  border: Uint8Array;
 }
 
 const BIN = 0.1;
@@ -66,6 +68,7 @@ export function buildLandGrid(land: MultiPolygonCoords, resolution = 6): LandGri
 
   const cells: string[] = [];
   const areas: number[] = [];
+  const border: number[] = [];
   for (const c of [...candidates].sort()) {
     const hex = h3.cellToBoundary(c, true) as Position[];
     let a: number;
@@ -84,6 +87,7 @@ export function buildLandGrid(land: MultiPolygonCoords, resolution = 6): LandGri
     if (a > 1e-9) {
       cells.push(c);
       areas.push(a);
+      border.push(nearBorder(hex) ? 1 : 0);
     }
   }
   const indexOf = new Map(cells.map((c, i) => [c, i]));
@@ -101,7 +105,7 @@ export function buildLandGrid(land: MultiPolygonCoords, resolution = 6): LandGri
       if (j !== undefined && k < 6) neighbors[i * 6 + k++] = j;
     }
   });
-  return { resolution, cells, indexOf, lon, lat, areaKm2: Float64Array.from(areas), neighbors, land, landAreaKm2: multiPolygonAreaKm2(land) };
+  return { resolution, cells, indexOf, lon, lat, areaKm2: Float64Array.from(areas), neighbors, land, landAreaKm2: multiPolygonAreaKm2(land), border: Uint8Array.from(border) };
 }
 
 /** The cell a point falls in, or -1 outside the land's cells. */
@@ -121,4 +125,131 @@ export function cellsOutline(grid: LandGrid, cellIdx: readonly number[], clip: (
   if (!cellIdx.length) return [];
   const mp = h3.cellsToMultiPolygon(cellIdx.map((i) => grid.cells[i]!), true) as MultiPolygonCoords;
   return clip(mp, grid.land);
+}
+
+interface CellShapes {
+  /** Each cell's vertices (numbered; the same H3 vertex, the same number) and positions, counter-clockwise. */
+  vertices: number[][];
+  points: Position[][];
+  /** Border cells: the land inside them, one polygon per land polygon that reaches in. */
+  pieces: Map<number, MultiPolygonCoords>;
+}
+const shapes = new WeakMap<LandGrid, CellShapes>();
+
+function cellShapes(grid: LandGrid): CellShapes {
+  let s = shapes.get(grid);
+  if (!s) {
+    const vertices: number[][] = [], points: Position[][] = [];
+    const pieces = new Map<number, MultiPolygonCoords>();
+    const vertexId = new Map<string, number>();
+    const idOf = (v: string): number => {
+      let n = vertexId.get(v);
+      if (n === undefined) vertexId.set(v, (n = vertexId.size));
+      return n;
+    };
+    grid.cells.forEach((c, i) => {
+      let v = h3.cellToVertexes(c);
+      let pts = v.map((x) => {
+        const [lat, lon] = h3.vertexToLatLng(x);
+        return [lon, lat] as Position;
+      });
+      if (ringSignedAreaKm2([...pts, pts[0]!]) < 0) {
+        v = [...v].reverse();
+        pts = [...pts].reverse();
+      }
+      vertices.push(v.map(idOf));
+      points.push(pts);
+      if (grid.border[i]) {
+        const hex = [...pts, pts[0]!];
+        const mp: MultiPolygonCoords = [];
+        for (const poly of grid.land) {
+          const outer = clipRingConvex(poly[0]!, hex);
+          if (outer.length < 3 || Math.abs(ringSignedAreaKm2(outer)) < 1e-9) continue;
+          const holes = poly.slice(1).map((ring) => clipRingConvex(ring, hex)).filter((r) => r.length >= 3 && Math.abs(ringSignedAreaKm2(r)) > 1e-9);
+          mp.push([closeRing(outer), ...holes.map(closeRing)]);
+        }
+        pieces.set(i, mp);
+      }
+    });
+    s = { vertices, points, pieces };
+    shapes.set(grid, s);
+  }
+  return s;
+}
+
+function closeRing(r: Position[]): Position[] {
+  const a = r[0]!, b = r[r.length - 1]!;
+  return a[0] === b[0] && a[1] === b[1] ? r : [...r, a];
+}
+
+/**
+ * The outline of a set of cells on the land, traced on the grid itself: the edges of its whole
+ * (interior) cells cancel where two of them meet, and what is left joins into rings, outer rings
+ * counter-clockwise and holes clockwise; cells crossed by the land's border add their land-clipped pieces
+ * as polygons of their own (they touch the traced outline along shared edges). No polygon clipping: a
+ * few milliseconds for thousands of cells, where clipping took tens.
+ */
+export function traceCellsOutline(grid: LandGrid, cellIdx: readonly number[]): MultiPolygonCoords {
+  if (!cellIdx.length) return [];
+  const { vertices, points, pieces } = cellShapes(grid);
+  // Directed boundary edges from>to (a number: from · 2^24 + to), each with the position of its start.
+  const K = 2 ** 24;
+  const edges = new Map<number, Position>();
+  /** The cell each boundary edge belongs to: its centre is strictly inside the region the edge bounds. */
+  const edgeCell = new Map<number, number>();
+  const out: MultiPolygonCoords = [];
+  for (const c of cellIdx) {
+    if (grid.border[c]) {
+      out.push(...pieces.get(c)!);
+      continue;
+    }
+    const v = vertices[c]!, p = points[c]!;
+    for (let k = 0; k < v.length; k++) {
+      const a = v[k]!, b = v[(k + 1) % v.length]!;
+      if (edges.delete(b * K + a)) edgeCell.delete(b * K + a);
+      else {
+        edges.set(a * K + b, p[k]!);
+        edgeCell.set(a * K + b, c);
+      }
+    }
+  }
+  // Join the edges into rings. A vertex where two parts of the set touch corner to corner starts two
+  // edges: either can be taken, and each ring still closes.
+  const outgoing = new Map<number, number[]>();
+  for (const key of edges.keys()) {
+    const from = Math.floor(key / K);
+    const list = outgoing.get(from);
+    if (list) list.push(key);
+    else outgoing.set(from, [key]);
+  }
+  const used = new Set<number>();
+  const outers: Position[][] = [], holes: { ring: Position[]; cell: number }[] = [];
+  for (const startKey of edges.keys()) {
+    if (used.has(startKey)) continue;
+    const ring: Position[] = [];
+    let key = startKey;
+    for (;;) {
+      used.add(key);
+      ring.push(edges.get(key)!);
+      const next = outgoing.get(key % K)?.find((k) => !used.has(k));
+      if (next === undefined) break;
+      key = next;
+    }
+    ring.push(ring[0]!);
+    if (ringSignedAreaKm2(ring) >= 0) outers.push(ring);
+    else holes.push({ ring, cell: edgeCell.get(startKey)! });
+  }
+  const polys: Position[][][] = outers.map((r) => [r]);
+  // A hole belongs to the region of the cell along its edge: the smallest outer ring round that cell's
+  // centre (an island inside a hole has its own, smaller, outer ring, which does not hold that cell).
+  const areaOf = polys.map((poly) => ringSignedAreaKm2(poly[0]!));
+  for (const h of holes) {
+    const x = grid.lon[h.cell]!, y = grid.lat[h.cell]!;
+    let owner = -1;
+    polys.forEach((poly, i) => {
+      if (pointInMultiPolygon(x, y, [[poly[0]!]]) && (owner < 0 || areaOf[i]! < areaOf[owner]!)) owner = i;
+    });
+    polys[owner < 0 ? 0 : owner]?.push(h.ring);
+  }
+  return [...polys, ...out];
 }
