@@ -1,6 +1,7 @@
 /**
  * Charts of the map's data (Observable Plot): people under each bloc over time, events a week by type,
  * and people killed a week, each with a rule at the map's date. The event charts follow the filters.
+ * Charts are drawn when their data changes; when only the date moves, only the rule moves (dateRule).
  */
 import * as Plot from '@observablehq/plot';
 
@@ -10,7 +11,7 @@ export interface Week { week: string; byType: Record<string, number>; events: nu
 const d = (s: string): Date => new Date(`${s}T00:00:00Z`);
 const WIDTH = 310;
 
-export function populationChart(rows: readonly SeriesRow[], colors: Record<string, string>, date: string): Element {
+export function populationChart(rows: readonly SeriesRow[], colors: Record<string, string>): Element {
   const blocs = [...new Set(rows.map((r) => r.bloc))].filter((b) => b !== 'unaffiliated');
   return Plot.plot({
     width: WIDTH,
@@ -23,12 +24,11 @@ export function populationChart(rows: readonly SeriesRow[], colors: Record<strin
     color: { domain: blocs, range: blocs.map((b) => colors[b] ?? '#888888'), legend: true },
     marks: [
       Plot.lineY(rows.filter((r) => blocs.includes(r.bloc)), { x: (r: SeriesRow) => d(r.date), y: 'population', stroke: 'bloc', strokeWidth: 2 }),
-      Plot.ruleX([d(date)], { stroke: '#111', strokeDasharray: '3 2' }),
     ],
   });
 }
 
-export function eventsChart(weeks: readonly Week[], colors: Record<string, string>, date: string): Element {
+export function eventsChart(weeks: readonly Week[], colors: Record<string, string>): Element {
   const flat = weeks.flatMap((w) => Object.entries(w.byType).map(([type, n]) => ({ week: d(w.week), type, n })));
   const types = Object.keys(colors).filter((t) => flat.some((f) => f.type === t));
   return Plot.plot({
@@ -40,11 +40,11 @@ export function eventsChart(weeks: readonly Week[], colors: Record<string, strin
     x: { type: 'utc', label: null },
     y: { label: 'events', grid: true },
     color: { domain: types, range: types.map((t) => colors[t]!), legend: true },
-    marks: [Plot.rectY(flat, { x: 'week', interval: 'week', y: 'n', fill: 'type' }), Plot.ruleX([d(date)], { stroke: '#111', strokeDasharray: '3 2' }), Plot.ruleY([0])],
+    marks: [Plot.rectY(flat, { x: 'week', interval: 'week', y: 'n', fill: 'type' }), Plot.ruleY([0])],
   });
 }
 
-export function fatalitiesChart(weeks: readonly Week[], date: string): Element {
+export function fatalitiesChart(weeks: readonly Week[]): Element {
   return Plot.plot({
     width: WIDTH,
     height: 150,
@@ -53,6 +53,26 @@ export function fatalitiesChart(weeks: readonly Week[], date: string): Element {
     caption: 'People killed a week (best estimates, with the filters)',
     x: { type: 'utc', label: null },
     y: { label: 'killed', grid: true },
-    marks: [Plot.areaY(weeks, { x: (w: Week) => d(w.week), y: 'fatalities', fill: '#c0392b', fillOpacity: 0.25 }), Plot.lineY(weeks, { x: (w: Week) => d(w.week), y: 'fatalities', stroke: '#c0392b' }), Plot.ruleX([d(date)], { stroke: '#111', strokeDasharray: '3 2' }), Plot.ruleY([0])],
+    marks: [Plot.areaY(weeks, { x: (w: Week) => d(w.week), y: 'fatalities', fill: '#c0392b', fillOpacity: 0.25 }), Plot.lineY(weeks, { x: (w: Week) => d(w.week), y: 'fatalities', stroke: '#c0392b' }), Plot.ruleY([0])],
   });
+}
+
+/** Put (or move) the dashed rule at the date on a chart drawn above: no redraw. */
+export function dateRule(chart: Element, date: string): void {
+  const x = (chart as unknown as Plot.Plot).scale('x');
+  const svg = chart.tagName.toLowerCase() === 'svg' ? chart : chart.querySelector('svg');
+  if (!x || !svg) return;
+  let line = svg.querySelector('line.date-rule');
+  if (!line) {
+    line = document.createElementNS('http://www.w3.org/2000/svg', 'line');
+    line.setAttribute('class', 'date-rule');
+    line.setAttribute('stroke', '#111');
+    line.setAttribute('stroke-dasharray', '3 2');
+    line.setAttribute('y1', '0');
+    line.setAttribute('y2', String((svg as SVGSVGElement).viewBox.baseVal?.height || svg.getAttribute('height') || 150));
+    svg.append(line);
+  }
+  const px = String(x.apply(d(date)));
+  line.setAttribute('x1', px);
+  line.setAttribute('x2', px);
 }

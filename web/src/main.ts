@@ -6,7 +6,7 @@
 import maplibregl, { type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
-import { eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
+import { dateRule, eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
 import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
 
 interface Meta {
@@ -293,10 +293,17 @@ async function loadWeeks(): Promise<void> {
   weeks = (await api<{ weeks: Week[] }>(`/api/events/weekly?${q}`)).weeks;
 }
 function renderCharts(): void {
-  const date = dateOf(current);
-  if (series) $('chart-population').replaceChildren(populationChart(series, colors, date));
-  $('chart-events').replaceChildren(eventsChart(weeks, EVENT_COLORS, date));
-  $('chart-fatalities').replaceChildren(fatalitiesChart(weeks, date));
+  if (series) $('chart-population').replaceChildren(populationChart(series, colors));
+  $('chart-events').replaceChildren(eventsChart(weeks, EVENT_COLORS));
+  $('chart-fatalities').replaceChildren(fatalitiesChart(weeks));
+  moveDateRules();
+}
+/** The charts' date rule follows the map's date without redrawing the charts. */
+function moveDateRules(): void {
+  for (const id of ['chart-population', 'chart-events', 'chart-fatalities']) {
+    const chart = $(id).firstElementChild;
+    if (chart) dateRule(chart, dateOf(current));
+  }
 }
 
 // ---- the date -----------------------------------------------------------------------------------------
@@ -337,15 +344,6 @@ function controlOf(date: string): Promise<[GeoJSON.FeatureCollection, ControlJso
   }
   return p;
 }
-let chartTimer: number | null = null;
-function scheduleCharts(): void {
-  if (chartTimer !== null) window.clearTimeout(chartTimer);
-  chartTimer = window.setTimeout(() => {
-    chartTimer = null;
-    renderCharts();
-  }, 150);
-}
-
 let loading: Promise<void> | null = null;
 async function setDate(d: string): Promise<void> {
   current = Math.min(last, Math.max(first, dayOf(d)));
@@ -370,7 +368,7 @@ async function setDate(d: string): Promise<void> {
     renderDiff(diff, cmp);
     renderControl(control);
     renderEventTable();
-    scheduleCharts();
+    moveDateRules();
     $('event-count').textContent = `(${loadedEvents.length})`;
     Object.assign(state, { date, control, events: loadedEvents.length, loads: state.loads + 1 });
     for (const k of [1, -1, 7, -7]) if (current + k >= first && current + k <= last) void controlOf(dateOf(current + k));
