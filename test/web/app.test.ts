@@ -196,7 +196,8 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
       await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)))');
       return page.evaluate(`window.__frontline.rendered(${JSON.stringify(layer)}, ${JSON.stringify(prop)})`);
     };
-    expect(await drawn('places')).toContain('isis');
+    // The map draws after the data arrives: wait until it shows ISIS's places.
+    await page.waitForFunction('window.__frontline.rendered("places").includes("isis")', null, { timeout: 30_000 });
     const box = page.locator('#blocs tbody input[aria-label="Show Islamic State"]');
     await box.uncheck();
     expect(await page.evaluate('window.__frontline.hiddenBlocs')).toEqual(['isis']);
@@ -206,7 +207,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     expect(new Set(await drawn('places', 'actor'))).toEqual(new Set(['sdf']));
     await box.check();
     expect(await page.evaluate('window.__frontline.hiddenBlocs')).toEqual([]);
-    expect((await drawn('zone-labels', 'name')).length).toBeGreaterThan(0);
+    await page.waitForFunction('window.__frontline.rendered("zone-labels", "name").length > 0', null, { timeout: 30_000 });
     await page.screenshot({ path: join(ARTIFACTS, 'web-10-toggles.png') });
     await page.selectOption('#actor-only', '');
   }, 60_000);
