@@ -26,6 +26,7 @@ import type { ConflictEvent } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
+import { openApiDocument, referencePage } from './openapi.js';
 import { allowed, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, verifyPassword, type Access, type Caller } from './auth.js';
 import { ACLED_TAXONOMY } from '../core/taxonomy.js';
 import { stabilizationBoard } from '../stabilize/board.js';
@@ -89,6 +90,58 @@ function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   });
 }
 
+/** A name a write is recorded under in personal mode. */
+const User = z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space and . _ @ -').optional();
+
+// What each route accepts: the same shapes validate requests and make the OpenAPI document.
+const QUERY = {
+  'events': {
+      since: DateSchema.optional(),
+      until: DateSchema.optional(),
+      type: z.string().max(80).optional(),
+      subType: z.string().max(80).optional(),
+      text: z.string().max(200).optional(),
+      actor: z.string().max(200).optional(),
+      bloc: z.string().max(200).optional(),
+      heldBy: z.string().max(200).optional(),
+      zone: z.string().max(200).optional(),
+      limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+    },
+  '/api/control': { date: DateSchema, bloc: z.string().optional() },
+  '/api/control.geojson': { date: DateSchema },
+  '/api/events/history': { id: z.string().min(1).max(300) },
+  '/api/control/series': { from: DateSchema, to: DateSchema, step: z.enum(['day', 'week']).default('week') },
+  '/api/control/diff.geojson': { from: DateSchema, to: DateSchema },
+  '/api/place': { id: z.string().min(1).max(200), date: DateSchema },
+  '/api/places': { name: z.string().min(1).max(200) },
+  '/api/race': { date: DateSchema, objective: z.string().min(1).max(200) },
+  'stabilization': { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() },
+  '/api/audit': { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() },
+  '/api/drafts': { limit: z.coerce.number().int().min(1).max(5000).optional() },
+};
+const BODY = {
+  '/api/extract': {
+        text: z.string().max(MAX_DOCUMENT_CHARS),
+        published: DateSchema,
+        source: z.string().max(200).optional(),
+        title: z.string().max(500).optional(),
+        url: z.string().max(2000).optional(),
+        format: z.enum(['text', 'html', 'markdown']).optional(),
+        save: z.boolean().optional(),
+        user: User,
+      },
+  '/api/drafts/accept': { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }).optional(), user: User },
+  '/api/drafts/reject': { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000), user: User },
+  '/api/login': { user: z.string().min(1).max(200), password: z.string().min(1).max(1000) },
+  '/api/tokens': { name: z.string().min(1).max(100) },
+  '/api/users': { id: IdSchema, name: z.string().min(1).max(200), role: z.enum(ROLES), password: z.string().min(10).max(1000) },
+  '/api/events/create': { event: EventSchema.omit({ provenance: true }).partial({ id: true }) },
+  '/api/events/edit': { id: z.string().min(1).max(300), version: z.number().int().min(1), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }), reason: z.string().max(1000).optional() },
+  '/api/events/retract': { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000) },
+  '/api/control/observations': { place: IdSchema, actor: IdSchema, status: z.enum(CONTROL_STATUSES), from: DateSchema, source: z.string().min(1).max(500), confidence: z.number().min(0).max(1).optional(), notes: z.string().max(2000).optional() },
+  '/api/zones': { zone: ZoneSchema.omit({ provenance: true }).partial({ id: true }) },
+};
+
 export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const { store } = opts;
   // The engines are built once and kept: a request then costs milliseconds.
@@ -100,18 +153,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   // Event filters shared by the event routes: the store's own, plus those that need control (who held
   // the location on the event's date, inside a zone) and a bloc's actors.
   const eventQuery = async (url: URL) => {
-    const q = query(url, {
-      since: DateSchema.optional(),
-      until: DateSchema.optional(),
-      type: z.string().max(80).optional(),
-      subType: z.string().max(80).optional(),
-      text: z.string().max(200).optional(),
-      actor: z.string().max(200).optional(),
-      bloc: z.string().max(200).optional(),
-      heldBy: z.string().max(200).optional(),
-      zone: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(100_000).default(5000),
-    });
+    const q = query(url, QUERY['events']);
     const m = q.heldBy || q.zone || q.bloc ? await getModel() : null;
     let filter: ReturnType<typeof compileControlFilter> | null = null;
     try {
@@ -159,11 +201,11 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       };
     },
     '/api/control': async (url) => {
-      const q = query(url, { date: DateSchema, bloc: z.string().optional() });
+      const q = query(url, QUERY['/api/control']);
       return controlReport(await getModel(), q.date, q.bloc);
     },
     '/api/control.geojson': async (url) => {
-      const q = query(url, { date: DateSchema });
+      const q = query(url, QUERY['/api/control.geojson']);
       const m = await getModel();
       const s = m.stateAt(q.date);
       return { type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] };
@@ -207,24 +249,24 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)) };
     },
     '/api/events/history': async (url) => {
-      const q = query(url, { id: z.string().min(1).max(300) });
+      const q = query(url, QUERY['/api/events/history']);
       const h = await store.history('event', q.id);
       if (!h.length) throw new HttpError(404, `no event "${q.id}"`);
       return { id: q.id, versions: h.map((v) => ({ version: v.version, op: v.op, at: v.at, by: v.by, reason: v.reason })), current: await store.getEvent(q.id) };
     },
     '/api/control/series': async (url) => {
-      const q = query(url, { from: DateSchema, to: DateSchema, step: z.enum(['day', 'week']).default('week') });
+      const q = query(url, QUERY['/api/control/series']);
       if (q.from > q.to) throw new HttpError(400, 'from: must not be after to');
       return { from: q.from, to: q.to, step: q.step, rows: (await getModel()).series(q.from, q.to, q.step === 'day' ? 1 : 7) };
     },
     '/api/control/diff.geojson': async (url) => {
-      const q = query(url, { from: DateSchema, to: DateSchema });
+      const q = query(url, QUERY['/api/control/diff.geojson']);
       const m = await getModel();
       const d = m.diff(m.stateAt(q.from), m.stateAt(q.to));
       return { type: 'FeatureCollection', features: diffFeatures(m, d), from: d.from, to: d.to, blocs: d.blocs };
     },
     '/api/place': async (url) => {
-      const q = query(url, { id: z.string().min(1).max(200), date: DateSchema });
+      const q = query(url, QUERY['/api/place']);
       const m = await getModel();
       const i = m.placeIndexOf(q.id);
       if (i < 0) throw new HttpError(404, `no place "${q.id}"`);
@@ -244,7 +286,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       };
     },
     '/api/places': async (url) => {
-      const q = query(url, { name: z.string().min(1).max(200) });
+      const q = query(url, QUERY['/api/places']);
       const f = foldName(q.name);
       const places = await store.listPlaces();
       return places
@@ -271,7 +313,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return { type: 'FeatureCollection', features };
     },
     '/api/race': async (url) => {
-      const q = query(url, { date: DateSchema, objective: z.string().min(1).max(200) });
+      const q = query(url, QUERY['/api/race']);
       const ctx = await getRace();
       const places = ctx.model.places;
       const f = foldName(q.objective);
@@ -282,36 +324,24 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     },
   };
 
-  // Writes (JSON bodies). No accounts yet (issue 6): the server listens on loopback by default and
-  // records the name the client gives, or "web".
-  const User = z.string().min(1).max(100).regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, space and . _ @ -').optional();
   const posts: Record<string, (body: unknown, url: URL, caller: Caller, res: ServerResponse) => Promise<unknown>> = {
     '/api/extract': async (body, _url, caller) => {
-      const b = parseBody(body, {
-        text: z.string().max(MAX_DOCUMENT_CHARS),
-        published: DateSchema,
-        source: z.string().max(200).optional(),
-        title: z.string().max(500).optional(),
-        url: z.string().max(2000).optional(),
-        format: z.enum(['text', 'html', 'markdown']).optional(),
-        save: z.boolean().optional(),
-        user: User,
-      });
+      const b = parseBody(body, BODY['/api/extract']);
       const { save, user, ...req } = b;
       return extractWithStore(store, req, { save: Boolean(save), by: who(caller, user) });
     },
     '/api/drafts/accept': async (body, _url, caller) => {
-      const b = parseBody(body, { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }).optional(), user: User });
+      const b = parseBody(body, BODY['/api/drafts/accept']);
       return reviewDraft(store, b.id, { accept: true, ...(b.changes ? { changes: b.changes } : {}) }, who(caller, b.user));
     },
     '/api/drafts/reject': async (body, _url, caller) => {
-      const b = parseBody(body, { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000), user: User });
+      const b = parseBody(body, BODY['/api/drafts/reject']);
       await rejectDraft(store, b.id, b.reason, who(caller, b.user));
       return { id: b.id, rejected: true };
     },
   };
   const boardQuery = (url: URL) => {
-    const q = query(url, { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() });
+    const q = query(url, QUERY['stabilization']);
     let weights;
     try {
       weights = parseWeights(q.weights);
@@ -332,7 +362,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const by = (caller: Caller): WriteContext => ({ by: caller.user!.id });
   Object.assign(posts, {
     '/api/login': async (body: unknown, _url: URL, _caller: Caller, res: ServerResponse) => {
-      const b = parseBody(body, { user: z.string().min(1).max(200), password: z.string().min(1).max(1000) });
+      const b = parseBody(body, BODY['/api/login']);
       const user = await store.getUser(b.user);
       // One answer for an unknown user and a wrong password: nothing to learn from which it was.
       if (!user || user.disabled || !verifyPassword(b.password, user.passwordHash)) throw new HttpError(401, 'wrong user or password');
@@ -347,26 +377,26 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return { loggedOut: true };
     },
     '/api/tokens': async (body: unknown, _url: URL, caller: Caller) => {
-      const b = parseBody(body, { name: z.string().min(1).max(100) });
+      const b = parseBody(body, BODY['/api/tokens']);
       const secret = newSecret();
       await store.createToken({ tokenHash: hashSecret(secret), user: caller.user!.id, name: b.name });
       return { token: secret, name: b.name, note: 'shown once: keep it; send it as "Authorization: Bearer TOKEN"' };
     },
     '/api/tokens/revoke': async (_body: unknown, _url: URL, caller: Caller) => ({ revoked: await store.revokeTokens({ user: caller.user!.id }) }),
     '/api/users': async (body: unknown, _url: URL, caller: Caller) => {
-      const b = parseBody(body, { id: IdSchema, name: z.string().min(1).max(200), role: z.enum(ROLES), password: z.string().min(10).max(1000) });
+      const b = parseBody(body, BODY['/api/users']);
       const r = await store.putUsers([{ id: b.id, name: b.name, role: b.role, passwordHash: hashPassword(b.password), disabled: false }], { ...by(caller), expectVersion: 0 });
       personalMode = null;
       return { id: b.id, role: b.role, created: r.created === 1 };
     },
     '/api/events/create': async (body: unknown, _url: URL, caller: Caller) => {
-      const e = parseBody(body, { event: EventSchema.omit({ provenance: true }).partial({ id: true }) }).event;
+      const e = parseBody(body, BODY['/api/events/create']).event;
       const event = EventSchema.parse({ ...e, id: e.id ?? `web-${newSecret().slice(0, 12)}`, status: 'reviewed', provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
       await store.putEvents([event], { ...by(caller), expectVersion: 0, reason: 'entered in the web app' });
       return event;
     },
     '/api/events/edit': async (body: unknown, _url: URL, caller: Caller) => {
-      const b = parseBody(body, { id: z.string().min(1).max(300), version: z.number().int().min(1), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }), reason: z.string().max(1000).optional() });
+      const b = parseBody(body, BODY['/api/events/edit']);
       const cur = await store.getEvent(b.id);
       if (!cur) throw new HttpError(404, `no event "${b.id}"`);
       const next = EventSchema.safeParse({ ...cur, ...b.changes });
@@ -375,12 +405,12 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return next.data;
     },
     '/api/events/retract': async (body: unknown, _url: URL, caller: Caller) => {
-      const b = parseBody(body, { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000) });
+      const b = parseBody(body, BODY['/api/events/retract']);
       await store.retractEvent(b.id, { ...by(caller), reason: b.reason });
       return { id: b.id, retracted: true };
     },
     '/api/control/observations': async (body: unknown, _url: URL, caller: Caller) => {
-      const o = parseBody(body, { place: IdSchema, actor: IdSchema, status: z.enum(CONTROL_STATUSES), from: DateSchema, source: z.string().min(1).max(500), confidence: z.number().min(0).max(1).optional(), notes: z.string().max(2000).optional() });
+      const o = parseBody(body, BODY['/api/control/observations']);
       const obs = ControlObservationSchema.parse({ id: `${o.place}:${o.from}:${o.actor}:${caller.user!.id}`, place: o.place, actor: o.actor, status: o.status, from: o.from, source: { name: o.source }, confidence: o.confidence ?? 0.8, ...(o.notes ? { notes: o.notes } : {}), provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
       await store.putControlObservations([obs], by(caller));
       model = null; // the control engine is rebuilt with it
@@ -388,7 +418,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return obs;
     },
     '/api/zones': async (body: unknown, _url: URL, caller: Caller) => {
-      const zb = parseBody(body, { zone: ZoneSchema.omit({ provenance: true }).partial({ id: true }) }).zone;
+      const zb = parseBody(body, BODY['/api/zones']).zone;
       const zone = ZoneSchema.parse({ ...zb, id: zb.id ?? `zone-${newSecret().slice(0, 10)}`, provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
       await store.putZones([zone], by(caller));
       model = null;
@@ -397,7 +427,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     },
   });
   routes['/api/audit'] = async (url) => {
-    const q = query(url, { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() });
+    const q = query(url, QUERY['/api/audit']);
     return { entries: await store.listAudit({ limit: q.limit, ...(q.before ? { before: q.before } : {}), ...(q.kind ? { kind: q.kind as RecordKind } : {}), ...(q.by ? { by: q.by } : {}) }) };
   };
   routes['/api/stabilization'] = board;
@@ -410,7 +440,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     },
   };
   routes['/api/drafts'] = async (url) => {
-    const q = query(url, { limit: z.coerce.number().int().min(1).max(5000).optional() });
+    const q = query(url, QUERY['/api/drafts']);
     return { drafts: await listDrafts(store, q.limit ?? 500) };
   };
 
@@ -506,9 +536,15 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       }
     })();
   });
+  const queryOf = (path: string): z.ZodRawShape | undefined => (QUERY as Record<string, z.ZodRawShape>)[path] ?? (['/api/events', '/api/events/map', '/api/events/weekly'].includes(path) ? QUERY.events : path.startsWith('/api/stabilization') ? QUERY.stabilization : undefined);
+  const docs = (): Record<string, unknown> => openApiDocument(table.map((r) => ({ ...r, ...(r.method === 'GET' && queryOf(r.path) ? { query: queryOf(r.path)! } : {}), ...(r.method === 'POST' && (BODY as Record<string, z.ZodRawShape>)[r.path] ? { body: (BODY as Record<string, z.ZodRawShape>)[r.path]! } : {}) })), '0.1.0');
+  routes['/api/openapi.json'] = async () => docs();
+  pages['/api/docs'] = async () => referencePage(docs());
+  GET_ACCESS['/api/openapi.json'] = 'public';
+  GET_ACCESS['/api/docs'] = 'public';
   const table: RouteSpec[] = [
     ...Object.keys(routes).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
-    ...Object.keys(pages).map((path) => ({ method: 'GET' as const, path, access: 'read' as Access })),
+    ...Object.keys(pages).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
     ...Object.keys(posts).map((path) => ({ method: 'POST' as const, path, access: POST_ACCESS[path] ?? ('admin' as Access) })),
   ];
   return Object.assign(server, { routes: table });

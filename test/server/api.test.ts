@@ -2,11 +2,12 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../src/demo/load-demo.js';
-import { createApp } from '../../src/server/app.js';
+import { createApp, type RouteSpec } from '../../src/server/app.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { ROOT, tempDir } from '../helpers.js';
 
 describe('HTTP API', () => {
+  let table: RouteSpec[];
   let base: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
@@ -14,6 +15,7 @@ describe('HTTP API', () => {
     const store = openSqliteStore(db);
     await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
     const server = createApp({ store, webRoot: join(ROOT, 'dist', 'web') });
+    table = server.routes;
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
     base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     close = async () => {
@@ -96,6 +98,31 @@ describe('HTTP API', () => {
     expect(r.headers.get('content-security-policy')).toMatch(/default-src 'none'/);
     const html = await r.text();
     expect(html).toContain('Manbij Civil Council');
+    expect(html).not.toMatch(/<script/i);
+  });
+
+  it('documents every route in OpenAPI 3.1 from the schemas that validate it, and refuses what the document does not allow', async () => {
+    const doc = (await get('/api/openapi.json')).body as { openapi: string; paths: Record<string, Record<string, { 'x-access': string; parameters?: { name: string; required: boolean }[]; requestBody?: unknown }>> };
+    expect(doc.openapi).toBe('3.1.0');
+    const ops = Object.entries(doc.paths).flatMap(([path, m]) => Object.entries(m).map(([method, op]) => ({ path, method, op })));
+    // One operation for each route of the server's table, with the access the table declares.
+    expect(ops.map((o) => `${o.method.toUpperCase()} ${o.path} ${o.op['x-access']}`).sort()).toEqual(table.map((r) => `${r.method} ${r.path} ${r.access}`).sort());
+    expect(doc.paths['/api/events/edit']!.post).toMatchObject({ 'x-access': 'analyst' });
+    expect(doc.paths['/api/users']!.post!.requestBody).toBeTruthy();
+    // Every documented GET parameter is accepted (with a valid value where one is needed), and one the
+    // document does not list is refused: the document and the validation are one.
+    const control = doc.paths['/api/control']!.get!;
+    expect(control.parameters!.map((p) => [p.name, p.required])).toEqual([['date', true], ['bloc', false]]);
+    expect((await get('/api/control?date=2017-06-01&bloc=isis')).status).toBe(200);
+    expect((await get('/api/control?date=2017-06-01&colour=red')).status).toBe(400);
+    for (const { path, method, op } of ops) {
+      if (method !== 'get' || !op.parameters) continue;
+      expect((await get(`${path}?undocumented_parameter=1`)).status, path).toBe(400);
+    }
+    const page = await fetch(`${base}/api/docs`);
+    const html = await page.text();
+    expect(html).toContain('Frontline API reference');
+    expect(html).toContain('<code>POST /api/events/edit</code>');
     expect(html).not.toMatch(/<script/i);
   });
 });
