@@ -1,8 +1,11 @@
 import { existsSync, mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SHARED = join(ROOT, '..', 'shared');
@@ -35,4 +38,20 @@ export async function runCli(...args: string[]): Promise<{ code: number; out: st
   err.on('data', (c: Buffer) => (e += c.toString()));
   const code = await main(['node', 'frontline', ...args], out, err);
   return { code, out: o, err: e };
+}
+
+/** A store in a temporary file holding the demo, with its road network. */
+export async function demoStore(prefix: string): Promise<SqliteStore> {
+  const { openSqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
+  const { loadDemo } = await import('../src/demo/load-demo.js');
+  const db = join(tempDir(prefix), 'demo.db');
+  const store = openSqliteStore(db);
+  await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+  return store;
+}
+
+/** Listen on a free loopback port: the base URL, and how to stop. */
+export async function listenLocal(server: Server): Promise<{ base: string; close: () => Promise<void> }> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
 }

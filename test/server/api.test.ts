@@ -1,25 +1,20 @@
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/demo/load-demo.js';
 import { createApp, type RouteSpec } from '../../src/server/app.js';
-import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { ROOT, tempDir } from '../helpers.js';
+import { demoStore, listenLocal, ROOT } from '../helpers.js';
 
 describe('HTTP API', () => {
   let table: RouteSpec[];
   let base: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const db = join(tempDir('fl-api-'), 'a.db');
-    const store = openSqliteStore(db);
-    await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+    const store = await demoStore('fl-api-');
     const server = createApp({ store, webRoot: join(ROOT, 'dist', 'web') });
     table = server.routes;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const l = await listenLocal(server);
+    base = l.base;
     close = async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      await l.close();
       await store.close();
     };
   });

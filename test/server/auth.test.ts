@@ -3,14 +3,12 @@
  * walked and every write refuses anonymous and viewer callers; sessions need their CSRF token; logout
  * and revocation end access; a stale edit is refused with 409, never lost.
  */
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/demo/load-demo.js';
 import { createApp, type RouteSpec } from '../../src/server/app.js';
 import { hashPassword, verifyPassword } from '../../src/server/auth.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { runCli, tempDir } from '../helpers.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { demoStore, listenLocal, runCli, tempDir } from '../helpers.js';
 
 const PASSWORDS = { ada: 'admin-password-1', ana: 'analyst-password-2', vic: 'viewer-password-3' };
 
@@ -20,9 +18,7 @@ describe('users, roles and the audit trail', () => {
   let routes: RouteSpec[];
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const db = join(tempDir('fl-auth-'), 'a.db');
-    store = openSqliteStore(db);
-    await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+    store = await demoStore('fl-auth-');
     await store.putUsers(
       [
         { id: 'ada', name: 'Ada Admin', role: 'admin', passwordHash: hashPassword(PASSWORDS.ada), disabled: false },
@@ -33,10 +29,10 @@ describe('users, roles and the audit trail', () => {
     );
     const server = createApp({ store });
     routes = server.routes;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const l = await listenLocal(server);
+    base = l.base;
     close = async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      await l.close();
       await store.close();
     };
   }, 60_000);
@@ -105,9 +101,7 @@ describe('users, roles and the audit trail', () => {
     const s = await store.getUser('ana');
     expect(s).not.toBeNull();
     // A fresh server for this check, so the login limit of the test above does not apply.
-    const server = createApp({ store });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const b2 = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base: b2, close: stop } = await listenLocal(createApp({ store }));
     const post = async (path: string, body: unknown, headers: Record<string, string>) => fetch(b2 + path, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
     const lr = await post('/api/login', { user: 'ana', password: PASSWORDS.ana }, {});
     ana.cookie = lr.headers.get('set-cookie')!.split(';')[0]!;
@@ -121,13 +115,11 @@ describe('users, roles and the audit trail', () => {
     expect((await post('/api/tokens/revoke', {}, { authorization: `Bearer ${token}` })).status).toBe(200);
     expect(await get({ authorization: `Bearer ${token}` })).toBeNull();
     expect((await post('/api/events/retract', { id: 'FLD001', reason: 'x' }, { authorization: `Bearer ${token}` })).status).toBe(401);
-    await new Promise<void>((r) => server.close(() => r()));
+    await stop();
   });
 
   it('keeps a viewer from making itself admin, and lets an admin add users', async () => {
-    const server = createApp({ store });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const b2 = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base: b2, close: stop } = await listenLocal(createApp({ store }));
     const signIn = async (user: keyof typeof PASSWORDS) => {
       const r = await fetch(`${b2}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user, password: PASSWORDS[user] }) });
       return { cookie: r.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await r.json()) as { csrf: string }).csrf };
@@ -140,13 +132,11 @@ describe('users, roles and the audit trail', () => {
     expect(await asUser(ada, '/api/users', { id: 'ed', name: 'Ed Editor', role: 'analyst', password: 'editor-password-4' })).toBe(200);
     expect(await asUser(ada, '/api/users', { id: 'ed', name: 'Ed again', role: 'admin', password: 'editor-password-4' })).toBe(409); // exists: not overwritten
     expect((await store.getUser('ed'))!.role).toBe('analyst');
-    await new Promise<void>((r) => server.close(() => r()));
+    await stop();
   });
 
   it('refuses a stale edit with 409 and loses nothing; the audit trail says who did what', async () => {
-    const server = createApp({ store });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    const b2 = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const { base: b2, close: stop } = await listenLocal(createApp({ store }));
     const lr = await fetch(`${b2}/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: 'ana', password: PASSWORDS.ana }) });
     const s = { cookie: lr.headers.get('set-cookie')!.split(';')[0]!, csrf: ((await lr.json()) as { csrf: string }).csrf };
     const post = async (path: string, body: unknown) => {
@@ -169,7 +159,7 @@ describe('users, roles and the audit trail', () => {
     expect(entries.some((e) => e.kind === 'event' && e.id === 'FLD014' && e.by === 'ana' && e.op === 'update' && e.version === v + 1)).toBe(true);
     expect(entries.some((e) => e.id === created.body.id && e.op === 'create')).toBe(true);
     expect(entries.every((e) => e.by === 'ana')).toBe(true);
-    await new Promise<void>((r) => server.close(() => r()));
+    await stop();
   });
 
   it('makes reading private when the instance says so', async () => {

@@ -4,13 +4,10 @@
  * details body for every error). Personal mode, so that validation, not sign-in, is what is reached.
  */
 import fc from 'fast-check';
-import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../../src/demo/load-demo.js';
 import { createApp, type RouteSpec } from '../../src/server/app.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { tempDir } from '../helpers.js';
+import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { demoStore, listenLocal } from '../helpers.js';
 
 const HOSTILE = ["'; DROP TABLE events; --", '<script>alert(1)</script>', '../../../etc/passwd', '%00', '2017-02-30', '-1', '1e309', 'NaN', '{"a":', '\u0000', 'ــ'.repeat(50), 'x'.repeat(5000), '2017-06-01', 'raqqa', 'government', 'Battles'];
 const PARAMS = ['date', 'since', 'until', 'from', 'to', 'type', 'subType', 'text', 'bloc', 'heldBy', 'zone', 'limit', 'objective', 'id', 'name', 'step', 'area', 'weights', 'withdraw', 'window', 'kind', 'by', 'before', 'days'];
@@ -21,15 +18,13 @@ describe('fuzzing the API', () => {
   let routes: RouteSpec[];
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const db = join(tempDir('fl-fuzz-'), 'f.db');
-    store = openSqliteStore(db);
-    await loadDemo(store, 'demo', { roadsCache: `${db}.roads` });
+    store = await demoStore('fl-fuzz-');
     const server = createApp({ store });
     routes = server.routes;
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const l = await listenLocal(server);
+    base = l.base;
     close = async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      await l.close();
       await store.close();
     };
   }, 60_000);
