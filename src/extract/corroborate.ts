@@ -5,6 +5,7 @@
  * convoys") that fits known events of the months before publication takes its date and place from the
  * latest of them, marked as inferred.
  */
+import { haversineKm } from '../geo/measure.js';
 import { addDays, dayNumber, type IsoDate } from '../core/dates.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import type { DraftEvent } from './extract.js';
@@ -18,12 +19,6 @@ export interface CorroborationRule {
 
 export const DEFAULT_CORROBORATION: CorroborationRule = { km: 25, days: 3, undatedDays: 92 };
 
-function kmBetween(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  const r = Math.PI / 180;
-  const x = (bLon - aLon) * r * Math.cos(((aLat + bLat) / 2) * r);
-  const y = (bLat - aLat) * r;
-  return Math.sqrt(x * x + y * y) * 6371;
-}
 
 /** The window of dates a draft can mean, by its precision. */
 export function draftWindow(d: DraftEvent, rule: CorroborationRule = DEFAULT_CORROBORATION): [IsoDate, IsoDate] {
@@ -45,7 +40,7 @@ export function corroborating(d: DraftEvent, known: readonly ConflictEvent[], bl
     if (!sides.length || !sides.every((b) => theirs.has(b))) continue;
     // Who took ground is not interchangeable with who lost it.
     if (d.type === 'Battles' && d.subType !== 'Armed clash' && d.bloc1 && blocOf(e.actor1Id, e.date) !== d.bloc1) continue;
-    const km = d.lat !== null && d.lon !== null ? kmBetween(d.lat, d.lon, e.lat, e.lon) : 0;
+    const km = d.lat !== null && d.lon !== null ? haversineKm(d.lon, d.lat, e.lon, e.lat) : 0;
     // A draft placed only near a town, or only by the region, may be farther from the event it tells.
     if (useDistance && km > rule.km * (d.geoPrecision === 3 ? 4 : d.geoPrecision === 2 ? 2 : 1)) continue;
     out.push({ e, score: km + Math.abs(dayNumber(e.date) - dayNumber(d.date)) });

@@ -4,6 +4,7 @@
  * precision), 7 days (week) or in the same month (month), the place within 25 km, and the blocs agree
  * (two gold blocs: the same unordered pair; one: among the predicted). One-to-one, greedy by closeness.
  */
+import { haversineKm } from '../geo/measure.js';
 import { dayNumber } from '../core/dates.js';
 
 export interface GoldEvent {
@@ -52,12 +53,6 @@ export interface EvalReport {
   falseAlarms: { id: string; predicted: PredictedEvent }[];
 }
 
-function kmBetween(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  const r = Math.PI / 180;
-  const dLat = (bLat - aLat) * r, dLon = (bLon - aLon) * r;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(aLat * r) * Math.cos(bLat * r) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 export function typeOk(g: GoldEvent, p: PredictedEvent): boolean {
   return p.type === g.event_type || (g.event_type_alt ?? []).includes(p.type);
@@ -68,7 +63,7 @@ export function dateOk(g: GoldEvent, p: PredictedEvent): boolean {
   return Math.abs(dayNumber(p.date) - dayNumber(g.date)) <= (g.date_precision === 'week' ? 7 : 3);
 }
 export function placeKm(g: GoldEvent, p: PredictedEvent): number {
-  return p.lat === null || p.lon === null ? Infinity : kmBetween(g.lat, g.lon, p.lat, p.lon);
+  return p.lat === null || p.lon === null ? Infinity : haversineKm(g.lon, g.lat, p.lon, p.lat);
 }
 export function blocsOk(g: GoldEvent, p: PredictedEvent): boolean {
   const gold = [g.actor1_bloc, g.actor2_bloc].filter((b): b is string => Boolean(b));

@@ -9,6 +9,7 @@
 import { blocOf, relationOn } from '../core/actors.js';
 import { type DatePrecision, type IsoDate } from '../core/dates.js';
 import type { Actor, Bloc, Place, Relation } from '../core/schemas.js';
+import { haversineKm } from '../geo/measure.js';
 import { findDates } from './dates.js';
 import { ActorLexicon, Gazetteer, tokenize, VICTIM_WORDS, type ActorMention, type PlaceMention } from './mentions.js';
 import { documentText, looksEnglish, splitSentences, type Sentence, type TextFormat } from './text.js';
@@ -113,17 +114,13 @@ function countIn(sentence: string): number | null {
 /** Two drafts of one document that tell one occurrence: same type, day, place, and sides that fit. */
 function sameOccurrence(a: DraftEvent, b: DraftEvent): boolean {
   if (a.type !== b.type || a.date !== b.date) return false;
-  if (a.lat !== null && b.lat !== null && km({ lat: a.lat, lon: a.lon! }, { lat: b.lat, lon: b.lon! }) > 25) return false;
+  if (a.lat !== null && b.lat !== null && haversineKm(a.lon!, a.lat, b.lon!, b.lat) > 25) return false;
   const sa = new Set([a.bloc1, a.bloc2].filter(Boolean)), sb = [b.bloc1, b.bloc2].filter(Boolean);
   return sb.length > 0 && sb.every((x) => sa.has(x));
 }
 
-function km(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const r = Math.PI / 180;
-  const x = (b.lon - a.lon) * r * Math.cos(((a.lat + b.lat) / 2) * r);
-  const y = (b.lat - a.lat) * r;
-  return Math.sqrt(x * x + y * y) * 6371;
-}
+
+const distKm = (a: { lon: number; lat: number }, b: { lon: number; lat: number }): number => haversineKm(a.lon, a.lat, b.lon, b.lat);
 
 interface SentenceInfo {
   s: Sentence;
@@ -151,7 +148,7 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
   // Country context: places named without ambiguity anchor the choice among namesakes.
   const sure = infos.flatMap((i) => i.places.filter((p) => p.places.length === 1).map((p) => ctx.gazetteer.places[p.places[0]!]!));
   const centre = sure.length ? { lat: sure.reduce((a, p) => a + p.lat, 0) / sure.length, lon: sure.reduce((a, p) => a + p.lon, 0) / sure.length } : null;
-  const pick = (m: PlaceMention): number => (m.places.length === 1 || !centre ? m.places[0]! : m.places.reduce((b, p) => (km(ctx.gazetteer.places[p]!, centre) < km(ctx.gazetteer.places[b]!, centre) - 50 ? p : b), m.places[0]!));
+  const pick = (m: PlaceMention): number => (m.places.length === 1 || !centre ? m.places[0]! : m.places.reduce((b, p) => (distKm(ctx.gazetteer.places[p]!, centre) < distKm(ctx.gazetteer.places[b]!, centre) - 50 ? p : b), m.places[0]!));
   const placeCounts = new Map<number, number>();
   for (const i of infos) for (const p of i.places) placeCounts.set(pick(p), (placeCounts.get(pick(p)) ?? 0) + 1);
   const blocMentions = new Map<string, number>();

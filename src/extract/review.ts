@@ -53,8 +53,11 @@ export async function extractWithStore(store: Store, r: ExtractRequest, opts: { 
   const bloc = (actor: string | null, date: string): string | null => (actor ? blocOf(ctx.blocs, actor, date) : null);
   const known = async (d: DraftEvent): Promise<ConflictEvent[]> => {
     const [since, until] = draftWindow(d);
-    const page = await store.queryEvents({ since, until, type: d.type, limit: 5000 });
-    return page.events.filter((e) => e.status !== 'draft');
+    // Streamed, not one page: a busy window can hold more events than any page, and the one the draft
+    // tells must not be missed.
+    const out: ConflictEvent[] = [];
+    for await (const e of store.streamEvents({ since, until, type: d.type })) if (e.status !== 'draft') out.push(e);
+    return out;
   };
   const out: StoredExtraction['events'] = [];
   for (const d of result.events) out.push({ ...d, id: null, corroborates: corroborating(d, await known(d), bloc).map((e) => e.id) });
@@ -66,6 +69,8 @@ export async function extractWithStore(store: Store, r: ExtractRequest, opts: { 
   if (opts.save) {
     const drafts: ConflictEvent[] = [];
     const actorName = new Map(ctx.actors.map((a) => [a.id, a.name]));
+    // Drafts this document gave before (saved again): left as they are, they may have been reviewed.
+    const before = new Set((await Promise.all(out.map((_, i) => store.getEvent(`${doc}-e${i + 1}`)))).flatMap((e) => (e ? [e.id] : [])));
     out.forEach((d, i) => {
       if (d.corroborates.length) return; // a source of a known event instead (below)
       if (d.lat === null || d.lon === null) {
@@ -74,6 +79,10 @@ export async function extractWithStore(store: Store, r: ExtractRequest, opts: { 
       }
       const id = `${doc}-e${i + 1}`;
       d.id = id;
+      if (before.has(id)) {
+        d.note = 'drafted from this document before: kept as it is (frontline history event ID)';
+        return;
+      }
       drafts.push(
         EventSchema.parse({
           id,

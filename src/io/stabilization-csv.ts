@@ -123,6 +123,17 @@ export async function importStabilizationTable(store: Store, table: Stabilizatio
   const rejects: TableReject[] = [];
   const indicators: Indicator[] = [];
   const projects: Project[] = [];
+  // Two rows that would make the same record: the later would silently replace the earlier. Refused.
+  const firstLine = new Map<string, number>();
+  const once = (key: string, line: number, field: string, what: string, reject: (field: string, reason: string) => void): boolean => {
+    const seen = firstLine.get(key);
+    if (seen !== undefined) {
+      reject(field, `${what} as line ${seen}: give each once (or correct one of them)`);
+      return false;
+    }
+    firstLine.set(key, line);
+    return true;
+  };
   const damageGroups = new Map<string, { area: string; date: IsoDate; shares: number[]; hit: number; total: number; sources: Set<string>; url?: string; lines: number[] }>();
   for (const rec of rows.slice(dataFrom)) {
     const get = (c: string): string => (index.has(c) ? (rec.fields[index.get(c)!] ?? '').trim() : '');
@@ -181,6 +192,7 @@ export async function importStabilizationTable(store: Store, table: Stabilizatio
         ['population', count('population')],
       ];
       if (!bad.length && !figures.some(([, v]) => v !== undefined)) reject('returnees', 'the row has no figure (returnees, idps, idp_arrivals, idp_departures or population)');
+      if (!bad.length && area && d) once(`returns|${area.id}|${d}|${slugify(source)}`, rec.line, 'date', `the same area (${area.id}), date and source`, reject);
       if (!bad.length && area && d) for (const [k, v] of figures) if (v !== undefined) indicators.push(IndicatorSchema.parse({ id: `${k}:${area.id}:${d}:${slugify(source)}`, area: area.id, indicator: k, date: d, value: v, source: srcRef, provenance: { kind: 'file', file, line: rec.line, format: 'returns' } }));
     } else if (table === 'damage') {
       const p = findPlace();
@@ -192,6 +204,7 @@ export async function importStabilizationTable(store: Store, table: Stabilizatio
       const destroyed = count('destroyed'), damaged = count('damaged'), total = count('total_buildings');
       if (share === undefined && total === undefined && !bad.length) reject('damage_share', 'give damage_share, or destroyed, damaged and total_buildings');
       if (total !== undefined && (destroyed ?? 0) + (damaged ?? 0) > total) reject('total_buildings', `destroyed + damaged (${(destroyed ?? 0) + (damaged ?? 0)}) is more than the ${total} buildings`);
+      if (!bad.length && p && d) once(`damage|${p.id}|${d}`, rec.line, 'place', `the same place (${p.id}) and date`, reject);
       if (!bad.length && area && d) {
         const k = `${area.id}|${d}`;
         const g = damageGroups.get(k) ?? { area: area.id, date: d, shares: [], hit: 0, total: 0, sources: new Set<string>(), lines: [] };
@@ -234,8 +247,8 @@ export async function importStabilizationTable(store: Store, table: Stabilizatio
           source: srcRef,
           provenance: { kind: 'file', file, line: rec.line, format: 'projects' },
         });
-        if (parsed.success) projects.push(parsed.data);
-        else for (const i of parsed.error.issues) reject(i.path.join('.') || 'row', i.message);
+        if (!parsed.success) for (const i of parsed.error.issues) reject(i.path.join('.') || 'row', i.message);
+        else if (once(`project|${parsed.data.id}`, rec.line, get('id') ? 'id' : 'title', `the same project (${parsed.data.id})`, reject)) projects.push(parsed.data);
       }
     }
     rejects.push(...bad);

@@ -70,16 +70,14 @@ function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   return new Promise((resolveBody, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // Past the limit the rest is read and dropped (not kept), so that the client gets its 413: cutting
+    // the connection would leave it with a reset and no reason.
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > limit) {
-        reject(new HttpError(413, `the body is over ${limit.toLocaleString('en')} bytes`));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
+      if (size <= limit) chunks.push(c);
     });
     req.on('end', () => {
+      if (size > limit) return reject(new HttpError(413, `the body is over ${limit.toLocaleString('en')} bytes: send less (a document is at most ${MAX_DOCUMENT_CHARS.toLocaleString('en')} characters)`));
       try {
         resolveBody(JSON.parse(Buffer.concat(chunks).toString('utf8')));
       } catch {
@@ -274,13 +272,16 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       const t = m.timeline.raw(p.id);
       const history = (t?.days ?? []).map((d, k) => ({ from: fromDayNumber(d), actor: m.timeline.actors[t!.actors[k]!]!, status: ['held', 'contested', 'besieged'][t!.statuses[k]!] ?? 'held' })).filter((h, k, all) => k === 0 || h.actor !== all[k - 1]!.actor || h.status !== all[k - 1]!.status);
       const r = 0.15; // ~15 km round it, the 90 days before the date
-      const near = await store.queryEvents({ since: fromDayNumber(dayNumber(q.date) - 90), until: q.date, bbox: [p.lon - r, p.lat - r, p.lon + r, p.lat + r], limit: 200 });
+      const nearQuery = { since: fromDayNumber(dayNumber(q.date) - 90), until: q.date, bbox: [p.lon - r, p.lat - r, p.lon + r, p.lat + r] as [number, number, number, number] };
+      // The count is all of them; the list, the first 200 in date order.
+      const [near, nearCount] = await Promise.all([store.queryEvents({ ...nearQuery, limit: 200 }), store.countEvents(nearQuery)]);
       const areas = (await store.listStabilizationAreas()).filter((a) => resolveArea(a, m.places).places.includes(i));
       const board = areas.length ? await stabilizationBoard(store, q.date, { areas: areas.map((a) => a.id), exposure: false }) : null;
       return {
         place: p,
         holder: m.timeline.holdingAt(p.id, q.date),
         history,
+        eventCount: nearCount,
         events: near.events.map((e) => ({ id: e.id, date: e.date, type: e.type, subType: e.subType, location: e.location, fatalities: e.fatalities.best })),
         stabilization: board?.areas.map((a) => ({ id: a.id, name: a.name, holding: a.holding, priority: a.priority.score, councils: a.councils.map((c) => c.name), projects: a.projects.length, incidents: a.protection.incidents })) ?? [],
       };

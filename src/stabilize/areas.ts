@@ -7,7 +7,7 @@ import { dayNumber, fromDayNumber, type IsoDate } from '../core/dates.js';
 import { foldName } from '../core/names.js';
 import type { ConflictEvent, Place, StabilizationArea } from '../core/schemas.js';
 import type { ControlModel } from '../control/model.js';
-import { pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
+import { haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 
 export interface ResolvedArea {
   area: StabilizationArea;
@@ -118,15 +118,9 @@ export function eventInArea(e: Pick<ConflictEvent, 'place' | 'lon' | 'lat' | 'ad
   const d = r.area.definition;
   if (d.kind === 'admin' && e.admin1 && foldName(e.admin1) === foldName(d.admin1) && (!d.admin2 || foldName(e.admin2 ?? '') === foldName(d.admin2))) return true;
   if (e.place) return false;
-  return r.places.some((i) => kmBetween(e.lat, e.lon, places[i]!.lat, places[i]!.lon) <= NEAR_KM);
+  return r.places.some((i) => haversineKm(e.lon, e.lat, places[i]!.lon, places[i]!.lat) <= NEAR_KM);
 }
 
-function kmBetween(aLat: number, aLon: number, bLat: number, bLon: number): number {
-  const k = Math.PI / 180;
-  const x = (bLon - aLon) * k * Math.cos(((aLat + bLat) / 2) * k);
-  const y = (bLat - aLat) * k;
-  return Math.sqrt(x * x + y * y) * 6371;
-}
 
 /** Who held the area from `from` to `to`: spans of one holder each, in order. */
 export function holdingHistory(model: ControlModel, r: ResolvedArea, from: IsoDate, to: IsoDate): { from: IsoDate; to: IsoDate; bloc: string | null }[] {

@@ -175,12 +175,18 @@ describe('extraction from the CLI, with the store', () => {
     expect(draftId).toBeTruthy();
     const queue = await runCli('drafts', '--json', '--db', db);
     expect((JSON.parse(queue.out) as { id: string }[]).map((e) => e.id)).toEqual([draftId]);
-    expect((await runCli('drafts', 'accept', draftId, '--fatalities', '2', '--user', 'analyst-a', '--db', db)).code).toBe(0);
+    // Accepted with corrections, among them a date a month earlier (so no longer where the text puts it).
+    expect((await runCli('drafts', 'accept', draftId, '--fatalities', '2', '--date', '2017-02-01', '--user', 'analyst-a', '--db', db)).code).toBe(0);
     const hist = JSON.parse((await runCli('history', 'event', draftId, '--json', '--db', db)).out) as { by: string; record: { status: string; fatalities: { best: number } } }[];
     expect(hist.at(-1)).toMatchObject({ by: 'analyst-a', record: { status: 'reviewed', fatalities: { best: 2 } } });
     const known = JSON.parse((await runCli('history', 'event', 'FLD014', '--json', '--db', db)).out) as { record: { sources: { name: string }[] } }[];
     expect(known.at(-1)!.record.sources.map((s) => s.name)).toContain('Test Wire');
     expect((await runCli('drafts', 'accept', draftId, '--db', db)).code).toBe(2); // no longer a draft
+    // Saving the same document again leaves the reviewed event as the analyst left it.
+    const again = JSON.parse((await runCli('extract', doc, '--published', '2017-03-03', '--source', 'Test Wire', '--save', '--json', '--db', db)).out) as { events: { id: string | null; corroborates: string[] }[] };
+    // It is recognised: as the draft made before, or (now reviewed) as the known event it tells.
+    expect(again.events.some((e) => e.id === draftId || e.corroborates.includes(draftId))).toBe(true);
+    expect(JSON.parse((await runCli('history', 'event', draftId, '--json', '--db', db)).out).at(-1)).toMatchObject({ by: 'analyst-a', record: { status: 'reviewed', date: '2017-02-01', fatalities: { best: 2 } } });
   });
   it('asks for the publication date and names a bad JSONL line', async () => {
     const dir = tempDir();

@@ -78,6 +78,10 @@ describe('HTTP API', () => {
     expect((await post('/api/extract', { text: 'x', published: '2017-01-01', sql: "'; DROP TABLE events; --" })).status).toBe(400);
     expect((await post('/api/extract', { text: 'x', published: '2017-01-01', user: '<img src=x onerror=alert(1)>' })).status).toBe(400);
     expect((await post('/api/nope', {})).status).toBe(404);
+    // Over the body limit (8 MB): a 413 with its reason, not a cut connection.
+    const big = await fetch(`${base}/api/extract`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'x'.repeat(8_500_000), published: '2017-01-01' }) });
+    expect(big.status).toBe(413);
+    expect(((await big.json()) as { detail: string }).detail).toMatch(/over/);
     expect((await get('/api/events?since=2017-03-01&until=2017-03-01')).status).toBe(200); // the store still answers
   });
 

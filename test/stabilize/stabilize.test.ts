@@ -116,6 +116,24 @@ describe('the stabilization board on Freedonia', () => {
     expect(await store.listProjects('east')).toMatchObject([{ id: 'p1', progress: 0.4, budgetUsd: 250000, status: 'ongoing' }]);
   });
 
+  it('refuses a row that repeats an earlier one (same area, date and source; same place and date; same project)', async () => {
+    const dir2 = tempDir('fl-stab-dup-');
+    const write = (name: string, lines: string[]): string => {
+      const f = join(dir2, name);
+      writeFileSync(f, `${lines.join('\n')}\n`);
+      return f;
+    };
+    const returns = await importStabilizationTable(store, 'returns', write('r.csv', ['admin_code,date,returnees,source', 'FR-EAST,2020-03-01,10,UNHCR dup', 'FR-EAST,2020-03-01,99,UNHCR dup']), { today: TODAY, by: 'test' });
+    expect(returns.committed).toBe(false);
+    expect(returns.rejects).toMatchObject([{ line: 3, field: 'date' }]);
+    expect(returns.rejects[0]!.reason).toMatch(/line 2/);
+    const damage = await importStabilizationTable(store, 'damage', write('d.csv', ['place,date,damage_share,source', 'bravo,2020-03-01,0.2,S', 'Bravo,2020-03-01,0.4,S']), { today: TODAY, by: 'test' });
+    expect(damage.rejects).toMatchObject([{ line: 3, field: 'place' }]);
+    const projects = await importStabilizationTable(store, 'projects', write('p.csv', ['area,title,sector,status,source', 'east,Clinic,health,planned,S', 'east,Clinic,health,ongoing,S']), { today: TODAY, by: 'test' });
+    expect(projects.rejects).toMatchObject([{ line: 3, field: 'title' }]);
+    expect((await store.listIndicators('east')).some((i) => i.source.name === 'UNHCR dup')).toBe(false); // nothing written
+  });
+
   it('holds, counts, exposes and ranks the areas as worked out', async () => {
     await store.putIndicators(
       [

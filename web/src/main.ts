@@ -427,6 +427,7 @@ interface PlaceJson {
   place: { id: string; name: string; lon: number; lat: number; population: number | null; admin1?: string; kind: string };
   holder: { actor: string; status: string; since: string } | null;
   history: { from: string; actor: string; status: string }[];
+  eventCount: number;
   events: { id: string; date: string; type: string; subType: string; location: string; fatalities: number | null }[];
   stabilization: { id: string; name: string; holding: { bloc: string | null; since: string | null }; priority: number; councils: string[]; projects: number; incidents: number }[];
 }
@@ -440,7 +441,7 @@ async function showPlace(id: string): Promise<void> {
   hist.className = 'history';
   for (const h of r.history) hist.append(el('li', `${h.from}: ${h.actor}${h.status === 'held' ? '' : ` (${h.status})`}`));
   box.append(el('p', 'Control history:'), hist);
-  box.append(el('p', `${r.events.length} event${r.events.length === 1 ? '' : 's'} within ~15 km in the 90 days to ${dateOf(current)}`));
+  box.append(el('p', `${r.eventCount} event${r.eventCount === 1 ? '' : 's'} within ~15 km in the 90 days to ${dateOf(current)}${r.eventCount > r.events.length ? ` (the first ${r.events.length} listed)` : ''}`));
   const ev = el('ul');
   for (const e of r.events.slice(0, 8)) ev.append(el('li', `${e.date} ${e.subType}, ${e.location}${e.fatalities ? ` (${e.fatalities} killed)` : ''}`));
   box.append(ev);
