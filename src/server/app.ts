@@ -276,7 +276,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       // The count is all of them; the list, the first 200 in date order.
       const [near, nearCount] = await Promise.all([store.queryEvents({ ...nearQuery, limit: 200 }), store.countEvents(nearQuery)]);
       const areas = (await store.listStabilizationAreas()).filter((a) => resolveArea(a, m.places).places.includes(i));
-      const board = areas.length ? await stabilizationBoard(store, q.date, { areas: areas.map((a) => a.id), exposure: false }) : null;
+      const board = areas.length ? await stabilizationBoard(store, q.date, { areas: areas.map((a) => a.id), exposure: false, model: m }) : null;
       return {
         place: p,
         holder: m.timeline.holdingAt(p.id, q.date),
@@ -354,7 +354,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const board = async (url: URL) => {
     const { q, opts } = boardQuery(url);
     try {
-      return await stabilizationBoard(store, q.date, opts);
+      return await stabilizationBoard(store, q.date, { ...opts, model: await getModel(), race: getRace });
     } catch (err) {
       if (err instanceof RangeError) throw new HttpError(400, err.message);
       throw err;

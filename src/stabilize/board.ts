@@ -57,6 +57,9 @@ export interface BoardOptions {
   areas?: readonly string[];
   /** Skip the race (no road network, or speed). */
   exposure?: boolean;
+  /** The control model and race context a server keeps built (default: built from the store, once per call). */
+  model?: ControlModel;
+  race?: () => Promise<RaceContext>;
 }
 
 export interface Board {
@@ -101,7 +104,7 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
   const [areas, indicators, projects, councils] = await Promise.all([store.listStabilizationAreas(), store.listIndicators(), store.listProjects(), store.listCouncils()]);
   const chosen = opts.areas?.length ? areas.filter((a) => opts.areas!.includes(a.id)) : areas;
   if (opts.areas?.length) for (const id of opts.areas) if (!areas.some((a) => a.id === id)) throw new RangeError(`no stabilization area "${id}" (see frontline stabilize areas)`);
-  const model = await loadControlModel(store);
+  const model = opts.model ?? (await loadControlModel(store));
   const resolved = chosen.map((a) => resolveArea(a, model.places));
   const holdings = resolved.map((r) => areaHolding(model, r, date));
   const from = addDays(date, -windowDays);
@@ -119,8 +122,9 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
   let exposureKnown = false;
   if (opts.exposure !== false) {
     try {
-      const { graph } = await loadRoads(store);
-      exp = exposures(new RaceContext(graph, model), model, date, resolved, holdings.map((h) => h.bloc));
+      const ctx = opts.race ? await opts.race() : new RaceContext((await loadRoads(store)).graph, model);
+      const { graph } = ctx;
+      exp = exposures(ctx, model, date, resolved, holdings.map((h) => h.bloc));
       exposureKnown = true;
       if (opts.withdraw) {
         const scenario = withdrawalScenario(model, opts.withdraw, date);
