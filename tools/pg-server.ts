@@ -11,10 +11,17 @@ import { join } from 'node:path';
 export const PG_BIN = '/usr/lib/postgresql/15/bin';
 
 export interface PgServer {
-  /** Run SQL (several statements allowed); returns psql's unaligned, tuples-only output. */
-  psql(sql: string): string;
+  /** Run SQL (several statements allowed) in `db` (default postgres); returns psql's unaligned, tuples-only output. */
+  psql(sql: string, db?: string): string;
   /** A folder the server can read files from (for COPY … FROM). */
   dir: string;
+  port: number;
+  /** A connection URL for a database on this server (TCP on 127.0.0.1 when started with `tcp`, else its socket). */
+  url(db: string): string;
+  /** Stop the server as a crash would (immediate mode) and keep its files, to start it again. */
+  halt(): void;
+  /** Start a halted server again on the same port. */
+  resume(): void;
   stop(): void;
 }
 
@@ -25,7 +32,7 @@ export function pgMissing(extensions: readonly string[] = []): string | null {
   return null;
 }
 
-export function startPg(options: { port?: number; settings?: Record<string, string> } = {}): PgServer {
+export function startPg(options: { port?: number; settings?: Record<string, string>; tcp?: boolean } = {}): PgServer {
   const dir = mkdtempSync(join(tmpdir(), 'frontline-pg-'));
   const asRoot = process.getuid?.() === 0;
   const run = (cmd: string, args: string[]): string => {
@@ -38,13 +45,22 @@ export function startPg(options: { port?: number; settings?: Record<string, stri
   const port = String(options.port ?? 54000 + Math.floor(Math.random() * 1000));
   run(`${PG_BIN}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const settings = Object.entries({ fsync: 'off', ...(options.settings ?? {}) }).map(([k, v]) => `-c ${k}=${v}`).join(' ');
-  run(`${PG_BIN}/pg_ctl`, ['-D', `${dir}/data`, '-o', `-p ${port} -k ${dir}/sock -c listen_addresses='' ${settings}`, '-l', `${dir}/log.txt`, '-w', 'start']);
+  const listen = options.tcp ? '127.0.0.1' : "''";
+  const start = (): void => void run(`${PG_BIN}/pg_ctl`, ['-D', `${dir}/data`, '-o', `-p ${port} -k ${dir}/sock -c listen_addresses=${listen} ${settings}`, '-l', `${dir}/log.txt`, '-w', 'start']);
+  const halt = (): void => {
+    const args = ['-D', `${dir}/data`, '-m', 'immediate', 'stop'];
+    spawnSync(asRoot ? 'runuser' : `${PG_BIN}/pg_ctl`, asRoot ? ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, ...args] : args);
+  };
+  start();
   return {
     dir,
-    psql: (sql: string) => run('psql', ['-h', `${dir}/sock`, '-p', port, '-U', 'postgres', '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', sql]),
+    port: Number(port),
+    psql: (sql: string, db = 'postgres') => run('psql', ['-h', `${dir}/sock`, '-p', port, '-U', 'postgres', '-d', db, '-X', '-q', '-t', '-A', '-v', 'ON_ERROR_STOP=1', '-c', sql]),
+    url: (db: string) => (options.tcp ? `postgres://postgres@127.0.0.1:${port}/${db}` : `postgres://postgres@localhost:${port}/${db}?host=${encodeURIComponent(`${dir}/sock`)}`),
+    halt,
+    resume: start,
     stop: () => {
-      const args = ['-D', `${dir}/data`, '-m', 'immediate', 'stop'];
-      spawnSync(asRoot ? 'runuser' : `${PG_BIN}/pg_ctl`, asRoot ? ['-u', 'postgres', '--', `${PG_BIN}/pg_ctl`, ...args] : args);
+      halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -32,6 +32,8 @@ export class ImportError extends FrontlineError {
 export class NotFoundError extends FrontlineError {}
 export class ConflictError extends FrontlineError {}
 export class UsageError extends FrontlineError {}
+/** The store cannot be reached just now (its server is down or restarting): try again shortly. */
+export class UnavailableError extends FrontlineError {}
 
 export function formatLocation(where: Location): string {
   const parts: string[] = [];

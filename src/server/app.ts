@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
-import { ConflictError, FrontlineError, NotFoundError, UsageError } from '../core/errors.js';
+import { ConflictError, FrontlineError, NotFoundError, UnavailableError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { areaFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
@@ -527,12 +527,13 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
         res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
         createReadStream(path).pipe(res);
       } catch (err) {
-        const status = err instanceof HttpError ? err.status : err instanceof ConflictError ? 409 : err instanceof NotFoundError ? 404 : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
+        const status = err instanceof HttpError ? err.status : err instanceof UnavailableError ? 503 : err instanceof ConflictError ? 409 : err instanceof NotFoundError ? 404 : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
         // No stack traces to clients: a 500 says only that it failed; the log has the rest.
         const message = status === 500 ? 'the server failed on this request (see its log)' : err instanceof Error ? err.message : String(err);
         if (status === 500) console.error(err);
         // RFC 9457 problem details (with "error" kept for older clients).
-        res.writeHead(status, { 'content-type': 'application/problem+json' });
+        if (res.headersSent) return void res.destroy(); // a stream already under way can only be cut
+        res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': '5' } : {}) });
         res.end(JSON.stringify({ type: 'about:blank', title: STATUS_TEXT[status] ?? 'Error', status, detail: message, error: message }));
       }
     })();
@@ -557,7 +558,7 @@ export interface RouteSpec {
   access: Access;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /** For every answer. The app's pages satisfy this CSP (MapLibre's workers are blob: URLs). */
 const SECURITY_HEADERS: Record<string, string> = {

@@ -100,3 +100,53 @@ export type EventCsvField =
   | { date: 'acled' | 'year' }
   /** ACLED's time_precision code: 1 day, 2 week, 3 month or year. */
   | { precision: 'acled' };
+
+export const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+const COLUMN_INDEX = new Map<string, number>(EVENT_COLUMNS.map((c, i) => [c, i]));
+/** Columns written bare (never quoted), as the SQLite store's format() writes them: numbers, codes, ids. */
+const BARE_COLUMNS = new Set(['id', 'lon', 'lat', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high', 'day']);
+
+/**
+ * Builds CSV lines from stored rows in JavaScript, byte for byte what the SQLite store writes in SQL
+ * (scanEventCsv): for a store whose server cannot format lines itself. Text is always quoted, empty
+ * text as "", quotes doubled; numbers, dates, codes and ids go bare.
+ */
+export function eventCsvLineWriter(fields: readonly EventCsvField[]): (r: EventRow) => string {
+  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  const parts = fields.map((f): ((r: EventRow) => string) => {
+    if ('date' in f) {
+      const i = COLUMN_INDEX.get('date')!;
+      if (f.date === 'year') return (r) => (r[i] as string).slice(0, 4);
+      return (r) => {
+        const d = r[i] as string;
+        return `${Number(d.slice(8, 10))} ${MONTH_NAMES[Number(d.slice(5, 7)) - 1] ?? ''} ${d.slice(0, 4)}`;
+      };
+    }
+    if ('precision' in f) {
+      const i = COLUMN_INDEX.get('date_precision')!;
+      return (r) => (r[i] === 'day' ? '1' : r[i] === 'week' ? '2' : '3');
+    }
+    if ('idIn' in f) {
+      const [fmt, oid, id] = [COLUMN_INDEX.get('origin_format')!, COLUMN_INDEX.get('origin_id')!, COLUMN_INDEX.get('id')!];
+      return (r) => String(r[fmt] === f.idIn ? r[oid] : r[id]);
+    }
+    if ('attribute' in f) {
+      const i = COLUMN_INDEX.get('attributes')!;
+      return (r) => quote(String((JSON.parse(r[i] as string) as Record<string, unknown>)[f.attribute] ?? ''));
+    }
+    if ('sourceNames' in f) {
+      const i = COLUMN_INDEX.get('sources')!;
+      return (r) => quote((JSON.parse(r[i] as string) as { name?: string }[]).flatMap((s) => (s.name === undefined || s.name === null ? [] : [s.name])).join(f.sourceNames));
+    }
+    if ('sourceScale' in f) {
+      const i = COLUMN_INDEX.get('sources')!;
+      return (r) => quote(String((JSON.parse(r[i] as string) as { scale?: string }[]).find((s) => s.scale !== undefined && s.scale !== null)?.scale ?? ''));
+    }
+    const i = COLUMN_INDEX.get(f.column);
+    if (i === undefined) throw new Error(`no event column "${f.column}"`);
+    if (BARE_COLUMNS.has(f.column)) return (r) => (r[i] === null ? '' : String(r[i]));
+    return (r) => quote(r[i] === null ? '' : String(r[i]));
+  });
+  return (r) => `${parts.map((p) => p(r)).join(',')}\n`;
+}

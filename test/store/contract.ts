@@ -198,6 +198,89 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       await s.close();
     });
 
+    it('refuses a stale edit with a conflict and changes nothing (optimistic versions)', async () => {
+      const s = await makeStore();
+      await s.putPlaces([place('p1', 1, 1)], by);
+      await s.putEvents([event('e1', '2017-01-01', 1, 1)], { by: 'alice', expectVersion: 0 });
+      await expect(s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'x' })], { by: 'bob', expectVersion: 0 })).rejects.toThrow(/version 1, not 0/);
+      expect(await s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'bob' })], { by: 'bob', expectVersion: 1 })).toMatchObject({ updated: 1 });
+      await expect(s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'carol' })], { by: 'carol', expectVersion: 1 })).rejects.toThrow(/version 2, not 1/);
+      expect((await s.getEvent('e1'))!.notes).toBe('bob');
+      const zone = { id: 'z', name: 'Z', kind: 'ceasefire' as const, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, parties: [], closedTo: [], sources: [] };
+      await s.putZones([zone], { by: 'alice', expectVersion: 0 });
+      await expect(s.putZones([{ ...zone, name: 'Z2' }], { by: 'bob', expectVersion: 0 })).rejects.toThrow(/version 1, not 0/);
+      expect((await s.listZones())[0]!.name).toBe('Z');
+      await s.putControlObservations([observation('o1', 'p1', 'saa', '2017-01-01')], { by: 'alice', expectVersion: 0 });
+      await expect(s.putControlObservations([observation('o1', 'p1', 'isis', '2017-01-01')], { by: 'bob', expectVersion: 3 })).rejects.toThrow(/version 1, not 3/);
+      expect((await s.listControlObservations())[0]!.actor).toBe('saa');
+      await expect(s.putPlaces([place('p1', 2, 2)], { by: 'bob', expectVersion: 0 })).rejects.toThrow(/version 1, not 0/);
+      expect((await s.getPlace('p1'))!.lon).toBe(1);
+      await expect(s.putEvents([event('e2', '2017-01-01', 1, 1), event('e3', '2017-01-01', 1, 1)], { by: 'x', expectVersion: 0 })).rejects.toThrow(/exactly one/);
+      expect(await s.getEvent('e2')).toBeNull();
+      await s.close();
+    });
+
+    it('keeps sessions and API tokens by the hash of their secret, and ends them', async () => {
+      const s = await makeStore();
+      await s.createSession({ tokenHash: 'h1', user: 'ann', csrf: 'c1', expiresAt: '2030-01-01T00:00:00Z' });
+      await s.createSession({ tokenHash: 'h2', user: 'ann', csrf: 'c2', expiresAt: '2030-01-01T00:00:00Z' });
+      await s.createSession({ tokenHash: 'h3', user: 'bo', csrf: 'c3', expiresAt: '2030-01-01T00:00:00Z' });
+      expect(await s.getSession('h1')).toEqual({ user: 'ann', csrf: 'c1', expiresAt: '2030-01-01T00:00:00Z' });
+      expect(await s.getSession('nope')).toBeNull();
+      expect(await s.deleteSessions({ tokenHash: 'h1' })).toBe(1);
+      expect(await s.getSession('h1')).toBeNull();
+      expect(await s.deleteSessions({ user: 'ann' })).toBe(1);
+      expect(await s.getSession('h3')).not.toBeNull();
+      await s.createToken({ tokenHash: 't1', user: 'ann', name: 'script' });
+      await s.createToken({ tokenHash: 't2', user: 'ann', name: 'other' });
+      expect(await s.getToken('t1')).toEqual({ user: 'ann', name: 'script', revokedAt: null });
+      expect(await s.revokeTokens({ tokenHash: 't1' })).toBe(1);
+      expect(await s.revokeTokens({ tokenHash: 't1' })).toBe(0);
+      expect((await s.getToken('t1'))!.revokedAt).toMatch(/^\d{4}-/);
+      expect(await s.revokeTokens({ user: 'ann' })).toBe(1);
+      await s.putUsers([{ id: 'ann', name: 'Ann', role: 'analyst', passwordHash: 'scrypt$x', disabled: false }], by);
+      expect(await s.getUser('ann')).toMatchObject({ role: 'analyst' });
+      expect((await s.listUsers()).map((u) => u.id)).toEqual(['ann']);
+      await s.close();
+    });
+
+    it('lists every write in the audit trail, newest first, by kind and by writer', async () => {
+      const s = await makeStore();
+      await s.putPlaces([place('p1', 1, 1)], { by: 'alice', at: '2026-01-01T00:00:00Z' });
+      await s.putEvents([event('e1', '2017-01-01', 1, 1)], { by: 'alice', at: '2026-01-02T00:00:00Z' });
+      await s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'edited' })], { by: 'bob', at: '2026-01-03T00:00:00Z' });
+      await s.retractEvent('e1', { by: 'carol', reason: 'duplicate', at: '2026-01-04T00:00:00Z' });
+      const all = await s.listAudit();
+      expect(all.map((a) => [a.at.slice(0, 10), a.by, a.kind, a.id, a.version])).toEqual([
+        ['2026-01-04', 'carol', 'event', 'e1', 3],
+        ['2026-01-03', 'bob', 'event', 'e1', 2],
+        ['2026-01-02', 'alice', 'event', 'e1', 1],
+        ['2026-01-01', 'alice', 'place', 'p1', 1],
+      ]);
+      expect((await s.listAudit({ by: 'alice' })).map((a) => a.kind)).toEqual(['event', 'place']);
+      expect((await s.listAudit({ kind: 'place' })).map((a) => a.id)).toEqual(['p1']);
+      expect((await s.listAudit({ before: '2026-01-03T00:00:00Z', limit: 1 })).map((a) => a.version)).toEqual([1]);
+      await s.close();
+    });
+
+    it('writes events as CSV lines itself, quoting text and leaving numbers bare (hand-checked)', async () => {
+      const s = await makeStore();
+      await s.putEvents([
+        event('e1', '2017-06-18', 38.5, 35.25, { notes: 'a "quoted" word, دير الزور', origin: { format: 'acled', id: 'SYR1' }, sources: [{ name: 'A', scale: 'National' }, { name: 'B' }], attributes: { inter1: '1' }, fatalities: { best: 4, low: null, high: null } }),
+        event('e2', '2017-06-05', 38, 35, { datePrecision: 'month', actor2: '', fatalities: { best: null, low: null, high: null } }),
+      ], by);
+      const fields = [{ idIn: 'acled' }, { date: 'acled' }, { date: 'year' }, { precision: 'acled' }, { column: 'actor2' }, { attribute: 'inter1' }, { column: 'lat' }, { column: 'lon' }, { sourceNames: '; ' }, { sourceScale: true }, { column: 'notes' }, { column: 'fatalities' }] as const;
+      let text = '';
+      let rows = 0;
+      for await (const c of s.scanEventCsv({}, fields)) {
+        text += Buffer.from(c.bytes).toString('utf8');
+        rows += c.rows;
+      }
+      expect(rows).toBe(2);
+      expect(text).toBe('e2,5 June 2017,2017,3,"","",35,38,"test","","",\n' + 'SYR1,18 June 2017,2017,1,"B","1",35.25,38.5,"A; B","National","a ""quoted"" word, دير الزور",4\n');
+      await s.close();
+    });
+
     it('stores stabilization areas, indicators, projects and councils, lists them by area, and keeps their history', async () => {
       const s = await makeStore();
       await s.putStabilizationAreas([{ id: 'east', name: 'East', definition: { kind: 'places', places: ['p1'] }, codes: ['X1'], notes: '', sources: [] }], by);

@@ -50,7 +50,9 @@ import type {
   Store,
   WriteContext,
 } from '../store.js';
-import { EVENT_COLUMNS, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, stableStringify, type EventCsvField, type EventRow } from '../event-row.js';
+import { EVENT_COLUMNS, eventToRow, MONTH_NAMES, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
+import { decodeCursor, pageOf } from '../event-cursor.js';
+import { currentEntry, unchanged } from '../record-versions.js';
 import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { exportWorkers, parallelCsv, splitByDay, type CsvChunk, type CsvPart } from './parallel-csv.js';
 import { EVENT_INDEX_NAMES, EVENT_INDEXES, EVENT_RTREE_INSERT_TRIGGER, EVENT_RTREE_VALUES, MIGRATIONS } from './migrations.js';
@@ -99,12 +101,6 @@ export function migrate(db: Database.Database): number[] {
     throw new ConflictError(`this database was written by a newer Frontline (schema ${newest}, this one knows ${known}): upgrade Frontline`);
   }
   return newlyApplied;
-}
-
-/** Where a page ended: events are ordered by day, then by the order they were stored in (rowid). */
-interface EventCursor {
-  day: number;
-  key: number;
 }
 
 export class SqliteStore implements Store {
@@ -347,6 +343,7 @@ export class SqliteStore implements Store {
       rtree.run(rowid, p.lon, p.lon, p.lat, p.lat);
     };
     this.atomically(() => {
+      if (ctx.expectVersion !== undefined) this.checkVersion('place', places, ctx.expectVersion, (id) => (get.get(id) as { version: number } | undefined)?.version ?? 0);
       for (const p of places) {
         const doc = JSON.stringify(p);
         const old = get.get(p.id) as { rowid: number; version: number; changed_at: string; changed_by: string; doc: string } | undefined;
@@ -418,6 +415,7 @@ export class SqliteStore implements Store {
     );
     const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
     this.atomically(() => {
+      if (ctx.expectVersion !== undefined) this.checkVersion('control', obs, ctx.expectVersion, (id) => (get.get(id) as { version: number } | undefined)?.version ?? 0);
       for (const o of obs) {
         if (!placeExists.get(o.place)) throw new NotFoundError(`control observation ${o.id}: place "${o.place}" is not in the store; import the place first`);
         const doc = JSON.stringify(o);
@@ -858,18 +856,7 @@ export class SqliteStore implements Store {
     ) as { version: number; changed_at: string; changed_by: string; doc?: string } | undefined;
     if (current) {
       const record = (kind === 'event' ? await this.getEvent(id) : JSON.parse(current.doc!)) as Record<string, unknown>;
-      const retracted = record.status === 'retracted' || Boolean(record.retracted);
-      const reason = (record.retracted as { reason?: string } | undefined)?.reason ?? (record.attributes as Record<string, string> | undefined)?.['frontline:retracted_reason'] ?? null;
-      past.push({
-        kind,
-        id,
-        version: current.version,
-        op: retracted ? 'retract' : current.version === 1 ? 'create' : 'update',
-        at: current.changed_at,
-        by: current.changed_by,
-        reason: retracted ? reason : null,
-        record,
-      });
+      past.push(currentEntry(kind, id, current.version, current.changed_at, current.changed_by, record));
     }
     return past;
   }
@@ -973,20 +960,6 @@ export class SqliteStore implements Store {
   }
 }
 
-/**
- * A record read again from another file is not a new version: provenance aside, nothing changed. Every
- * kind of record goes through this, so re-importing the same places or observations counts as unchanged.
- */
-function unchanged(oldDoc: string, newDoc: string, record: object): boolean {
-  if (oldDoc === newDoc) return true;
-  if (!('provenance' in record)) return false;
-  const { provenance: _a, ...before } = JSON.parse(oldDoc) as { provenance?: unknown };
-  const { provenance: _b, ...after } = record as { provenance?: unknown };
-  // Key order differs between importers (a CSV row, a GeoJSON feature): compare sorted.
-  return stableStringify(before) === stableStringify(after);
-}
-
-const MONTH_NAMES = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 const sqlString = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
 /** Text columns the events table declares NOT NULL: read as they are (format() writes NULL as "(NULL)"). */
@@ -1046,29 +1019,4 @@ function csvFieldSql(f: EventCsvField): { spec: string; values: string[] } {
   }
   const bare = 'date' in f || 'precision' in f || 'idIn' in f || ('column' in f && ['id', 'lon', 'lat', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high', 'day'].includes(f.column));
   return { spec: bare ? '%s' : '"%w"', values: [csvValueSql(f)] };
-}
-
-function encodeCursor(c: EventCursor): string {
-  return Buffer.from(JSON.stringify([c.day, c.key])).toString('base64url');
-}
-
-/** A page of rows read with their rowid last, and the cursor after it when more follow. */
-function pageOf(rows: EventRow[], limit: number): EventPage {
-  const more = rows.length > limit;
-  const page = more ? rows.slice(0, limit) : rows;
-  const last = page[page.length - 1];
-  return {
-    events: page.map((r) => rowToEvent(r.slice(0, -1))),
-    next: more && last ? encodeCursor({ day: last[1] as number, key: last[last.length - 1] as number }) : null,
-  };
-}
-
-function decodeCursor(s: string): EventCursor {
-  try {
-    const v = JSON.parse(Buffer.from(s, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(v) && Number.isInteger(v[0]) && Number.isInteger(v[1])) return { day: v[0] as number, key: v[1] as number };
-  } catch {
-    // fall through to the error below
-  }
-  throw new ConflictError(`"${s}" is not a cursor from this store: pass the "next" value of the previous page`);
 }
