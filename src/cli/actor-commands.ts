@@ -9,10 +9,10 @@ import { buildAliasIndex, resolveActorName } from '../core/actors.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { ActorSchema } from '../core/schemas.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
 }
 
@@ -22,7 +22,7 @@ export function registerActorCommands(program: Command, io: Io): void {
     .description('the actors and their aliases (how source names map to actors and blocs)')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const [list, blocs] = await Promise.all([store.listActors(), store.listBlocs()]);
       if (o.json) return io.print(JSON.stringify(list, null, 2));
       const blocOf = new Map<string, string>();
@@ -36,7 +36,7 @@ export function registerActorCommands(program: Command, io: Io): void {
     .argument('<actor>', 'the actor id')
     .argument('<alias...>', 'one or more names')
     .action(async (id: string, aliases: string[], _o: unknown, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const list = await store.listActors();
       const actor = list.find((a) => a.id === id);
       if (!actor) throw new UsageError(`no actor "${id}" (see frontline actors)`);
@@ -63,7 +63,7 @@ export function registerActorCommands(program: Command, io: Io): void {
       }
       const parsed = z.array(ActorSchema).safeParse(doc);
       if (!parsed.success) throw new UsageError(`${file}: ${parsed.error.issues.slice(0, 5).map((i) => `[${i.path.join('.')}] ${i.message}`).join('; ')}`);
-      const r = await io.open(cmd).putActors(parsed.data, { by: process.env.USER ?? 'cli' });
+      const r = await (await io.open(cmd)).putActors(parsed.data, { by: process.env.USER ?? 'cli' });
       io.print(`${file}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged`);
     });
 
@@ -72,7 +72,7 @@ export function registerActorCommands(program: Command, io: Io): void {
     .description('which actor a name from a source stands for')
     .argument('<name>', 'e.g. "Military Forces of Syria (2000-)"')
     .action(async (name: string, _o: unknown, cmd: Command) => {
-      const id = resolveActorName(buildAliasIndex(await io.open(cmd).listActors()), name);
+      const id = resolveActorName(buildAliasIndex(await (await io.open(cmd)).listActors()), name);
       io.print(id ?? `no actor: add the spelling with frontline actors alias ACTOR "${name}"`);
     });
 }

@@ -11,10 +11,10 @@ import { loadControlModel } from '../control/load.js';
 import { controlReport } from '../control/report.js';
 import type { ControlModel } from '../control/model.js';
 import { csvLine } from '../io/csv.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
 }
@@ -42,7 +42,7 @@ async function model(io: Io, cmd: Command, o: ModelOpts): Promise<ControlModel> 
   const radiusKm = Number(o.radius ?? 30);
   if (!Number.isInteger(resolution) || resolution < 3 || resolution > 9) throw new UsageError(`--resolution ${o.resolution}: use a whole number from 3 to 9`);
   if (!(radiusKm > 0)) throw new UsageError(`--radius ${o.radius}: use a distance in km above 0`);
-  return loadControlModel(io.open(cmd), { resolution, radiusKm, ...(o.scenario ? { scenario: o.scenario } : {}) });
+  return loadControlModel((await io.open(cmd)), { resolution, radiusKm, ...(o.scenario ? { scenario: o.scenario } : {}) });
 }
 
 function warnOutside(io: Io, m: ControlModel, d: IsoDate): void {
@@ -150,7 +150,7 @@ export function registerControlCommands(program: Command, io: Io): void {
     .option('--id <id>', 'an id (default: made from place and date)')
     .option('--notes <text>', 'notes')
     .action(async (o: { place: string; actor: string; from: string; source: string; status: string; url?: string; confidence: string; id?: string; notes?: string }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       if (!(await store.getPlace(o.place))) throw new UsageError(`no place "${o.place}": see frontline places --name …`);
       if (!(await store.listActors()).some((x) => x.id === o.actor)) throw new UsageError(`no actor "${o.actor}" in the store`);
       const by = process.env.USER ?? 'cli';
@@ -176,7 +176,7 @@ export function registerControlCommands(program: Command, io: Io): void {
     .argument('<id>', 'the observation id')
     .requiredOption('--reason <text>', 'why')
     .action(async (id: string, o: { reason: string }, cmd: Command) => {
-      await io.open(cmd).retractControlObservation(id, { by: process.env.USER ?? 'cli', reason: o.reason });
+      await (await io.open(cmd)).retractControlObservation(id, { by: process.env.USER ?? 'cli', reason: o.reason });
       io.print(`retracted: ${id}`);
     });
 

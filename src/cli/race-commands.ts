@@ -5,6 +5,7 @@
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
@@ -15,17 +16,26 @@ import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
 import { backtest, calibrate } from '../routing/history.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
+import { isPostgresUrl } from '../store/open-store.js';
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
 }
 
-/** The road cache of a store file: beside it. */
-export function roadsCacheFor(store: SqliteStore): string | undefined {
-  return store.db.memory ? undefined : `${store.db.name}.roads`;
+/**
+ * The road cache of a store: beside a store file; for a server store, in the user's cache folder under a
+ * name taken from its URL. An in-memory store gets none.
+ */
+export function roadsCacheFor(store: Store): string | undefined {
+  if (store.location === ':memory:' || store.location === '') return undefined;
+  if (!isPostgresUrl(store.location)) return `${store.location}.roads`;
+  const cacheHome = process.env.XDG_CACHE_HOME || join(homedir(), '.cache');
+  return join(cacheHome, 'frontline', `${createHash('sha256').update(store.location).digest('hex').slice(0, 16)}.roads`);
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -50,7 +60,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--json', 'machine-readable summary')
     .option('--no-progress', 'no progress bar')
     .action(async (file: string, o: { json?: boolean; progress: boolean }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const cache = roadsCacheFor(store);
       if (!cache) throw new UsageError('an in-memory store cannot keep a road network: give --db a file');
       const bar = o.progress && (io.err as NodeJS.WriteStream).isTTY ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | reading roads', stream: io.err as NodeJS.WriteStream }, cliProgress.Presets.shades_classic) : null;
@@ -72,7 +82,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       const t = performance.now();
-      const { graph, meta, cache } = await loadRoads(io.open(cmd));
+      const { graph, meta, cache } = await loadRoads((await io.open(cmd)));
       const info = { cache, source: meta.source, builtAt: meta.builtAt, nodes: graph.nodeCount, edges: graph.edgeCount, bytes: graphBytes(graph), loadMs: Math.round((performance.now() - t) * 10) / 10 };
       if (o.json) return io.print(JSON.stringify({ ...info, meta }, null, 2));
       io.print(`${info.source} (built ${info.builtAt}): ${info.nodes.toLocaleString('en-US')} junctions, ${info.edges.toLocaleString('en-US')} directed edges, ${(info.bytes / 1e6).toFixed(1)} MB, loaded in ${info.loadMs} ms from ${cache}`);
@@ -99,7 +109,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
       const thresholds = o.isochrones === undefined ? [] : o.isochrones.split(',').map(Number);
       if (thresholds.some((t) => !(t > 0))) throw new UsageError(`--isochrones "${o.isochrones}": give days above 0, separated by commas, e.g. 1,3,7,30`);
       if (!isIsoDate(date)) throw new UsageError(`--date "${date}" is not a date as YYYY-MM-DD`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
       Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       params.contestedFactor = Number(o.contestedFactor);
@@ -181,7 +191,7 @@ function historyCommands(race: Command, io: Io): void {
       // Options shared with `race` (--json, --advance) land on whichever command commander gives them to.
       const o = cmd.optsWithGlobals<{ json?: boolean }>();
       const [from, to] = period(a, b);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
       const c = calibrate(new RaceContext(graph, model), from, to);
       if (o.json) return io.print(JSON.stringify(c, null, 2));
@@ -201,7 +211,7 @@ function historyCommands(race: Command, io: Io): void {
     .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals<{ calibrate?: string; advance?: string[]; json?: boolean }>();
       const [from, to] = period(a, b);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
       const ctx = new RaceContext(graph, model);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
@@ -236,7 +246,7 @@ export function registerExposureCommand(program: Command, io: Io): void {
       if (!isIsoDate(o.date)) throw new UsageError(`--date "${o.date}" is not a date as YYYY-MM-DD`);
       const within = o.within === undefined ? Infinity : Number(o.within);
       if (!(within > 0)) throw new UsageError(`--within ${o.within}: a number of days above 0`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const scenario = o.scenario ? findScenario(o.scenario, await store.listScenarios()) : undefined;
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
       if (!model.blocIds.includes(o.bloc)) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
@@ -255,7 +265,7 @@ export function registerExposureCommand(program: Command, io: Io): void {
     });
 }
 
-async function resolveObjectives(store: SqliteStore, names: string[], file?: string): Promise<Objective[]> {
+async function resolveObjectives(store: Store, names: string[], file?: string): Promise<Objective[]> {
   const out: Objective[] = [];
   const [objectives, places] = await Promise.all([store.listObjectives(), store.listPlaces()]);
   const placeById = new Map(places.map((p) => [p.id, p]));

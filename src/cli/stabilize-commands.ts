@@ -14,10 +14,10 @@ import { importStabilizationTable, STABILIZATION_TABLES, type StabilizationTable
 import { stabilizationBoard, type Board } from '../stabilize/board.js';
 import { briefHtml, printPdf } from '../stabilize/brief.js';
 import { parseWeights, TERMS } from '../stabilize/priorities.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
 }
@@ -39,7 +39,7 @@ function weightsOf(spec: string | undefined): ReturnType<typeof parseWeights> {
   }
 }
 
-async function board(store: SqliteStore, o: { date: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure?: boolean }): Promise<Board> {
+async function board(store: Store, o: { date: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure?: boolean }): Promise<Board> {
   const windowDays = o.window === undefined ? 90 : Number(o.window);
   if (!(windowDays > 0)) throw new UsageError(`--window ${o.window}: a number of days above 0`);
   try {
@@ -64,7 +64,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .option('--csv', 'one row an area: the ranked list')
     .addHelpText('after', '\nExamples:\n  frontline stabilize --date 2017-07-31\n  frontline stabilize --withdraw coalition --json\n  frontline stabilize --weights exposure=2,people=1 --csv > priorities.csv\n  frontline stabilize import returns returns.csv\n  frontline brief tabqa --date 2017-07-31 --out tabqa.pdf\n\nThe priority is people × exposure × damage × services gap × unmet returns, each 0–1, weights as exponents;\nunknown terms count 0.5 and are marked (docs/stabilize.md).')
     .action(async (o: { date: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure: boolean; json?: boolean; csv?: boolean }, cmd: Command) => {
-      const b = await board(io.open(cmd), o);
+      const b = await board((await io.open(cmd)), o);
       if (o.json) return io.print(JSON.stringify(b, null, 2));
       if (o.csv) {
         io.print(csvLine(['rank', 'area', 'name', 'holder', 'since', 'population', 'first_threat', 'threat_days', ...(b.withdraw ? ['first_threat_without', 'threat_days_without'] : []), 'incidents', 'fatalities', 'projects', 'councils', ...TERMS, 'score']).trimEnd());
@@ -89,7 +89,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .description('the stabilization areas and how each is defined')
     .option('--json', 'machine-readable output')
     .action(async (o: { json?: boolean }, cmd: Command) => {
-      const areas = await io.open(cmd).listStabilizationAreas();
+      const areas = await (await io.open(cmd)).listStabilizationAreas();
       if (o.json) return io.print(JSON.stringify(areas, null, 2));
       for (const a of areas) io.print(`${a.id.padEnd(16)} ${a.name}  [${a.definition.kind === 'places' ? `places: ${a.definition.places.join(', ')}` : a.definition.kind === 'admin' ? `admin: ${a.definition.admin1}${a.definition.admin2 ? ` / ${a.definition.admin2}` : ''}` : 'polygon'}]${a.codes.length ? `  codes ${a.codes.join(', ')}` : ''}`);
     });
@@ -125,7 +125,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
       }
       const parsed = StabilizationAreaSchema.safeParse({ id, name: o.name, definition, codes: o.code ?? [], ...(o.centre ? { centre: o.centre } : {}), notes: o.notes ?? '', sources: o.source ? [{ name: o.source }] : [] });
       if (!parsed.success) throw new UsageError(`the area is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'area'}: ${i.message}`).join('; ')}`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const places = await store.listPlaces();
       if (parsed.data.definition.kind === 'places') {
         const missing = parsed.data.definition.places.filter((p) => !places.some((x) => x.id === p));
@@ -148,7 +148,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .option('--notes <text>', 'notes')
     .action(async (area: string, indicator: string, value: string, o: { date: string; source: string; url?: string; total?: string; notes?: string }, cmd: Command) => {
       if (!(INDICATOR_KINDS as readonly string[]).includes(indicator)) throw new UsageError(`"${indicator}" is not an indicator: ${INDICATOR_KINDS.map((k) => `${k} (${INDICATORS[k]})`).join('; ')}`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       if (!(await store.listStabilizationAreas()).some((a) => a.id === area)) throw new UsageError(`no area "${area}" (frontline stabilize areas)`);
       const parsed = IndicatorSchema.safeParse({ id: `${indicator}:${area}:${o.date}:${slugify(o.source)}`, area, indicator: indicator as IndicatorKind, date: dateOf(o.date, '--date'), value: Number(value), ...(o.total !== undefined ? { total: Number(o.total) } : {}), source: { name: o.source, ...(o.url ? { url: o.url } : {}) }, notes: o.notes ?? '', provenance: { kind: 'user', user: by(), at: new Date().toISOString() } });
       if (!parsed.success) throw new UsageError(`the figure is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'figure'}: ${i.message}`).join('; ')}`);
@@ -167,7 +167,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .option('--composition <text>', 'who sits on it')
     .option('--recognition <text>', 'who recognises it')
     .action(async (area: string, o: { name: string; formed: string; source: string; url?: string; composition?: string; recognition?: string }, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       if (!(await store.listStabilizationAreas()).some((a) => a.id === area)) throw new UsageError(`no area "${area}" (frontline stabilize areas)`);
       const parsed = CouncilSchema.safeParse({ id: `${area}-${slugify(o.name)}`, area, name: o.name, formed: dateOf(o.formed, '--formed'), composition: o.composition ?? '', recognition: o.recognition ?? '', source: { name: o.source, ...(o.url ? { url: o.url } : {}) } });
       if (!parsed.success) throw new UsageError(`the council is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
@@ -185,7 +185,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .addHelpText('after', '\nColumns: docs/stabilize.md. Unknown area codes or places, negative counts, dates in the future and missing sources are\nreported with their line. Exit code 1: nothing written; 3: written, but rows were left out (--skip-bad).')
     .action(async (table: string, file: string, o: { skipBad?: boolean; json?: boolean }, cmd: Command): Promise<void> => {
       if (!(STABILIZATION_TABLES as readonly string[]).includes(table)) throw new UsageError(`"${table}" is not a table: ${STABILIZATION_TABLES.join(', ')}`);
-      const r = await importStabilizationTable(io.open(cmd), table as StabilizationTable, file, { today: new Date().toISOString().slice(0, 10), skipBad: Boolean(o.skipBad), by: by() });
+      const r = await importStabilizationTable((await io.open(cmd)), table as StabilizationTable, file, { today: new Date().toISOString().slice(0, 10), skipBad: Boolean(o.skipBad), by: by() });
       if (o.json) io.print(JSON.stringify(r, null, 2));
       else {
         io.print(`${r.committed ? 'imported' : 'NOT imported (a bad row, and no --skip-bad: nothing was written)'} ${file}: ${r.rows} rows, ${r.written} records (${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged), ${r.rejects.length} problem${r.rejects.length === 1 ? '' : 's'}`);
@@ -209,7 +209,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .action(async (area: string | undefined, o: { all?: boolean; date: string; from?: string; out: string; withdraw?: string; weights?: string }, cmd: Command) => {
       if (Boolean(area) === Boolean(o.all)) throw new UsageError('name one area, or --all');
       if (!/\.(html?|pdf)$/i.test(o.out)) throw new UsageError(`--out ${o.out}: end it with .html or .pdf`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const b = await board(store, { date: o.date, ...(o.weights ? { weights: o.weights } : {}), ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(area ? { area: [area] } : {}) });
       const [model, blocs, indicators] = await Promise.all([loadControlModel(store), store.listBlocs(), store.listIndicators()]);
       const html = briefHtml({ board: b, model, blocs, indicators, ...(o.from ? { from: dateOf(o.from, '--from') } : {}) });

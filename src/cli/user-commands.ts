@@ -8,11 +8,11 @@ import { readFileSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 import { IdSchema, ROLES, type Role } from '../core/schemas.js';
 import { hashPassword } from '../server/auth.js';
-import type { SqliteStore } from '../store/sqlite/sqlite-store.js';
+import type { Store } from '../store/store.js';
 import type { RecordKind } from '../store/store.js';
 
 interface Io {
-  open: (cmd: Command) => SqliteStore;
+  open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
 }
@@ -28,7 +28,7 @@ function password(): string {
 
 export function registerUserCommands(program: Command, io: Io): void {
   const users = program.command('users').description('accounts for the team server: viewer, analyst, admin').option('--json', 'machine-readable output').action(async (o: { json?: boolean }, cmd: Command) => {
-    const list = (await io.open(cmd).listUsers()).map((u) => ({ id: u.id, name: u.name, role: u.role, disabled: u.disabled }));
+    const list = (await (await io.open(cmd)).listUsers()).map((u) => ({ id: u.id, name: u.name, role: u.role, disabled: u.disabled }));
     if (o.json) return io.print(JSON.stringify(list, null, 2));
     if (!list.length) return io.print('no users: the server runs in personal mode (this machine only). Add the first admin: frontline users add ID --name NAME --admin');
     for (const u of list) io.print(`${u.id.padEnd(20)} ${u.role.padEnd(8)} ${u.name}${u.disabled ? '  (disabled)' : ''}`);
@@ -44,7 +44,7 @@ export function registerUserCommands(program: Command, io: Io): void {
       const role = (o.admin ? 'admin' : o.role) as Role;
       if (!ROLES.includes(role)) throw new UsageError(`--role ${o.role}: use ${ROLES.join(', ')}`);
       if (!IdSchema.safeParse(id).success) throw new UsageError(`"${id}" is not a usable sign-in name (letters, digits and _ . : - /)`);
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const existing = await store.listUsers();
       if (!existing.length && role !== 'admin') throw new UsageError('the first user must be an admin (--admin): the admin adds the others');
       if (existing.some((u) => u.id === id)) throw new UsageError(`user "${id}" exists`);
@@ -56,7 +56,7 @@ export function registerUserCommands(program: Command, io: Io): void {
     .description('disable a user: their sessions end and their API tokens stop working')
     .argument('<id>', 'the user')
     .action(async (id: string, _o: unknown, cmd: Command) => {
-      const store = io.open(cmd);
+      const store = await io.open(cmd);
       const u = await store.getUser(id);
       if (!u) throw new UsageError(`no user "${id}"`);
       await store.putUsers([{ ...u, disabled: true }], { by: by(), reason: 'disabled' });
@@ -77,7 +77,7 @@ export function registerUserCommands(program: Command, io: Io): void {
     .action(async (o: { limit: string; kind?: string; by?: string; before?: string; json?: boolean }, cmd: Command) => {
       const limit = Number(o.limit);
       if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit ${o.limit}: a whole number above 0`);
-      const entries = await io.open(cmd).listAudit({ limit, ...(o.kind ? { kind: o.kind as RecordKind } : {}), ...(o.by ? { by: o.by } : {}), ...(o.before ? { before: o.before } : {}) });
+      const entries = await (await io.open(cmd)).listAudit({ limit, ...(o.kind ? { kind: o.kind as RecordKind } : {}), ...(o.by ? { by: o.by } : {}), ...(o.before ? { before: o.before } : {}) });
       if (o.json) return io.print(JSON.stringify(entries, null, 2));
       for (const e of entries) io.print(`${e.at}  ${e.by.padEnd(14)} ${e.op.padEnd(7)} ${e.kind} ${e.id} v${e.version}${e.reason ? `  — ${e.reason}` : ''}`);
     });
@@ -89,7 +89,7 @@ export function registerUserCommands(program: Command, io: Io): void {
     .argument('<value>', 'public or private')
     .action(async (setting: string, value: string, _o: unknown, cmd: Command) => {
       if (setting !== 'read' || !['public', 'private'].includes(value)) throw new UsageError('use: frontline settings read public|private');
-      await io.open(cmd).setMeta('settings.read', value);
+      await (await io.open(cmd)).setMeta('settings.read', value);
       io.print(`reading is ${value}${value === 'private' ? ': viewers and above must sign in' : ''}`);
     });
 }

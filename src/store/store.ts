@@ -69,6 +69,7 @@ export interface PutResult {
 }
 
 import type { BBox } from '../core/bbox.js';
+import type { TableChunk } from './backup-format.js';
 export type { BBox };
 
 export interface EventQuery {
@@ -181,6 +182,8 @@ export interface ImportSession {
 
 export interface Store {
   readonly kind: string;
+  /** Where the store is, for people: a file path, or a server URL without its password. */
+  readonly location: string;
   close(): Promise<void>;
 
   putActors(actors: Actor[], ctx: WriteContext): Promise<PutResult>;
@@ -279,4 +282,17 @@ export interface Store {
 
   getMeta(key: string): Promise<string | null>;
   setMeta(key: string, value: string): Promise<void>;
+
+  /**
+   * Every row of every table (backup-format.ts), from one consistent snapshot, in storage order: for
+   * backups and for copying to another store. Derived indexes are left out.
+   */
+  dumpTables(): AsyncIterable<TableChunk>;
+  /** The newest schema migration applied to this store. */
+  schemaVersion(): Promise<number>;
+  /**
+   * Writes a dump into this store, which must hold no records yet, in one transaction: if the chunks
+   * throw (a cut or altered backup) or anything fails, nothing is kept. Gives the rows written per table.
+   */
+  restoreTables(chunks: AsyncIterable<TableChunk>): Promise<Record<string, number>>;
 }

@@ -3,7 +3,7 @@
  * `makeStore` gives a fresh, empty store for each test.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConflictEvent, ControlObservation, Place } from '../../src/core/schemas.js';
+import type { ConflictEvent, ControlObservation, Place, Zone } from '../../src/core/schemas.js';
 import type { Store } from '../../src/store/store.js';
 
 export function place(id: string, lon: number, lat: number, extra: Partial<Place> = {}): Place {
@@ -206,7 +206,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       expect(await s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'bob' })], { by: 'bob', expectVersion: 1 })).toMatchObject({ updated: 1 });
       await expect(s.putEvents([event('e1', '2017-01-01', 1, 1, { notes: 'carol' })], { by: 'carol', expectVersion: 1 })).rejects.toThrow(/version 2, not 1/);
       expect((await s.getEvent('e1'))!.notes).toBe('bob');
-      const zone = { id: 'z', name: 'Z', kind: 'ceasefire' as const, geometry: { type: 'Polygon' as const, coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, parties: [], closedTo: [], sources: [] };
+      const zone: Zone = { id: 'z', name: 'Z', kind: 'ceasefire', geometry: { type: 'Polygon', coordinates: [[[0, 0], [1, 0], [1, 1], [0, 0]]] }, parties: [], closedTo: [], sources: [] };
       await s.putZones([zone], { by: 'alice', expectVersion: 0 });
       await expect(s.putZones([{ ...zone, name: 'Z2' }], { by: 'bob', expectVersion: 0 })).rejects.toThrow(/version 1, not 0/);
       expect((await s.listZones())[0]!.name).toBe('Z');

@@ -54,6 +54,7 @@ import { EVENT_COLUMNS, eventCsvLineWriter, eventToRow, PROVENANCE_INDEX, rowToE
 import { decodeCursor, pageOf } from '../event-cursor.js';
 import { currentEntry, unchanged } from '../record-versions.js';
 import { PG_MIGRATIONS } from './migrations.js';
+import { BACKUP_TABLES, DUMP_ORDER, TABLE_ORDER, type TableChunk } from '../backup-format.js';
 
 type SmallKind = 'actor' | 'bloc' | 'zone' | 'document' | 'objective' | 'scenario' | 'control-area' | 'boundary' | StabilizationKind;
 type EventFilter = Omit<EventQuery, 'limit' | 'after'>;
@@ -822,6 +823,67 @@ export class PgStore implements Store {
 
   async listRejects(importId: string): Promise<ImportReject[]> {
     return (await this.q<ImportReject>(this.pool, 'SELECT line, field, reason, raw FROM import_rejects WHERE import_id = $1 ORDER BY line, seq', [importId])).rows;
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (await this.q<{ v: number }>(this.pool, 'SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations')).rows[0]!.v;
+  }
+
+  async *dumpTables(): AsyncIterable<TableChunk> {
+    const c = await this.connect();
+    let broken = false;
+    try {
+      // One snapshot for every table: a backup taken while people write is still consistent.
+      await this.q(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      for (const table of TABLE_ORDER) {
+        await this.q(c, `DECLARE dump NO SCROLL CURSOR FOR SELECT ${BACKUP_TABLES[table].join(', ')} FROM ${table} ORDER BY ${DUMP_ORDER[table] ?? 'seq'}`);
+        for (;;) {
+          const rows = await this.rows(c, 'FETCH 5000 FROM dump');
+          if (!rows.length) break;
+          yield { table, rows };
+        }
+        await this.q(c, 'CLOSE dump');
+      }
+    } catch (err) {
+      broken = isUnavailable(err) || err instanceof UnavailableError;
+      throw err;
+    } finally {
+      await c.query('ROLLBACK').catch(() => (broken = true));
+      c.release(broken);
+    }
+  }
+
+  async restoreTables(chunks: AsyncIterable<TableChunk>): Promise<Record<string, number>> {
+    return this.tx(async (c) => {
+      await this.q(c, 'LOCK TABLE events, places, records, history IN EXCLUSIVE MODE');
+      const held = (await this.q<{ n: number }>(c, 'SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM records) + (SELECT COUNT(*) FROM history) AS n')).rows[0]!.n;
+      if (held) throw new ConflictError(`${this.location} already holds records: restore into a new, empty database`);
+      const counts: Record<string, number> = {};
+      for await (const { table, rows } of chunks) {
+        const cols = BACKUP_TABLES[table];
+        for (let s = 0; s < rows.length; s += INSERT_BATCH) {
+          const part = rows.slice(s, s + INSERT_BATCH).map((r) => Object.fromEntries(cols.map((col, i) => [col, r[i]])));
+          // json_populate_recordset types each value by its column; WITH ORDINALITY keeps the rows' order.
+          const sql = `INSERT INTO ${table} (${cols.join(', ')}) SELECT ${cols.map((col) => `r.${col}`).join(', ')} FROM json_populate_recordset(NULL::${table}, $1::json) WITH ORDINALITY AS r ORDER BY ordinality${table === 'places' ? ' RETURNING seq, doc' : ''}`;
+          const got = await this.q<{ seq: number; doc: string }>(c, sql, [JSON.stringify(part)]);
+          if (table === 'places') {
+            const seqs: number[] = [];
+            const keys: string[] = [];
+            for (const r of got.rows) {
+              const p = JSON.parse(r.doc) as Place;
+              for (const key of new Set([p.name, ...p.names].map(foldName))) {
+                if (!key) continue;
+                seqs.push(r.seq);
+                keys.push(key);
+              }
+            }
+            if (keys.length) await this.q(c, 'INSERT INTO place_names (folded, place_seq) SELECT * FROM unnest($1::text[], $2::int8[])', [keys, seqs]);
+          }
+        }
+        counts[table] = (counts[table] ?? 0) + rows.length;
+      }
+      return counts;
+    });
   }
 
   async getMeta(key: string): Promise<string | null> {

@@ -52,6 +52,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, MONTH_NAMES, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
 import { decodeCursor, pageOf } from '../event-cursor.js';
+import { BACKUP_TABLES, BOOLEAN_COLUMNS, DUMP_ORDER, TABLE_ORDER, type BackupTable, type TableChunk } from '../backup-format.js';
 import { currentEntry, unchanged } from '../record-versions.js';
 import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
 import { exportWorkers, parallelCsv, splitByDay, type CsvChunk, type CsvPart } from './parallel-csv.js';
@@ -106,6 +107,9 @@ export function migrate(db: Database.Database): number[] {
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
+  get location(): string {
+    return this.db.name;
+  }
   parallelExport = { minEvents: 100_000, partEvents: 20_000 };
 
   constructor(db: Database.Database, readonly = false) {
@@ -949,6 +953,75 @@ export class SqliteStore implements Store {
 
   async listRejects(importId: string): Promise<ImportReject[]> {
     return this.db.prepare('SELECT line, field, reason, raw FROM import_rejects WHERE import_id = ? ORDER BY line, rowid').all(importId) as ImportReject[];
+  }
+
+  async schemaVersion(): Promise<number> {
+    return (this.db.prepare('SELECT COALESCE(MAX(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  }
+
+  async *dumpTables(): AsyncIterable<TableChunk> {
+    // A read transaction is the snapshot: WAL lets writers on other connections go on meanwhile.
+    const own = !this.db.inTransaction;
+    if (own) this.db.exec('BEGIN');
+    try {
+      for (const table of TABLE_ORDER) {
+        const cols = BACKUP_TABLES[table];
+        const bool = BOOLEAN_COLUMNS[table];
+        const b = bool ? cols.indexOf(bool as never) : -1;
+        const order = DUMP_ORDER[table] ?? 'rowid';
+        let rows: unknown[][] = [];
+        for (const r of this.db.prepare(`SELECT ${cols.join(', ')} FROM ${table} ORDER BY ${order}`).raw().iterate() as Iterable<unknown[]>) {
+          if (b >= 0) r[b] = r[b] === 1;
+          rows.push(r);
+          if (rows.length === 5000) {
+            yield { table, rows };
+            rows = [];
+          }
+        }
+        if (rows.length) yield { table, rows };
+      }
+    } finally {
+      if (own && this.db.inTransaction) this.db.exec('COMMIT');
+    }
+  }
+
+  async restoreTables(chunks: AsyncIterable<TableChunk>): Promise<Record<string, number>> {
+    if (this.db.inTransaction) throw new ConflictError('the store is busy with an import: restore into it when that is done');
+    const held = this.db.prepare('SELECT (SELECT COUNT(*) FROM events) + (SELECT COUNT(*) FROM places) + (SELECT COUNT(*) FROM records) + (SELECT COUNT(*) FROM history) AS n').get() as { n: number };
+    if (held.n) throw new ConflictError(`${this.db.name} already holds records: restore into a new, empty store (give another --db)`);
+    const counts: Record<string, number> = {};
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      const inserts = new Map<BackupTable, Database.Statement>();
+      const addName = this.db.prepare('INSERT INTO place_names (folded, place_rowid) VALUES (?, ?)');
+      const rtree = this.db.prepare('INSERT INTO places_rtree VALUES (?, ?, ?, ?, ?)');
+      for await (const { table, rows } of chunks) {
+        const cols = BACKUP_TABLES[table];
+        if (!inserts.has(table)) inserts.set(table, this.db.prepare(`INSERT INTO ${table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`));
+        const ins = inserts.get(table)!;
+        const bool = BOOLEAN_COLUMNS[table];
+        const b = bool ? cols.indexOf(bool as never) : -1;
+        for (const r of rows) {
+          const values = b >= 0 ? r.map((v, i) => (i === b ? (v ? 1 : 0) : v)) : r;
+          const info = ins.run(...values);
+          if (table === 'places') {
+            // Derived: the folded spellings and the R*Tree entry, as putPlaces makes them.
+            const p = JSON.parse(r[10] as string) as Place;
+            const rowid = Number(info.lastInsertRowid);
+            for (const key of new Set([p.name, ...p.names].map(foldName))) if (key) addName.run(key, rowid);
+            rtree.run(rowid, p.lon, p.lon, p.lat, p.lat);
+          }
+        }
+        counts[table] = (counts[table] ?? 0) + rows.length;
+      }
+      this.db.exec('COMMIT');
+    } catch (err) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK');
+      throw err;
+    } finally {
+      this.eventsGeneration++;
+    }
+    return counts;
   }
 
   async getMeta(key: string): Promise<string | null> {
