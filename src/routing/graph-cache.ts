@@ -2,7 +2,8 @@
  * The road graph on disk: a small JSON header, then each typed array as it is in memory, 8-byte aligned.
  * Loading is one read and views on it (no parsing), so a country's graph loads in milliseconds.
  */
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { RoadGraph } from './graph.js';
 
 const MAGIC = 'FRONTLINE-ROADS-1\n';
@@ -36,6 +37,7 @@ export function writeGraphCache(path: string, g: RoadGraph, meta: GraphMeta): vo
     Buffer.from(a.buffer, a.byteOffset, a.byteLength).copy(out, headLen + e.offset);
   }
   // Written aside, then renamed: a crash never leaves a half-written cache.
+  mkdirSync(dirname(path), { recursive: true });
   writeFileSync(`${path}.tmp`, out);
   renameSync(`${path}.tmp`, path);
 }
