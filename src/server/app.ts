@@ -39,6 +39,8 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** The built web app (dist/web); without it only the API is served. */
   webRoot?: string;
+  /** Writes a user (or, without one, an address) may make per minute (default 600), and sign-in attempts per address (default 10). */
+  limits?: { writesPerMinute?: number; loginsPerMinute?: number };
 }
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
@@ -466,8 +468,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   let personalMode: boolean | null = null;
   const isPersonal = async (): Promise<boolean> => (personalMode ??= (await store.listUsers()).length === 0);
   const publicRead = async (): Promise<boolean> => (await store.getMeta('settings.read')) !== 'private';
-  const loginLimit = new RateLimiter(10, 60_000);
-  const writeLimit = new RateLimiter(600, 60_000);
+  const loginLimit = new RateLimiter(opts.limits?.loginsPerMinute ?? 10, 60_000);
+  const writeLimit = new RateLimiter(opts.limits?.writesPerMinute ?? 600, 60_000);
 
   const webRoot = opts.webRoot && existsSync(join(opts.webRoot, 'index.html')) ? resolve(opts.webRoot) : null;
 

@@ -84,20 +84,30 @@ export function allowed(caller: Caller, access: Access, publicRead: boolean): bo
 
 /** A sliding-window limit: at most `max` events a key in `windowMs`. */
 export class RateLimiter {
-  private readonly hits = new Map<string, number[]>();
+  /** Per key: the window's start, hits in it, and hits in the window before. */
+  private readonly hits = new Map<string, { start: number; now: number; before: number }>();
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
   ) {}
+  /**
+   * A sliding window counted in two fixed ones (the current and the one before, weighted by how much of
+   * it still overlaps): constant time and memory per key, whatever the limit.
+   */
   take(key: string, now = Date.now()): boolean {
-    const list = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length >= this.max) {
-      this.hits.set(key, list);
-      return false;
+    const w = this.windowMs;
+    let h = this.hits.get(key);
+    if (!h) this.hits.set(key, (h = { start: now - (now % w), now: 0, before: 0 }));
+    const start = now - (now % w);
+    if (start !== h.start) {
+      h.before = start - h.start === w ? h.now : 0;
+      h.now = 0;
+      h.start = start;
     }
-    list.push(now);
-    this.hits.set(key, list);
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (!v.some((t) => now - t < this.windowMs)) this.hits.delete(k);
+    const estimate = h.before * (1 - (now - start) / w) + h.now;
+    if (estimate >= this.max) return false;
+    h.now++;
+    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (now - v.start >= 2 * w) this.hits.delete(k);
     return true;
   }
 }

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RouteSpec } from '../../src/server/app.js';
-import { hashPassword, verifyPassword } from '../../src/server/auth.js';
+import { hashPassword, RateLimiter, verifyPassword } from '../../src/server/auth.js';
+import fc from 'fast-check';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { demoStore, listenLocal, runCli, tempDir } from '../helpers.js';
 
@@ -186,5 +187,29 @@ describe('users from the CLI', () => {
     expect(audit.map((e) => `${e.op} ${e.id}`).sort()).toEqual(['create ada', 'create ana']);
     expect((await runCli('users', 'disable', 'ana', '--db', db)).out).toMatch(/disabled/);
     expect((await runCli('serve', '--host', '0.0.0.0', '--port', '0', '--db', join(tempDir('fl-users-'), 'empty.db'))).err).toMatch(/no users/);
+  });
+});
+
+describe('rate limits', () => {
+  it('never lets more than the limit through in one window, and lets it all through again after a quiet one (property)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 50 }), fc.array(fc.integer({ min: 0, max: 5000 }), { minLength: 1, maxLength: 400 }), (max, gaps) => {
+        const w = 1000;
+        const limiter = new RateLimiter(max, w);
+        let t = 1_000_000;
+        const granted = new Map<number, number>();
+        for (const g of gaps) {
+          t += g % 37;
+          if (limiter.take('k', t)) granted.set(Math.floor(t / w), (granted.get(Math.floor(t / w)) ?? 0) + 1);
+        }
+        for (const n of granted.values()) expect(n).toBeLessThanOrEqual(max);
+        // Two quiet windows later, a burst gets exactly `max`.
+        t = (Math.floor(t / w) + 2) * w;
+        let burst = 0;
+        for (let k = 0; k < max + 5; k++) if (limiter.take('k', t)) burst++;
+        expect(burst).toBe(max);
+        expect(limiter.take('other', t)).toBe(true);
+      }),
+    );
   });
 });
