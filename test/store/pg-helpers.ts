@@ -25,11 +25,20 @@ export async function startTestPg(): Promise<TestPg> {
   const given = process.env.FRONTLINE_TEST_DATABASE_URL;
   const server = given ? null : startPg({ tcp: true });
   const adminUrl = given ?? server!.url('postgres');
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
+  // A connection per use: a test may stop the server under us (fault tests), which kills open ones.
+  const admin = async (sql: string): Promise<void> => {
+    const c = new pg.Client({ connectionString: adminUrl });
+    c.on('error', () => undefined);
+    await c.connect();
+    try {
+      await c.query(sql);
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  };
   const template = `frontline_tpl_${process.pid}`;
-  await admin.query(`DROP DATABASE IF EXISTS ${template}`);
-  await admin.query(`CREATE DATABASE ${template}`);
+  await admin(`DROP DATABASE IF EXISTS ${template}`);
+  await admin(`CREATE DATABASE ${template}`);
   const t = new pg.Client({ connectionString: withDb(adminUrl, template) });
   await t.connect();
   await t.query('CREATE EXTENSION postgis');
@@ -39,16 +48,15 @@ export async function startTestPg(): Promise<TestPg> {
     server,
     async newDatabase() {
       const name = `frontline_t_${process.pid}_${++counter}`;
-      await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+      await admin(`CREATE DATABASE ${name} TEMPLATE ${template}`);
       made.push(name);
       return withDb(adminUrl, name);
     },
     async stop() {
       if (given) {
-        for (const name of made) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
-        await admin.query(`DROP DATABASE IF EXISTS ${template}`).catch(() => undefined);
+        for (const name of made) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`).catch(() => undefined);
+        await admin(`DROP DATABASE IF EXISTS ${template}`).catch(() => undefined);
       }
-      await admin.end().catch(() => undefined);
       server?.stop();
     },
   };

@@ -72,6 +72,8 @@ const TYPES = {
 /** The PostgreSQL type of each event column, for inserting many rows as arrays (unnest). */
 const EVENT_PG_TYPES = EVENT_COLUMNS.map((c) => (['day', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high'].includes(c) ? 'int4' : c === 'lon' || c === 'lat' ? 'float8' : 'text'));
 
+const GUARDED = new WeakSet<pg.PoolClient>();
+
 /** Rows per multi-row insert: large enough to amortise the round trip, small enough for one message. */
 const INSERT_BATCH = 5000;
 
@@ -150,7 +152,14 @@ export class PgStore implements Store {
 
   private async connect(): Promise<pg.PoolClient> {
     try {
-      return await this.pool.connect();
+      const c = await this.pool.connect();
+      // A connection that dies while checked out (between two statements of a transaction) emits
+      // 'error'; unheard, that would end the process. The statement that follows fails and says so.
+      if (!GUARDED.has(c)) {
+        c.on('error', () => undefined);
+        GUARDED.add(c);
+      }
+      return c;
     } catch (err) {
       translate(err, this.location);
     }
