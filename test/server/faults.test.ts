@@ -4,7 +4,6 @@
  * mid-write, and — on PostgreSQL — with the database stopped and started under it. After each, every
  * acknowledged write must be in the store, whole.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killRun, loadRun, outageRun, startServer, type Verification } from '../../bench/reliability-lib.js';
 import { copyStore } from '../../src/store/backup.js';
