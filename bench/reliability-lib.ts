@@ -99,6 +99,8 @@ export async function runWriters(base: string, writers: number, prefix: string, 
         if (r.status === 200) {
           log.acked.set(id, body.notes as string);
           log.latencies.push(performance.now() - t);
+        } else if (r.status === 503) {
+          await sleep(50); // as a client would, told to retry later
         }
       } catch {
         status = 'network';

@@ -4,7 +4,7 @@
  */
 import { Command, CommanderError, Option } from 'commander';
 import cliProgress from 'cli-progress';
-import { createWriteStream, existsSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, statSync, type WriteStream } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -90,16 +90,18 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
 
   /** Serve the web app and the API until interrupted. */
-  const serve = async (store: Store, o: { port: string; host: string; writesPerMinute: string }): Promise<void> => {
+  const serve = async (store: Store, o: { port: string; host: string; writesPerMinute: string; importDir?: string[] }): Promise<void> => {
     const port = Number(o.port);
     const writesPerMinute = Number(o.writesPerMinute);
     if (!Number.isInteger(writesPerMinute) || writesPerMinute < 1) throw new UsageError(`--writes-per-minute ${o.writesPerMinute}: a whole number of at least 1`);
+    const importDirs = [...(o.importDir ?? []), ...(process.env.FRONTLINE_IMPORT_DIRS ?? '').split(':').filter(Boolean)];
+    for (const d of importDirs) if (!existsSync(d) || !statSync(d).isDirectory()) throw new UsageError(`--import-dir ${d}: no such folder`);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port ${o.port}: a port number, 0 to 65535`);
     // Without users the server trusts whoever calls (personal mode): only on this machine.
     const loopback = /^(?:127\.|localhost$|::1$|\[::1\]$)/.test(o.host);
     if (!loopback && !(await store.listUsers()).length) throw new UsageError(`--host ${o.host} opens Frontline to the network, but it has no users: create the first admin with frontline users add ID --name NAME --admin (then everyone signs in)`);
     const { createApp } = await import('../server/app.js');
-    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)), secureCookies: process.env.FRONTLINE_SECURE_COOKIES === '1', limits: { writesPerMinute } });
+    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)), secureCookies: process.env.FRONTLINE_SECURE_COOKIES === '1', limits: { writesPerMinute }, importDirs });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port` : e.message)));
       server.listen(port, o.host, () => resolve());
@@ -116,11 +118,12 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     c
       .option('--port <n>', 'the port to listen on', '8017')
       .option('--host <address>', 'the address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
-      .option('--writes-per-minute <n>', 'writes one user (or one address, without users) may make per minute', '600');
+      .option('--writes-per-minute <n>', 'writes one user (or one address, without users) may make per minute', '600')
+      .option('--import-dir <dir>', 'a folder POST /api/import may read files from by path (repeatable; also $FRONTLINE_IMPORT_DIRS, colon-separated)', (v: string, prev: string[] = []) => [...prev, v]);
 
   serveOptions(
     summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, show the situation and serve the web app')).option('--no-serve', 'only print the summary'),
-  ).action(async (opts: { date: string; json?: boolean; serve: boolean; port: string; host: string; writesPerMinute: string }, cmd: Command) => {
+  ).action(async (opts: { date: string; json?: boolean; serve: boolean; port: string; host: string; writesPerMinute: string; importDir?: string[] }, cmd: Command) => {
     const store = await open(cmd);
     if (!(await store.getMeta(DEMO_META_KEY))) {
       err.write(`Loading the Syria 2017 demo into ${store.location} …\n`);
@@ -130,7 +133,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (opts.serve && !opts.json) await serve(store, opts);
   });
 
-  serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: { port: string; host: string; writesPerMinute: string }, cmd: Command) => {
+  serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: { port: string; host: string; writesPerMinute: string; importDir?: string[] }, cmd: Command) => {
     await serve(await open(cmd), opts);
   });
 

@@ -3,7 +3,8 @@
  * Routes are thin: validate the query (zod), call the engine, shape the answer. Everything is served from
  * this machine; nothing is fetched from anywhere else. docs/api.md lists the routes.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -27,6 +28,9 @@ import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extra
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
 import { openApiDocument, referencePage } from './openapi.js';
+import { confinePath } from './confine.js';
+import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
+import { GEOJSON_KINDS } from '../io/geojson.js';
 import { allowed, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, verifyPassword, type Access, type Caller } from './auth.js';
 import { ACLED_TAXONOMY } from '../core/taxonomy.js';
 import { stabilizationBoard } from '../stabilize/board.js';
@@ -41,10 +45,17 @@ export interface AppOptions {
   webRoot?: string;
   /** Writes a user (or, without one, an address) may make per minute (default 600), and sign-in attempts per address (default 10). */
   limits?: { writesPerMinute?: number; loginsPerMinute?: number };
+  /** Folders POST /api/import may read files from (by path); none: only uploaded content is taken. */
+  importDirs?: string[];
 }
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+
+/** An answer already serialized (kept in a cache): sent as it is. */
+class RawJson {
+  constructor(readonly text: string) {}
+}
 
 class HttpError extends Error {
   constructor(
@@ -118,6 +129,15 @@ const QUERY = {
   'stabilization': { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() },
   '/api/audit': { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() },
   '/api/drafts': { limit: z.coerce.number().int().min(1).max(5000).optional() },
+  '/api/export': {
+    format: z.enum(EXPORT_FORMATS),
+    since: DateSchema.optional(),
+    until: DateSchema.optional(),
+    type: z.string().max(80).optional(),
+    text: z.string().max(200).optional(),
+    actor: z.string().max(200).optional(),
+  },
+  '/api/imports/rejects': { id: z.string().min(1).max(100) },
 };
 const BODY = {
   '/api/extract': {
@@ -140,6 +160,15 @@ const BODY = {
   '/api/events/retract': { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000) },
   '/api/control/observations': { place: IdSchema, actor: IdSchema, status: z.enum(CONTROL_STATUSES), from: DateSchema, source: z.string().min(1).max(500), confidence: z.number().min(0).max(1).optional(), notes: z.string().max(2000).optional() },
   '/api/zones': { zone: ZoneSchema.omit({ provenance: true }).partial({ id: true }) },
+  '/api/import': {
+    format: z.enum(IMPORT_FORMATS),
+    /** A file in one of the server's import folders… */
+    path: z.string().min(1).max(1000).optional(),
+    /** …or the file itself (at most 20 MB of text). */
+    content: z.string().max(20_000_000).optional(),
+    kind: z.enum(GEOJSON_KINDS).optional(),
+    strict: z.boolean().optional(),
+  },
 };
 
 export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
@@ -147,6 +176,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   // The engines are built once and kept: a request then costs milliseconds.
   let model: Promise<ControlModel> | null = null;
   const getModel = (): Promise<ControlModel> => (model ??= loadControlModel(store));
+  let areaCache: { model: ControlModel | null; byDate: Map<string, RawJson> } = { model: null, byDate: new Map() };
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
 
@@ -207,8 +237,16 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     '/api/control.geojson': async (url) => {
       const q = query(url, QUERY['/api/control.geojson']);
       const m = await getModel();
+      // The map asks the same dates again and again (stepping, going back): the polygons of a date are
+      // kept while the control model they came from is the current one.
+      if (areaCache.model !== m) areaCache = { model: m, byDate: new Map() };
+      const hit = areaCache.byDate.get(q.date);
+      if (hit) return hit;
       const s = m.stateAt(q.date);
-      return { type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] };
+      const out = new RawJson(JSON.stringify({ type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] }));
+      if (areaCache.byDate.size >= 256) areaCache.byDate.delete(areaCache.byDate.keys().next().value!);
+      areaCache.byDate.set(q.date, out);
+      return out;
     },
     '/api/events': async (url) => {
       const { q, filter, blocActors } = await eventQuery(url);
@@ -407,6 +445,25 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       await store.putEvents([next.data], { ...by(caller), expectVersion: b.version, reason: b.reason ?? 'corrected in the web app' });
       return next.data;
     },
+    '/api/import': async (body: unknown, _url: URL, caller: Caller) => {
+      const b = parseBody(body, BODY['/api/import']);
+      if ((b.path === undefined) === (b.content === undefined)) throw new HttpError(400, 'give either path (a file in an import folder) or content (the file itself)');
+      // Uploaded content goes to a private temporary folder under a name the server makes, never the client's.
+      const tmp = b.content !== undefined ? mkdtempSync(join(tmpdir(), 'frontline-upload-')) : null;
+      try {
+        const file = tmp ? join(tmp, `upload.${b.format === 'geojson' ? 'geojson' : 'csv'}`) : confinePath(b.path!, opts.importDirs ?? []);
+        if (tmp) writeFileSync(file, b.content!, { mode: 0o600 });
+        const r = await importFile(store, b.format, file, { strict: Boolean(b.strict), by: by(caller).by, ...(b.kind ? { kind: b.kind } : {}) });
+        if (b.format === 'control' || b.format === 'places' || b.format === 'geojson') {
+          model = null; // the control engine reads places, observations and zones
+          race = null;
+        }
+        const name = tmp ? 'upload' : b.path!;
+        return { ...r, file: name, rejects: r.rejects.slice(0, 200).map((x) => ({ ...x, file: name })), repairs: r.repairs.slice(0, 200).map((x) => ({ ...x, file: name })) };
+      } finally {
+        if (tmp) rmSync(tmp, { recursive: true, force: true });
+      }
+    },
     '/api/events/retract': async (body: unknown, _url: URL, caller: Caller) => {
       const b = parseBody(body, BODY['/api/events/retract']);
       await store.retractEvent(b.id, { ...by(caller), reason: b.reason });
@@ -463,7 +520,27 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     '/api/control/observations': 'analyst',
     '/api/zones': 'analyst',
   };
-  const GET_ACCESS: Record<string, Access> = { '/api/me': 'public', '/api/audit': 'analyst', '/api/drafts': 'analyst' };
+  const GET_ACCESS: Record<string, Access> = { '/api/me': 'public', '/api/audit': 'analyst', '/api/drafts': 'analyst', '/api/imports': 'admin', '/api/imports/rejects': 'admin' };
+  routes['/api/imports'] = async () => ({ imports: await store.listImports() });
+  routes['/api/imports/rejects'] = async (url) => ({ rejects: await store.listRejects(query(url, QUERY['/api/imports/rejects']).id) });
+  /** GET routes that write their own answer (a file as it streams). */
+  const streams: Record<string, (url: URL, res: ServerResponse) => Promise<void>> = {
+    '/api/export': async (url, res) => {
+      const q = query(url, QUERY['/api/export']);
+      const { format, ...filters } = q;
+      const ext = format === 'geojson' ? 'geojson' : 'csv';
+      res.writeHead(200, {
+        'content-type': format === 'geojson' ? 'application/geo+json' : 'text/csv; charset=utf-8',
+        'content-disposition': `attachment; filename="frontline-${format}.${ext}"`,
+        'cache-control': 'no-store',
+      });
+      await exportTo(store, format, {
+        query: filters,
+        write: (chunk) => (res.write(chunk) ? undefined : new Promise<void>((r) => res.once('drain', () => r()))),
+      });
+      res.end();
+    },
+  };
   routes['/api/me'] = async () => ({});
   let personalMode: boolean | null = null;
   const isPersonal = async (): Promise<boolean> => (personalMode ??= (await store.listUsers()).length === 0);
@@ -493,7 +570,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
           const ip = req.socket.remoteAddress ?? '?';
           if (url.pathname === '/api/login' && !loginLimit.take(ip)) throw new HttpError(429, 'too many sign-in attempts: wait a minute');
           if (url.pathname !== '/api/login' && !writeLimit.take(caller.user?.id ?? ip)) throw new HttpError(429, 'too many writes: slow down');
-          const body = await readJsonBody(req, MAX_DOCUMENT_CHARS * 4);
+          const body = await readJsonBody(req, url.pathname === '/api/import' ? 25_000_000 : MAX_DOCUMENT_CHARS * 4);
           const out = JSON.stringify(await post(body, url, caller, res));
           res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
           res.end(out);
@@ -513,9 +590,12 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
           res.end(body);
           return;
         }
+        const stream = streams[url.pathname];
+        if (stream) return void (await stream(url, res));
         const route = routes[url.pathname];
         if (route) {
-          const body = JSON.stringify(await route(url));
+          const result = await route(url);
+          const body = result instanceof RawJson ? result.text : JSON.stringify(result);
           res.writeHead(200, { 'content-type': url.pathname.endsWith('.geojson') ? 'application/geo+json' : 'application/json', 'cache-control': 'no-store' });
           res.end(body);
           return;
@@ -549,6 +629,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const table: RouteSpec[] = [
     ...Object.keys(routes).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
     ...Object.keys(pages).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
+    ...Object.keys(streams).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
     ...Object.keys(posts).map((path) => ({ method: 'POST' as const, path, access: POST_ACCESS[path] ?? ('admin' as Access) })),
   ];
   return Object.assign(server, { routes: table });

@@ -243,6 +243,21 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-9-editing.png') });
   }, 90_000);
 
+  it('shows markup in event notes, actor names and zone names as text, never running it', async () => {
+    const xss = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
+    const su22 = ((await (await fetch(`${base}/api/events/history?id=FLD055`)).json()) as { current: Record<string, unknown> }).current;
+    const r = await fetch(`${base}/api/events/create`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ event: { ...su22, id: 'XSS1', provenance: undefined, status: undefined, notes: xss, actor1: xss, location: xss } }) });
+    expect(r.status).toBe(200);
+    await page.goto(`${base}/?date=2017-06-18&type=Strategic%20developments`);
+    await page.waitForSelector('#event-table tbody tr[data-id="XSS1"]');
+    expect(await page.textContent('#event-table tbody tr[data-id="XSS1"]')).toContain('<img src=x');
+    await page.click('#event-table tbody tr[data-id="XSS1"]');
+    await page.waitForFunction('document.querySelector("#event-detail")?.textContent.includes("History:")');
+    expect(await page.textContent('#event-detail')).toContain('<script>window.__pwned=2</script>');
+    expect(await page.locator('#event-detail img, #event-table img, #event-detail script').count()).toBe(0);
+    expect(await page.evaluate('window.__pwned')).toBeUndefined();
+  }, 60_000);
+
   it('runs under its own content security policy: no violation, map, events and charts drawn', async () => {
     const strict = await browser.newPage({ viewport: { width: 1280, height: 720 } });
     const violations: string[] = [];
