@@ -9,6 +9,16 @@ import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { Store } from '../store/store.js';
 import { ControlModel } from './model.js';
 
+/**
+ * A mark in the store's meta that changes with every write the control model reads (places, control
+ * observations, zones, control areas): servers sharing one database reload their model when it moves.
+ */
+export const CONTROL_GENERATION_KEY = 'control.generation';
+
+export async function markControlChanged(store: Store): Promise<void> {
+  await store.setMeta(CONTROL_GENERATION_KEY, `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`);
+}
+
 export interface LoadControlOptions {
   /**
    * A scenario whose overrides apply: its id in the store, a path to a scenario JSON file, or the scenario

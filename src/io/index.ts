@@ -17,6 +17,7 @@ import { csvLine, readCsvRecords } from './csv.js';
 import { csvRows } from './csv-source.js';
 import { COLLECTION_TAIL, collectionHead, controlFeature, eventFeature, geojsonRows, inferKind, placeFeature, readFeatureCollection, zoneFeature, type GeoJsonKind, type GeoJsonRecord } from './geojson.js';
 import { HXL_EVENT_COLUMNS, HXL_REQUIRED, hxlRowToEvent } from './hxl.js';
+import { markControlChanged } from '../control/load.js';
 import { runImport, type ImportOptions, type ImportSummary, type SourceRow } from './import-runner.js';
 import { geonamesRowToPlace, PLACE_COLUMNS, PLACE_REQUIRED, placeRowToPlace, placeToRow } from './places.js';
 import { UCDP_COLUMNS, UCDP_REQUIRED, ucdpRowToEvent, eventToUcdpRow } from './ucdp.js';
@@ -35,6 +36,13 @@ export interface FileImportOptions extends Omit<ImportOptions, 'store' | 'file' 
 const eventsBatch = (items: ConflictEvent[]): { events: ConflictEvent[] } => ({ events: items });
 
 export async function importFile(store: Store, format: ImportFormat, file: string, opts: FileImportOptions = {}): Promise<ImportSummary> {
+  const summary = await importRecords(store, format, file, opts);
+  // Places, observations, zones and control maps feed the control model that servers keep in memory.
+  if (summary.committed && summary.created + summary.updated > 0 && !['acled', 'ucdp', 'hxl'].includes(format) && opts.kind !== 'events') await markControlChanged(store);
+  return summary;
+}
+
+async function importRecords(store: Store, format: ImportFormat, file: string, opts: FileImportOptions): Promise<ImportSummary> {
   const base = { store, file, format, ...opts };
   const prov = (line: number, fmt: string = format) => ({ kind: 'file' as const, file: basename(file), line, format: fmt });
   const csvOpts = opts.onBytes ? { onBytes: opts.onBytes } : {};

@@ -14,7 +14,7 @@ import { foldName } from '../core/names.js';
 import { areaFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
 import { resolveArea } from '../stabilize/areas.js';
-import { loadControlModel } from '../control/load.js';
+import { CONTROL_GENERATION_KEY, loadControlModel, markControlChanged } from '../control/load.js';
 import type { ControlModel } from '../control/model.js';
 import { controlReport } from '../control/report.js';
 import { eventFeature } from '../io/geojson.js';
@@ -47,6 +47,8 @@ export interface AppOptions {
   limits?: { writesPerMinute?: number; loginsPerMinute?: number };
   /** Folders POST /api/import may read files from (by path); none: only uploaded content is taken. */
   importDirs?: string[];
+  /** How often (ms) to look whether another process changed control in the shared store (default 2000). */
+  sharedCheckMs?: number;
 }
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
@@ -175,7 +177,29 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
   const { store } = opts;
   // The engines are built once and kept: a request then costs milliseconds.
   let model: Promise<ControlModel> | null = null;
-  const getModel = (): Promise<ControlModel> => (model ??= loadControlModel(store));
+  // Another server process (or a command) sharing the store may change control: its mark in the meta is
+  // looked at every two seconds at most, and a new mark means the model is built again.
+  let generation: string | null | undefined;
+  let checkedAt = 0;
+  const getModel = async (): Promise<ControlModel> => {
+    if (Date.now() - checkedAt >= (opts.sharedCheckMs ?? 2000)) {
+      checkedAt = Date.now();
+      const g = await store.getMeta(CONTROL_GENERATION_KEY);
+      if (generation !== undefined && g !== generation) {
+        model = null;
+        race = null;
+      }
+      generation = g;
+    }
+    return (model ??= loadControlModel(store));
+  };
+  /** After a control write here: rebuild this process's model, and tell the others. */
+  const controlChanged = async (): Promise<void> => {
+    model = null;
+    race = null;
+    await markControlChanged(store);
+    generation = await store.getMeta(CONTROL_GENERATION_KEY);
+  };
   let areaCache: { model: ControlModel | null; byDate: Map<string, RawJson> } = { model: null, byDate: new Map() };
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
@@ -455,8 +479,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
         if (tmp) writeFileSync(file, b.content!, { mode: 0o600 });
         const r = await importFile(store, b.format, file, { strict: Boolean(b.strict), by: by(caller).by, ...(b.kind ? { kind: b.kind } : {}) });
         if (b.format === 'control' || b.format === 'places' || b.format === 'geojson') {
-          model = null; // the control engine reads places, observations and zones
+          // importFile has marked the change for other processes; this one rebuilds its model.
+          model = null;
           race = null;
+          generation = await store.getMeta(CONTROL_GENERATION_KEY);
         }
         const name = tmp ? 'upload' : b.path!;
         return { ...r, file: name, rejects: r.rejects.slice(0, 200).map((x) => ({ ...x, file: name })), repairs: r.repairs.slice(0, 200).map((x) => ({ ...x, file: name })) };
@@ -473,16 +499,14 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       const o = parseBody(body, BODY['/api/control/observations']);
       const obs = ControlObservationSchema.parse({ id: `${o.place}:${o.from}:${o.actor}:${caller.user!.id}`, place: o.place, actor: o.actor, status: o.status, from: o.from, source: { name: o.source }, confidence: o.confidence ?? 0.8, ...(o.notes ? { notes: o.notes } : {}), provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
       await store.putControlObservations([obs], by(caller));
-      model = null; // the control engine is rebuilt with it
-      race = null;
+      await controlChanged();
       return obs;
     },
     '/api/zones': async (body: unknown, _url: URL, caller: Caller) => {
       const zb = parseBody(body, BODY['/api/zones']).zone;
       const zone = ZoneSchema.parse({ ...zb, id: zb.id ?? `zone-${newSecret().slice(0, 10)}`, provenance: { kind: 'user', user: caller.user!.id, at: new Date().toISOString() } });
       await store.putZones([zone], by(caller));
-      model = null;
-      race = null;
+      await controlChanged();
       return zone;
     },
   });

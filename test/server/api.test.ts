@@ -125,3 +125,28 @@ describe('HTTP API', () => {
     expect(html).not.toMatch(/<script/i);
   });
 });
+
+describe('two server processes on one store', () => {
+  it('each sees a control edit made through the other (the shared mark), and keeps its polygons per date until then', async () => {
+    const store = await demoStore('fl-api-two-');
+    const { openSqliteStore } = await import('../../src/store/sqlite/sqlite-store.js');
+    const other = openSqliteStore(store.location);
+    const a = await listenLocal(createApp({ store, sharedCheckMs: 0 }));
+    const b = await listenLocal(createApp({ store: other, sharedCheckMs: 0 }));
+    const holder = async (base: string): Promise<string | undefined> =>
+      ((await (await fetch(`${base}/api/control?date=2017-08-01`)).json()) as { places: { placeId: string; bloc: string }[] }).places.find((p) => p.placeId === 'maadan')?.bloc;
+    const areas = async (base: string): Promise<string> => (await fetch(`${base}/api/control.geojson?date=2017-08-01`)).text();
+    expect(await holder(b.base)).toBe('isis');
+    const before = await areas(b.base);
+    expect(await areas(b.base)).toBe(before);
+    const r = await fetch(`${a.base}/api/control/observations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ place: 'maadan', actor: 'sdf', status: 'held', from: '2017-07-20', source: 'a test' }) });
+    expect(r.status).toBe(200);
+    expect(await holder(a.base)).toBe('sdf');
+    expect(await holder(b.base)).toBe('sdf');
+    expect(await areas(b.base)).not.toBe(before);
+    await a.close();
+    await b.close();
+    await other.close();
+    await store.close();
+  });
+});
