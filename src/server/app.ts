@@ -20,9 +20,11 @@ import { controlReport } from '../control/report.js';
 import { eventFeature } from '../io/geojson.js';
 import { edgeGeometry } from '../routing/graph.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
+import { exposureTo } from '../routing/exposure.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { RecordKind, Store, WriteContext } from '../store/store.js';
 import type { EventRow } from '../store/event-row.js';
+import { decodeCursor } from '../store/event-cursor.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
@@ -119,6 +121,8 @@ const QUERY = {
       heldBy: z.string().max(200).optional(),
       zone: z.string().max(200).optional(),
       limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+      /** The `next` of the previous page. */
+      after: z.string().max(200).optional(),
     },
   '/api/control': { date: DateSchema, bloc: z.string().optional() },
   '/api/control.geojson': { date: DateSchema },
@@ -140,6 +144,8 @@ const QUERY = {
     actor: z.string().max(200).optional(),
   },
   '/api/imports/rejects': { id: z.string().min(1).max(100) },
+  '/api/exposure': { date: DateSchema, bloc: z.string().min(1).max(200), within: z.coerce.number().positive().max(3650).optional(), admin1: z.string().max(200).optional() },
+  '/api/documents': { id: z.string().min(1).max(300) },
 };
 const BODY = {
   '/api/extract': {
@@ -222,7 +228,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       blocActors = b.members.map((x) => x.actor);
     }
     const base = { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.subType ? { subType: q.subType } : {}), ...(q.text ? { text: q.text } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(filter?.bbox ? { bbox: filter.bbox } : {}) };
-    return { q: { ...base, limit: q.limit }, filter, blocActors };
+    return { q: { ...base, limit: q.limit }, filter, blocActors, after: q.after };
   };
 
   // Every filtered event as a row (EVENT_COLUMNS order), without building an event object per row.
@@ -273,10 +279,29 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       return out;
     },
     '/api/events': async (url) => {
-      const { q, filter, blocActors } = await eventQuery(url);
-      const page = await store.queryEvents({ ...q, ...(blocActors ? { actors: blocActors } : {}), limit: filter ? 100_000 : q.limit });
-      const events = filter ? page.events.filter(filter.test).slice(0, q.limit) : page.events;
-      return { type: 'FeatureCollection', features: events.map(eventFeature), truncated: page.next !== null || (filter !== null && page.events.filter(filter.test).length > q.limit) };
+      const { q, filter, blocActors, after } = await eventQuery(url);
+      if (after !== undefined) {
+        try {
+          decodeCursor(after);
+        } catch (err) {
+          throw new HttpError(400, `after: ${(err as Error).message}`);
+        }
+      }
+      const base = { ...q, ...(blocActors ? { actors: blocActors } : {}) };
+      // Pages follow the store's cursor (date, then storage order), stable under concurrent writes. With
+      // a control filter, store pages are read until the page is full, each no larger than what is missing,
+      // so the cursor always points just after the last event given.
+      const events: ConflictEvent[] = [];
+      let cursor: string | undefined = after;
+      let next: string | null = null;
+      for (let round = 0; round < 1000; round++) {
+        const page = await store.queryEvents({ ...base, limit: q.limit - events.length, ...(cursor ? { after: cursor } : {}) });
+        events.push(...(filter ? page.events.filter(filter.test) : page.events));
+        next = page.next;
+        if (!next || events.length >= q.limit) break;
+        cursor = next;
+      }
+      return { type: 'FeatureCollection', features: events.map(eventFeature), next, truncated: next !== null };
     },
     // The map's view of the filtered events, as columns (what it draws and lists; details on request).
     '/api/events/map': async (url) => {
@@ -386,6 +411,29 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       if (hits.length !== 1) throw new HttpError(400, hits.length ? `"${q.objective}" matches ${hits.length} places: give the id` : `"${q.objective}" matches no place`);
       const p = hits[0]!;
       return runRace(ctx, q.date, [{ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }], DEFAULT_RACE_PARAMETERS);
+    },
+    // The race run the other way: how soon each hostile bloc could reach each place a bloc holds.
+    '/api/exposure': async (url) => {
+      const q = query(url, QUERY['/api/exposure']);
+      const ctx = await getRace();
+      const m = ctx.model;
+      const b = m.blocIds.indexOf(q.bloc);
+      if (b < 0) throw new HttpError(400, `bloc: no bloc "${q.bloc}" (blocs: ${m.blocIds.join(', ')})`);
+      const state = m.stateAt(q.date);
+      const held = m.places.filter((p, i) => state.placeBloc[i] === b && (!q.admin1 || foldName(p.admin1 ?? '') === foldName(q.admin1)));
+      const { hostile, rows } = exposureTo(ctx, q.date, q.bloc, held.map((p) => ({ id: p.id, name: p.name, lon: p.lon, lat: p.lat, placeId: p.id })), DEFAULT_RACE_PARAMETERS);
+      const within = q.within ?? Infinity;
+      const places = rows
+        .map((r, i) => ({ place: r.id, name: r.name, population: held[i]!.population, firstThreat: r.firstThreat, days: r.days, threats: r.threats }))
+        .filter((r) => r.days !== null && r.days <= within)
+        .sort((x, y) => x.days! - y.days!);
+      return { date: q.date, bloc: q.bloc, hostile, withinDays: q.within ?? null, held: held.length, places };
+    },
+    '/api/documents': async (url) => {
+      const q = query(url, QUERY['/api/documents']);
+      const d = await store.getDocument(q.id);
+      if (!d) throw new HttpError(404, `no document "${q.id}"`);
+      return d;
     },
   };
 

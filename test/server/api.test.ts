@@ -150,3 +150,53 @@ describe('two server processes on one store', () => {
     await store.close();
   });
 });
+
+describe('HTTP API: pages, exposure, documents', () => {
+  let base: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const store = await demoStore('fl-api-pages-');
+    await store.putDocuments([{ id: 'doc-1', title: 'A report', publisher: 'test', published: '2017-06-19', text: 'Turkish troops shelled Tell Rifaat.' }], { by: 'test' });
+    const l = await listenLocal(createApp({ store }));
+    base = l.base;
+    close = async () => {
+      await l.close();
+      await store.close();
+    };
+  });
+  afterAll(() => close?.());
+  const json = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const r = await fetch(base + path);
+    return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+  };
+
+  it.each(['since=2017-01-01&until=2017-07-31', 'since=2017-01-01&until=2017-07-31&heldBy=government', 'bloc=government'])('pages through %s with cursors: every event once, as in one answer', async (filter) => {
+    const whole = ((await json(`/api/events?${filter}&limit=5000`)).body.features as { id: string }[]).map((f) => f.id);
+    expect(whole.length).toBeGreaterThan(7);
+    const paged: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    do {
+      const r = await json(`/api/events?${filter}&limit=7${after ? `&after=${encodeURIComponent(after)}` : ''}`);
+      const ids = (r.body.features as { id: string }[]).map((f) => f.id);
+      expect(ids.length).toBeLessThanOrEqual(7);
+      paged.push(...ids);
+      after = r.body.next as string | null;
+      pages++;
+    } while (after && pages < 100);
+    expect(paged).toEqual(whole);
+    expect((await json('/api/events?after=garbage')).status).toBe(400);
+  });
+
+  it('answers exposure (the race the other way) and documents', async () => {
+    const e = await json('/api/exposure?date=2017-07-31&bloc=sdf&within=30');
+    expect(e.status).toBe(200);
+    const places = e.body.places as { days: number; firstThreat: string }[];
+    expect(places.length).toBeGreaterThan(0);
+    expect(places.every((p) => p.days <= 30)).toBe(true);
+    expect(places.map((p) => p.days)).toEqual([...places.map((p) => p.days)].sort((a, b) => a - b));
+    expect((await json('/api/exposure?date=2017-07-31&bloc=nobody')).status).toBe(400);
+    expect((await json('/api/documents?id=doc-1')).body).toMatchObject({ id: 'doc-1' });
+    expect((await json('/api/documents?id=none')).status).toBe(404);
+  });
+});
