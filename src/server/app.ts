@@ -5,6 +5,7 @@
  */
 import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
@@ -23,7 +24,7 @@ import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.j
 import { exposureTo } from '../routing/exposure.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { RecordKind, Store, WriteContext } from '../store/store.js';
-import type { EventRow } from '../store/event-row.js';
+import type { EventColumn, EventRow } from '../store/event-row.js';
 import { decodeCursor } from '../store/event-cursor.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
@@ -55,6 +56,24 @@ export interface AppOptions {
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
 const MIME: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.css': 'text/css', '.json': 'application/json', '.svg': 'image/svg+xml', '.png': 'image/png', '.ico': 'image/x-icon', '.woff2': 'font/woff2' };
+
+/** The event columns the map and the charts read, and each one's position in a row. */
+const MAP_COLUMNS = ['id', 'day', 'date', 'type', 'sub_type', 'actor1', 'actor2', 'location', 'fatalities', 'lon', 'lat', 'status', 'place'] as const satisfies readonly EventColumn[];
+const C = Object.fromEntries(MAP_COLUMNS.map((c, i) => [c, i])) as Record<(typeof MAP_COLUMNS)[number], number>;
+
+/** Repeated texts as indexes into a list. */
+class Dict {
+  readonly list: string[] = [];
+  private readonly index = new Map<string, number>();
+  of(s: string): number {
+    let i = this.index.get(s);
+    if (i === undefined) {
+      i = this.list.push(s) - 1;
+      this.index.set(s, i);
+    }
+    return i;
+  }
+}
 
 /** An answer already serialized (kept in a cache): sent as it is. */
 class RawJson {
@@ -231,14 +250,15 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     return { q: { ...base, limit: q.limit }, filter, blocActors, after: q.after };
   };
 
-  // Every filtered event as a row (EVENT_COLUMNS order), without building an event object per row.
+  // Every filtered event as a row of the columns the map and the charts use (MAP_COLUMNS order, the C
+  // index), without building an event object per row.
   const scanFiltered = async (url: URL, each: (row: EventRow) => void): Promise<void> => {
     const { q, filter, blocActors } = await eventQuery(url);
     const { limit: _limit, ...rest } = q;
-    for await (const rows of store.scanEvents({ ...rest, ...(blocActors ? { actors: blocActors } : {}) })) {
+    for await (const rows of store.scanEvents({ ...rest, ...(blocActors ? { actors: blocActors } : {}) }, 'date', MAP_COLUMNS)) {
       for (const r of rows) {
-        if (r[28] === 'retracted') continue;
-        if (filter && !filter.test({ lon: r[20], lat: r[21], date: r[2], place: r[19] } as unknown as ConflictEvent)) continue;
+        if (r[C.status] === 'retracted') continue;
+        if (filter && !filter.test({ lon: r[C.lon], lat: r[C.lat], date: r[C.date], place: r[C.place] } as unknown as ConflictEvent)) continue;
         each(r);
       }
     }
@@ -273,7 +293,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       const hit = areaCache.byDate.get(q.date);
       if (hit) return hit;
       const s = m.stateAt(q.date);
-      const out = new RawJson(JSON.stringify({ type: 'FeatureCollection', frontline: { kind: 'control', date: q.date }, features: [...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)] }));
+      // Neighbouring dates often hold the same map: a digest of the features lets the app skip a redraw.
+      const features = JSON.stringify([...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)]);
+      const hash = createHash('sha1').update(features).digest('base64url').slice(0, 16);
+      const out = new RawJson(`{"type":"FeatureCollection","frontline":${JSON.stringify({ kind: 'control', date: q.date, hash })},"features":${features}}`);
       if (areaCache.byDate.size >= 256) areaCache.byDate.delete(areaCache.byDate.keys().next().value!);
       areaCache.byDate.set(q.date, out);
       return out;
@@ -305,32 +328,48 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     },
     // The map's view of the filtered events, as columns (what it draws and lists; details on request).
     '/api/events/map': async (url) => {
-      const out = { id: [] as string[], date: [] as string[], type: [] as string[], subType: [] as string[], actor1: [] as string[], actor2: [] as string[], location: [] as string[], best: [] as number[], lon: [] as number[], lat: [] as number[] };
+      // Columns, with the repeated texts (types, actors, places) as indexes into lists: a third of the
+      // bytes of plain columns, and as much less to build, send and parse.
+      const dict = { type: new Dict(), subType: new Dict(), actor: new Dict(), location: new Dict() };
+      const out = { id: [] as string[], day: [] as number[], type: [] as number[], subType: [] as number[], actor1: [] as number[], actor2: [] as number[], location: [] as number[], best: [] as number[], lon: [] as number[], lat: [] as number[] };
       await scanFiltered(url, (r) => {
-        out.id.push(r[0] as string);
-        out.date.push(r[2] as string);
-        out.type.push(r[5] as string);
-        out.subType.push(r[6] as string);
-        out.actor1.push(r[8] as string);
-        out.actor2.push((r[11] as string) ?? '');
-        out.location.push((r[18] as string) ?? '');
-        out.best.push((r[23] as number | null) ?? 0);
-        out.lon.push(r[20] as number);
-        out.lat.push(r[21] as number);
+        out.id.push(r[C.id] as string);
+        out.day.push(r[C.day] as number);
+        out.type.push(dict.type.of(r[C.type] as string));
+        out.subType.push(dict.subType.of(r[C.sub_type] as string));
+        out.actor1.push(dict.actor.of(r[C.actor1] as string));
+        out.actor2.push(dict.actor.of((r[C.actor2] as string) ?? ''));
+        out.location.push(dict.location.of((r[C.location] as string) ?? ''));
+        out.best.push((r[C.fatalities] as number | null) ?? 0);
+        out.lon.push(Math.round((r[C.lon] as number) * 1e5) / 1e5);
+        out.lat.push(Math.round((r[C.lat] as number) * 1e5) / 1e5);
       });
-      return out;
+      return { ...out, dict: { type: dict.type.list, subType: dict.subType.list, actor: dict.actor.list, location: dict.location.list } };
     },
     // Per week (Monday to Sunday) of the filtered events: how many of each type, and the killed.
     '/api/events/weekly': async (url) => {
       const weeks = new Map<string, { week: string; byType: Record<string, number>; events: number; fatalities: number }>();
+      const { q, filter, blocActors } = await eventQuery(url);
+      if (!filter) {
+        // No control filter: the store counts (an aggregate query, not a scan of every event).
+        const { limit: _limit, ...rest } = q;
+        for (const x of await store.summarizeEventsByPeriod('week', { ...rest, ...(blocActors ? { actors: blocActors } : {}) })) {
+          const w = weeks.get(x.start) ?? { week: x.start, byType: {}, events: 0, fatalities: 0 };
+          w.byType[x.type] = x.count;
+          w.events += x.count;
+          w.fatalities += x.fatalities;
+          weeks.set(x.start, w);
+        }
+        return { weeks: [...weeks.values()] };
+      }
       await scanFiltered(url, (r) => {
-        const d = r[1] as number;
+        const d = r[C.day] as number;
         const week = fromDayNumber(d - ((((d + 3) % 7) + 7) % 7)); // the Monday (day 0 was a Thursday)
         const w = weeks.get(week) ?? { week, byType: {}, events: 0, fatalities: 0 };
-        const t = r[5] as string;
+        const t = r[C.type] as string;
         w.byType[t] = (w.byType[t] ?? 0) + 1;
         w.events++;
-        w.fatalities += (r[23] as number | null) ?? 0;
+        w.fatalities += (r[C.fatalities] as number | null) ?? 0;
         weeks.set(week, w);
       });
       return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)) };

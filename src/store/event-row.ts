@@ -16,6 +16,15 @@ export const EVENT_COLUMNS = [
   'sources', 'attributes', 'provenance',
 ] as const;
 
+export type EventColumn = (typeof EVENT_COLUMNS)[number];
+
+/** The SELECT list for some columns (checked against EVENT_COLUMNS: never user text), or all of them. */
+export function selectColumns(columns?: readonly EventColumn[]): string {
+  if (!columns) return SELECT_EVENT;
+  for (const c of columns) if (!(EVENT_COLUMNS as readonly string[]).includes(c)) throw new Error(`no event column "${c}"`);
+  return columns.map((c) => `e.${c}`).join(', ');
+}
+
 /** The position of the provenance column: two rows that differ only there hold the same event. */
 export const PROVENANCE_INDEX = EVENT_COLUMNS.indexOf('provenance');
 export const SELECT_EVENT = EVENT_COLUMNS.map((c) => `e.${c}`).join(', ');

@@ -3,7 +3,7 @@
  * PostGIS for teams) passes the same contract suite (src/store/contract.ts).
  */
 import type { IsoDate } from '../core/dates.js';
-import type { EventCsvField, EventRow } from './event-row.js';
+import type { EventColumn, EventCsvField, EventRow } from './event-row.js';
 import type {
   Actor,
   Bloc,
@@ -100,6 +100,13 @@ export interface EventPage {
 export interface PeriodCount {
   start: IsoDate;
   count: number;
+}
+
+export interface PeriodSummary {
+  start: IsoDate;
+  type: string;
+  count: number;
+  fatalities: number;
 }
 
 export interface CellCount {
@@ -249,6 +256,11 @@ export interface Store {
    * left out; the answer is sorted by start.
    */
   countEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodCount[]>;
+  /**
+   * Matching events per period and event type, with the sum of best fatality estimates (unknown: 0):
+   * what the weekly charts draw, counted by the store. Sorted by start, then type.
+   */
+  summarizeEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodSummary[]>;
   /** Matching events per square cell of `cellDegrees`, keyed by the cell's south-west corner. */
   countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]>;
   /** The sum of best fatality estimates over matching events (unknown counts as 0). */
@@ -256,10 +268,11 @@ export interface Store {
   /**
    * Every matching event as a flat row (see event-row.ts), without building objects: the bulk path for
    * exports and in-memory indexes. `order: 'date'` sorts by date, then in the order they were stored;
-   * 'storage' is the order the store keeps them in (import order), which is the fastest to read. Rows come in batches; while a scan
+   * 'storage' is the order the store keeps them in (import order), which is the fastest to read. With
+   * `columns`, rows hold only those, in that order (a map needs ten of the thirty-four). Rows come in batches; while a scan
    * is open the SQLite connection is busy, so finish (or break out of) it before writing.
    */
-  scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage'): AsyncIterable<EventRow[]>;
+  scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order?: 'date' | 'storage', columns?: readonly EventColumn[]): AsyncIterable<EventRow[]>;
   /**
    * Every matching event as a CSV line built by the store from `fields`, in chunks of whole lines of
    * UTF-8: the fastest export path (no value crosses into JavaScript one column at a time; a store may

@@ -124,6 +124,13 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       for (const c of grid) expect(c.count, `${c.col},${c.row}`).toBe(cells.get(`${c.col},${c.row}`));
       expect(grid).toHaveLength(cells.size);
       expect(await s.countEventsByCell(0.5, { bbox: [-1, -1, -0.1, -0.1] })).toEqual([]);
+      // Per week and type with the killed (each generated event reports 1), recomputed here.
+      const summary = new Map<string, number>();
+      for (const e of evs) summary.set(`${weekOf(e.date)}|${e.type}`, (summary.get(`${weekOf(e.date)}|${e.type}`) ?? 0) + 1);
+      expect(await s.summarizeEventsByPeriod('week', {})).toEqual(
+        [...summary].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => ({ start: k.split('|')[0], type: k.split('|')[1], count: n, fatalities: n })),
+      );
+      expect((await s.summarizeEventsByPeriod('month', q)).reduce((a, x) => a + x.count, 0)).toBe(expected.length);
       const byType = await s.countEventsBy('type', {});
       expect(byType).toEqual({ Battles: 200, 'Explosions/Remote violence': 100 });
       await expect(s.queryEvents({ after: 'not-a-cursor' })).rejects.toThrow(/cursor/);

@@ -3,7 +3,7 @@
  * talks only to this server's API (docs/api.md) and draws its basemap from the store's own data: no
  * request leaves the machine. Labels use the system's fonts (no glyph server).
  */
-import maplibregl, { type GeoJSONSource, type Map as MlMap } from 'maplibre-gl';
+import maplibregl, { type GeoJSONSource, type GeoJSONSourceDiff, type Map as MlMap } from 'maplibre-gl';
 import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { dateRule, eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
@@ -70,6 +70,11 @@ const map: MlMap = new maplibregl.Map({
   container: 'map',
   center: [num('lon') ?? 38.5, num('lat') ?? 35],
   zoom: num('z') ?? 5.6,
+  // No fade-in of labels: each faded frame is a full redraw, which software rendering pays for dearly
+  // (measured: the first render and each step waited on ~300 ms of fading frames).
+  fadeDuration: 0,
+  // An opaque canvas: the compositor need not blend the map with the page under it.
+  canvasContextAttributes: { alpha: false },
   attributionControl: { compact: true, customAttribution: 'Frontline · boundaries: Natural Earth · places: GeoNames' },
   style: {
     version: 8,
@@ -85,7 +90,8 @@ const map: MlMap = new maplibregl.Map({
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe8ee' } },
-      { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
+      // No antialiasing pass on the fills: the white edge lines are drawn over them anyway.
+      { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
       { id: 'diff', type: 'fill', source: 'diff', paint: { 'fill-color': ['match', ['get', 'to'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification, 'fill-opacity': 0.85, 'fill-outline-color': '#000000' } },
       { id: 'area-edges', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
@@ -129,9 +135,12 @@ const map: MlMap = new maplibregl.Map({
   },
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+(window as unknown as { __map: MlMap }).__map = map; // for benchmarks and the curious
 // For tests: the blocs (or actors) of what a layer draws on screen now.
 Object.assign(state, { rendered: (layer: string, prop = 'bloc') => map.queryRenderedFeatures({ layers: [layer] }).map((f) => (f.properties as Record<string, unknown>)[prop]) });
-await new Promise<void>((resolve) => map.once('load', () => resolve()));
+// The map starts (style, workers, roads) while the rest of the page is set up and the first date's data
+// is fetched: it is awaited just before that data is drawn.
+const mapLoaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
 
 
 const colors: Record<string, string> = Object.fromEntries(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
@@ -308,29 +317,66 @@ function moveDateRules(): void {
 
 // ---- the date -----------------------------------------------------------------------------------------
 // Events for the map come as columns for a span round the window, kept while the filters stay the same:
-// a step along the timeline then filters in memory instead of asking the server again.
-interface EventColumns { id: string[]; date: string[]; type: string[]; subType: string[]; actor1: string[]; actor2: string[]; location: string[]; best: number[]; lon: number[]; lat: number[] }
+// a step along the timeline then filters in memory instead of asking the server again. The first answer
+// covers the window (and a few days): the map is drawn from it; the wider span comes after.
+interface EventColumns {
+  id: string[]; day: number[]; type: number[]; subType: number[]; actor1: number[]; actor2: number[]; location: number[]; best: number[]; lon: number[]; lat: number[];
+  dict: { type: string[]; subType: string[]; actor: string[]; location: string[] };
+}
 const MARGIN = 45;
 let cache: { key: string; from: number; to: number; cols: Promise<EventColumns> } | null = null;
+function fetchColumns(from: number, to: number): Promise<EventColumns> {
+  const q = filterParams();
+  q.set('since', dateOf(from));
+  q.set('until', dateOf(to));
+  return api<EventColumns>(`/api/events/map?${q}`);
+}
 function eventColumns(from: number, to: number): Promise<EventColumns> {
   const key = filterParams().toString();
   if (!cache || cache.key !== key || from < cache.from || to > cache.to) {
-    const f = Math.max(first, from - MARGIN), t = Math.min(last, to + MARGIN);
-    const q = filterParams();
-    q.set('since', dateOf(f));
-    q.set('until', dateOf(t));
-    cache = { key, from: f, to: t, cols: api<EventColumns>(`/api/events/map?${q}`) };
+    const f = Math.max(first, from - 3), t = Math.min(last, to + 3);
+    const entry = { key, from: f, to: t, cols: fetchColumns(f, t) };
+    cache = entry;
+    const wf = Math.max(first, from - MARGIN), wt = Math.min(last, to + MARGIN);
+    // The wider span is asked for a moment after the window came, so that it never holds up what the map
+    // is drawing now (nor the charts' data, asked for once the map is drawn).
+    if (wf < f || wt > t)
+      void entry.cols.then(async () => {
+        await new Promise((r) => setTimeout(r, 400));
+        if (cache !== entry) return;
+        const wide = fetchColumns(wf, wt);
+        void wide.then(() => {
+          if (cache === entry) cache = { key, from: wf, to: wt, cols: wide };
+        });
+      });
   }
   return cache.cols;
 }
-function eventFeatures(c: EventColumns, from: string, to: string): GeoJSON.Feature[] {
+function eventFeatures(c: EventColumns, from: number, to: number): GeoJSON.Feature[] {
   const out: GeoJSON.Feature[] = [];
+  const { dict } = c;
+  const dates = new Map<number, string>();
   for (let i = 0; i < c.id.length; i++) {
-    const d = c.date[i]!;
+    const d = c.day[i]!;
     if (d < from || d > to) continue;
-    out.push({ type: 'Feature', id: c.id[i]!, geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] }, properties: { id: c.id[i], date: d, type: c.type[i], subType: c.subType[i], actor1: c.actor1[i], actor2: c.actor2[i], location: c.location[i], best: c.best[i] } });
+    let date = dates.get(d);
+    if (date === undefined) dates.set(d, (date = dateOf(d)));
+    out.push({
+      type: 'Feature', id: c.id[i]!, geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] },
+      properties: { id: c.id[i], date, type: dict.type[c.type[i]!], subType: dict.subType[c.subType[i]!], actor1: dict.actor[c.actor1[i]!], actor2: dict.actor[c.actor2[i]!], location: dict.location[c.location[i]!], best: c.best[i] },
+    });
   }
   return out;
+}
+let controlHash: string | null = null;
+/** The change from one list of events to another, by id; a new list wholesale when most of it changed. */
+function eventsDiff(before: GeoJSON.Feature[], after: GeoJSON.Feature[]): GeoJSONSourceDiff {
+  const was = new Set(before.map((f) => f.id as string));
+  const now = new Set(after.map((f) => f.id as string));
+  const add = after.filter((f) => !was.has(f.id as string));
+  const remove = before.filter((f) => !now.has(f.id as string)).map((f) => f.id as string);
+  if (add.length + remove.length > after.length / 2) return { removeAll: true, add: after };
+  return { remove, add };
 }
 // Control of a date, kept, and the next and previous days and weeks fetched ahead while the user looks.
 const controlCache = new Map<string, Promise<[GeoJSON.FeatureCollection, ControlJson]>>();
@@ -361,16 +407,26 @@ async function setDate(d: string): Promise<void> {
       cmp ? api<GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
     ]);
     if (dateOf(current) !== date) return; // a later move took over
-    (map.getSource('control') as GeoJSONSource).setData(geo);
-    loadedEvents = eventFeatures(cols, dateOf(from), date);
-    (map.getSource('events') as GeoJSONSource).setData({ type: 'FeatureCollection', features: loadedEvents });
+    performance.mark('fl:data');
+    const previous = loadedEvents;
+    loadedEvents = eventFeatures(cols, from, current);
+    // Only what changed goes to the map's worker: the control map when its digest differs, and the
+    // events that entered or left the window (a step of a day moves a few hundred of thousands).
+    const hash = (geo as { frontline?: { hash?: string } }).frontline?.hash;
+    const shownControl = hash && hash === controlHash ? Promise.resolve() : (map.getSource('control') as GeoJSONSource).setData(geo, true);
+    controlHash = hash ?? null;
+    const shownEvents = (map.getSource('events') as GeoJSONSource).updateData(eventsDiff(previous, loadedEvents), true);
     (map.getSource('diff') as GeoJSONSource).setData(diff ?? EMPTY);
     renderDiff(diff, cmp);
     renderControl(control);
+    performance.mark('fl:set');
     renderEventTable();
+    performance.mark('fl:table');
     moveDateRules();
     $('event-count').textContent = `(${loadedEvents.length})`;
     Object.assign(state, { date, control, events: loadedEvents.length, loads: state.loads + 1 });
+    // Ready when the map's worker holds the new data (the next frame draws it).
+    await Promise.all([shownControl, shownEvents]);
     for (const k of [1, -1, 7, -7]) if (current + k >= first && current + k <= last) void controlOf(dateOf(current + k));
   })();
   loading = job;
@@ -643,8 +699,12 @@ search.addEventListener('input', async () => {
   );
 });
 
-// Charts come after the map: their data loads in the background.
-void Promise.all([api<{ rows: SeriesRow[] }>(`/api/control/series?from=${dateOf(first)}&to=${dateOf(last)}&step=week`).then((r) => (series = r.rows)), loadWeeks()]).then(() => renderCharts());
+// The map first; the charts' data is asked for once it is drawn, so that the server (one thread)
+// answers the map's requests before the weekly counts, which scan the whole period.
+void controlOf(dateOf(current));
+void eventColumns(current - days() + 1, current);
+await mapLoaded;
 await setDate(dateOf(current));
+void Promise.all([api<{ rows: SeriesRow[] }>(`/api/control/series?from=${dateOf(first)}&to=${dateOf(last)}&step=week`).then((r) => (series = r.rows)), loadWeeks()]).then(() => renderCharts());
 if (view.get('place')) await showPlace(view.get('place')!);
 if (view.get('objective')) await runRace();

@@ -43,6 +43,7 @@ import type {
   ImportSession,
   ImportWriteResult,
   PeriodCount,
+  PeriodSummary,
   PlaceQuery,
   PutResult,
   RecordKind,
@@ -50,7 +51,7 @@ import type {
   Store,
   WriteContext,
 } from '../store.js';
-import { EVENT_COLUMNS, eventCsvLineWriter, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
+import { EVENT_COLUMNS, eventCsvLineWriter, selectColumns, type EventColumn, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
 import { decodeCursor, pageOf } from '../event-cursor.js';
 import { currentEntry, unchanged } from '../record-versions.js';
 import { PG_MIGRATIONS } from './migrations.js';
@@ -73,6 +74,11 @@ const TYPES = {
 const EVENT_PG_TYPES = EVENT_COLUMNS.map((c) => (['day', 'geo_precision', 'fatalities', 'fatalities_low', 'fatalities_high'].includes(c) ? 'int4' : c === 'lon' || c === 'lat' ? 'float8' : 'text'));
 
 const GUARDED = new WeakSet<pg.PoolClient>();
+
+/** The first day of an event's period, as SQL. Day 0 (1970-01-01) was a Thursday: (day + 3) mod 7 is the number of days since Monday. */
+function periodKeySql(period: 'day' | 'week' | 'month'): string {
+  return period === 'day' ? 'e.day' : period === 'week' ? 'e.day - (((e.day + 3) % 7) + 7) % 7' : "(date_trunc('month', DATE '1970-01-01' + e.day)::date - DATE '1970-01-01')";
+}
 
 /** Rows per multi-row insert: large enough to amortise the round trip, small enough for one message. */
 const INSERT_BATCH = 5000;
@@ -625,11 +631,16 @@ export class PgStore implements Store {
   }
 
   async countEventsByPeriod(period: 'day' | 'week' | 'month', q: EventFilter): Promise<PeriodCount[]> {
-    // Day 0 (1970-01-01) was a Thursday: (day + 3) mod 7 is the number of days since Monday.
-    const key = period === 'day' ? 'e.day' : period === 'week' ? 'e.day - (((e.day + 3) % 7) + 7) % 7' : "(date_trunc('month', DATE '1970-01-01' + e.day)::date - DATE '1970-01-01')";
+    const key = periodKeySql(period);
     const args: unknown[] = [];
     const r = await this.q<{ k: number; n: number }>(this.pool, `SELECT ${key} AS k, COUNT(*) AS n FROM events e${this.eventWhere(q, args)} GROUP BY k ORDER BY k`, args);
     return r.rows.map((x) => ({ start: fromDayNumber(x.k), count: x.n }));
+  }
+
+  async summarizeEventsByPeriod(period: 'day' | 'week' | 'month', q: EventFilter): Promise<PeriodSummary[]> {
+    const args: unknown[] = [];
+    const r = await this.q<{ k: number; type: string; n: number; f: number }>(this.pool, `SELECT ${periodKeySql(period)} AS k, e.type AS type, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0)::int8 AS f FROM events e${this.eventWhere(q, args)} GROUP BY 1, 2 ORDER BY 1, 2`, args);
+    return r.rows.map((x) => ({ start: fromDayNumber(x.k), type: x.type, count: x.n, fatalities: x.f }));
   }
 
   async countEventsByCell(cellDegrees: number, q: EventFilter): Promise<CellCount[]> {
@@ -648,9 +659,9 @@ export class PgStore implements Store {
   }
 
   /** Every matching row from one snapshot (a read-only repeatable-read transaction and a cursor). */
-  async *scanEvents(q: EventFilter, order: 'date' | 'storage' = 'date'): AsyncIterable<EventRow[]> {
+  async *scanEvents(q: EventFilter, order: 'date' | 'storage' = 'date', columns?: readonly EventColumn[]): AsyncIterable<EventRow[]> {
     const args: unknown[] = [];
-    const sql = `SELECT ${SELECT_EVENT} FROM events e${this.eventWhere(q, args)} ORDER BY ${order === 'date' ? 'e.day, e.seq' : 'e.seq'}`;
+    const sql = `SELECT ${selectColumns(columns)} FROM events e${this.eventWhere(q, args)} ORDER BY ${order === 'date' ? 'e.day, e.seq' : 'e.seq'}`;
     const c = await this.connect();
     let broken = false;
     try {

@@ -44,13 +44,14 @@ import type {
   ImportSession,
   ImportWriteResult,
   PeriodCount,
+  PeriodSummary,
   PlaceQuery,
   PutResult,
   RecordKind,
   Store,
   WriteContext,
 } from '../store.js';
-import { EVENT_COLUMNS, eventToRow, MONTH_NAMES, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
+import { EVENT_COLUMNS, eventToRow, MONTH_NAMES, selectColumns, type EventColumn, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
 import { decodeCursor, pageOf } from '../event-cursor.js';
 import { BACKUP_TABLES, BOOLEAN_COLUMNS, DUMP_ORDER, TABLE_ORDER, type BackupTable, type TableChunk } from '../backup-format.js';
 import { currentEntry, unchanged } from '../record-versions.js';
@@ -681,11 +682,16 @@ export class SqliteStore implements Store {
       const counts = countByPeriod(this.eventColumns(), filter, start);
       return [...counts].sort((a, b) => a[0] - b[0]).map(([k, count]) => ({ start: fromDayNumber(k), count }));
     }
-    // Day 0 (1970-01-01) was a Thursday: (day + 3) % 7 is the number of days since Monday.
-    const key = period === 'day' ? 'e.day' : period === 'week' ? 'e.day - ((e.day + 3) % 7)' : "CAST(julianday(date(e.day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)";
+    const key = periodKeySql(period);
     const { from, where, args } = this.eventWhere(q);
     const sql = `SELECT ${key} AS k, COUNT(*) AS n FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY k ORDER BY k`;
     return (this.db.prepare(sql).all(...args) as { k: number; n: number }[]).map((r) => ({ start: fromDayNumber(r.k), count: r.n }));
+  }
+
+  async summarizeEventsByPeriod(period: 'day' | 'week' | 'month', q: Omit<EventQuery, 'limit' | 'after'>): Promise<PeriodSummary[]> {
+    const { from, where, args } = this.eventWhere(q);
+    const sql = `SELECT ${periodKeySql(period)} AS k, e.type AS type, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0) AS f FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} GROUP BY k, e.type ORDER BY k, e.type`;
+    return (this.db.prepare(sql).all(...args) as { k: number; type: string; n: number; f: number }[]).map((r) => ({ start: fromDayNumber(r.k), type: r.type, count: r.n, fatalities: r.f }));
   }
 
   async countEventsByCell(cellDegrees: number, q: Omit<EventQuery, 'limit' | 'after'>): Promise<CellCount[]> {
@@ -718,9 +724,9 @@ export class SqliteStore implements Store {
     return (this.db.prepare(sql).get(...args) as { n: number }).n;
   }
 
-  async *scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order: 'date' | 'storage' = 'date'): AsyncIterable<EventRow[]> {
+  async *scanEvents(q: Omit<EventQuery, 'limit' | 'after'>, order: 'date' | 'storage' = 'date', columns?: readonly EventColumn[]): AsyncIterable<EventRow[]> {
     const { from, where, args } = this.eventWhere(q);
-    const sql = `SELECT ${SELECT_EVENT} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order === 'date' ? 'e.day, e.rowid' : 'e.rowid'}`;
+    const sql = `SELECT ${selectColumns(columns)} FROM ${from}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order === 'date' ? 'e.day, e.rowid' : 'e.rowid'}`;
     let batch: EventRow[] = [];
     for (const row of this.db.prepare(sql).raw().iterate(...args)) {
       batch.push(row as EventRow);
@@ -1069,6 +1075,11 @@ function csvValueSql(f: EventCsvField): string {
     x = "(CASE e.date_precision WHEN 'day' THEN '1' WHEN 'week' THEN '2' ELSE '3' END)";
   }
   return x;
+}
+
+/** The first day of an event's period, as SQL. Day 0 (1970-01-01) was a Thursday: (day + 3) mod 7 is the number of days since Monday. */
+function periodKeySql(period: 'day' | 'week' | 'month'): string {
+  return period === 'day' ? 'e.day' : period === 'week' ? 'e.day - (((e.day + 3) % 7) + 7) % 7' : "CAST(julianday(date(e.day * 86400, 'unixepoch', 'start of month')) - 2440587.5 AS INTEGER)";
 }
 
 /** An export filtered on time (and status) only: the large ones, which worker threads write. */
