@@ -20,13 +20,14 @@ import type { ControlModel } from '../control/model.js';
 import { controlReport } from '../control/report.js';
 import { eventFeature } from '../io/geojson.js';
 import { edgeGeometry } from '../routing/graph.js';
-import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
-import { exposureTo } from '../routing/exposure.js';
+import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace } from '../routing/race.js';
+import { traceCellsOutline } from '../geo/land-grid.js';
+import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { RecordKind, Store, WriteContext } from '../store/store.js';
 import type { EventColumn, EventRow } from '../store/event-row.js';
 import { decodeCursor } from '../store/event-cursor.js';
-import type { ConflictEvent } from '../core/schemas.js';
+import type { ConflictEvent, Scenario } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
@@ -150,7 +151,18 @@ const QUERY = {
   '/api/control/diff.geojson': { from: DateSchema, to: DateSchema },
   '/api/place': { id: z.string().min(1).max(200), date: DateSchema },
   '/api/places': { name: z.string().min(1).max(200) },
-  '/api/race': { date: DateSchema, objective: z.string().min(1).max(200) },
+  '/api/race': {
+    date: DateSchema,
+    objective: z.string().min(1).max(200),
+    /** Only these blocs race (comma-separated ids). */
+    blocs: z.string().max(500).optional(),
+    /** A stored scenario's overrides apply. */
+    scenario: z.string().max(200).optional(),
+    /** What-if: places held by other actors from the date, as PLACE:ACTOR,… (not saved). */
+    hold: z.string().max(2000).optional(),
+    /** Also the isochrones (1, 3, 7 days) and the first-arrival partition, as GeoJSON. */
+    map: z.enum(['1']).optional(),
+  },
   'stabilization': { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() },
   '/api/audit': { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() },
   '/api/drafts': { limit: z.coerce.number().int().min(1).max(5000).optional() },
@@ -271,6 +283,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
       const first = m.timeline.firstDay;
       return {
         scenario: scenarios[0] ?? null,
+        scenarios: scenarios.map((x) => ({ id: x.id, name: x.name })),
         firstDate: first === null ? null : fromDayNumber(first),
         lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
         blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: b.color ?? null })),
@@ -443,13 +456,55 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     },
     '/api/race': async (url) => {
       const q = query(url, QUERY['/api/race']);
-      const ctx = await getRace();
+      let ctx = await getRace();
+      // A what-if: a stored scenario and/or places given to other actors from the date, never saved.
+      const holds = (q.hold ?? '').split(',').filter(Boolean).map((h) => {
+        const [place, actor] = h.split(':');
+        if (!place || !actor || !ctx.model.places.some((p) => p.id === place)) throw new HttpError(400, `hold: "${h}" must be PLACE:ACTOR with a place id of the store`);
+        return { kind: 'control' as const, place, actor, status: 'held' as const, from: q.date };
+      });
+      let scenario: Scenario | undefined;
+      if (q.scenario || holds.length) {
+        const stored = q.scenario ? (await store.listScenarios()).find((x) => x.id === q.scenario) : undefined;
+        if (q.scenario && !stored) throw new HttpError(400, `scenario: no scenario "${q.scenario}"`);
+        scenario = { id: 'what-if', name: 'what-if', description: '', baseDate: q.date, ...(stored ?? {}), overrides: [...(stored?.overrides ?? []), ...holds] };
+        ctx = new RaceContext(ctx.graph, await loadControlModel(store, { scenario }));
+      }
       const places = ctx.model.places;
       const f = foldName(q.objective);
       const hits = places.filter((p) => p.id === q.objective || foldName(p.name) === f || p.names.some((n) => foldName(n) === f));
       if (hits.length !== 1) throw new HttpError(400, hits.length ? `"${q.objective}" matches ${hits.length} places: give the id` : `"${q.objective}" matches no place`);
       const p = hits[0]!;
-      return runRace(ctx, q.date, [{ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }], DEFAULT_RACE_PARAMETERS);
+      const blocs = q.blocs ? q.blocs.split(',').filter(Boolean) : undefined;
+      for (const b of blocs ?? []) if (!ctx.model.blocIds.includes(b)) throw new HttpError(400, `blocs: no bloc "${b}" (blocs: ${ctx.model.blocIds.join(', ')})`);
+      const r = runRace(ctx, q.date, [{ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }], withScenario(DEFAULT_RACE_PARAMETERS, scenario), {
+        ...(blocs ? { blocs } : {}),
+        positions: positionsOf(scenario),
+        cells: Boolean(q.map),
+      });
+      const { cellDays, ...result } = r;
+      if (!cellDays) return result;
+      // On the map: how far each bloc gets in 1, 3 and 7 days, and who gets where first.
+      const m = ctx.model;
+      const iso = isochrones(m, cellDays, [1, 3, 7]).map((x) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: x.coordinates }, properties: { kind: 'isochrone', bloc: x.bloc, days: x.days, areaKm2: x.areaKm2 } }));
+      const entries = Object.entries(cellDays);
+      const firstCells = new Map<string, number[]>();
+      for (let c = 0; c < m.grid.cells.length; c++) {
+        let best = Infinity;
+        let who = '';
+        for (const [bloc, days] of entries) {
+          if (days[c]! < best) {
+            best = days[c]!;
+            who = bloc;
+          }
+        }
+        if (!who) continue;
+        const list = firstCells.get(who);
+        if (list) list.push(c);
+        else firstCells.set(who, [c]);
+      }
+      const partition = [...firstCells].map(([bloc, cells]) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: traceCellsOutline(m.grid, cells) }, properties: { kind: 'first-arrival', bloc } }));
+      return { ...result, map: { type: 'FeatureCollection', features: [...partition, ...iso] } };
     },
     // The race run the other way: how soon each hostile bloc could reach each place a bloc holds.
     '/api/exposure': async (url) => {

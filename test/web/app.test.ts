@@ -243,6 +243,33 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-9-editing.png') });
   }, 90_000);
 
+  it('draws the race\'s reach and first arrivals, races only the chosen blocs, and re-runs with a place given to another actor', async () => {
+    await page.goto(`${base}/?date=2017-07-31`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await page.fill('#race-objective', 'Deir ez-Zor');
+    await page.click('#race-form button');
+    await page.waitForSelector('#race-arrivals tbody tr');
+    const drawn = (await page.evaluate('window.__frontline.raceMap')) as string[];
+    expect(drawn.some((k) => k.startsWith('first-arrival:'))).toBe(true);
+    expect(drawn).toContain('isochrone:sdf:7');
+    await page.waitForFunction('window.__frontline.rendered("race-first").length > 0', null, { timeout: 30_000 });
+    // Give Deir ez-Zor itself to the SDF for this race only: the race sees a new holder; nothing is saved.
+    await page.fill('#place-search', 'Deir ez-Zor');
+    await page.click('#place-results li button');
+    await page.waitForSelector('#place-detail form.what-if');
+    await page.selectOption('#place-detail form.what-if select', 'sdf');
+    await page.click('#place-detail form.what-if button');
+    await page.waitForFunction('document.querySelector("#race-result")?.textContent.includes("held by sdf")', null, { timeout: 30_000 });
+    expect(await page.textContent('#race-holds')).toContain('deir-ez-zor held by sdf');
+    expect(((await (await fetch(`${base}/api/control?date=2017-07-31`)).json()) as { places: { placeId: string; bloc: string }[] }).places.find((p) => p.placeId === 'deir-ez-zor')?.bloc).toBe('government');
+    // Only two blocs race.
+    for (const box of await page.locator('#race-blocs input').all()) if (!['government', 'sdf'].includes((await box.getAttribute('value'))!)) await box.uncheck();
+    await page.click('#race-form button');
+    await page.waitForFunction('document.querySelectorAll("#race-arrivals tbody tr").length === 2', null, { timeout: 30_000 });
+    expect((await page.locator('#race-arrivals tbody tr td:first-child').allTextContents()).sort()).toEqual(['government', 'sdf']);
+    await page.screenshot({ path: join(ARTIFACTS, 'web-10-race-map.png') });
+  }, 90_000);
+
   it('shows markup in event notes, actor names and zone names as text, never running it', async () => {
     const xss = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const su22 = ((await (await fetch(`${base}/api/events/history?id=FLD055`)).json()) as { current: Record<string, unknown> }).current;

@@ -11,6 +11,7 @@ import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
 
 interface Meta {
   scenario: { id: string; name: string } | null;
+  scenarios?: { id: string; name: string }[];
   firstDate: string | null;
   lastDate: string | null;
   blocs: { id: string; name: string; color: string | null }[];
@@ -47,7 +48,7 @@ async function api<T>(path: string): Promise<T> {
 }
 
 /** What tests (and the curious) can read: the state the map shows. */
-const state = { ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0, openEvent: null as string | null, race: null as { objective: string; winner: string | null } | null, place: null as string | null, hiddenBlocs: [] as string[] };
+const state = { raceMap: [] as string[], ready: false, date: '', control: null as ControlJson | null, events: 0, loads: 0, openEvent: null as string | null, race: null as { objective: string; winner: string | null } | null, place: null as string | null, hiddenBlocs: [] as string[] };
 (window as unknown as { __frontline: typeof state & { setDate: (d: string) => Promise<void> } }).__frontline = Object.assign(state, { setDate: (d: string) => setDate(d) });
 
 const meta = await api<Meta>('/api/meta');
@@ -85,6 +86,7 @@ const map: MlMap = new maplibregl.Map({
       // Clustered when zoomed out: the point layer shows single events, the cluster layers the rest.
       events: { type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: 7, clusterRadius: 28 },
       race: { type: 'geojson', data: EMPTY },
+      'race-map': { type: 'geojson', data: EMPTY },
       draft: { type: 'geojson', data: EMPTY },
       diff: { type: 'geojson', data: EMPTY },
     },
@@ -115,6 +117,8 @@ const map: MlMap = new maplibregl.Map({
       },
       { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
+      { id: 'race-first', type: 'fill', source: 'race-map', filter: ['==', ['get', 'kind'], 'first-arrival'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': 0.35 } },
+      { id: 'race-reach', type: 'line', source: 'race-map', filter: ['==', ['get', 'kind'], 'isochrone'], paint: { 'line-color': blocColor, 'line-width': ['match', ['get', 'days'], 1, 2.5, 3, 1.8, 1.2], 'line-dasharray': [3, 2] } },
       { id: 'race-routes', type: 'line', source: 'race', paint: { 'line-color': blocColor, 'line-width': 4, 'line-opacity': 0.85 } },
       { id: 'event-clusters', type: 'circle', source: 'events', filter: ['has', 'point_count'], paint: { 'circle-color': '#555555', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9, 50, 18], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
       { id: 'event-cluster-count', type: 'symbol', source: 'events', filter: ['has', 'point_count'], layout: { 'text-field': ['get', 'point_count_abbreviated'], 'text-font': ['sans-serif'], 'text-size': 11 }, paint: { 'text-color': '#ffffff' } },
@@ -445,7 +449,21 @@ function renderDiff(diff: (GeoJSON.FeatureCollection & { blocs: { bloc: string; 
 }
 
 // ---- the race ------------------------------------------------------------------------------------------
-interface RaceJson { objectives: { objective: string; holder: string | null; winner: string | null; marginDays: number | null; arrivals: { bloc: string; days: number | null; note?: string; route: GeoJSON.LineString | null }[] }[] }
+interface RaceJson { map?: GeoJSON.FeatureCollection; objectives: { objective: string; holder: string | null; winner: string | null; marginDays: number | null; arrivals: { bloc: string; days: number | null; note?: string; route: GeoJSON.LineString | null }[] }[] }
+/** What-if holdings for the race: place → actor, set from the place panel, never saved. */
+const raceHolds = new Map<string, string>();
+for (const b of meta.blocs) {
+  const l = el('label');
+  const box = Object.assign(el('input'), { type: 'checkbox', checked: true, value: b.id });
+  l.append(box, ` ${b.name}`);
+  $('race-blocs').append(l);
+}
+for (const sc of meta.scenarios ?? []) $('race-scenario').append(Object.assign(el('option', sc.name), { value: sc.id }));
+function renderHolds(): void {
+  const p = $('race-holds');
+  if (!raceHolds.size) return void (p.textContent = 'What-if: open a place and give it to another actor for this race (nothing is saved).');
+  p.replaceChildren(`What-if: ${[...raceHolds].map(([pl, a]) => `${pl} held by ${a}`).join(', ')} `, Object.assign(el('button', 'Clear'), { type: 'button', onclick: () => (raceHolds.clear(), renderHolds()) }));
+}
 $<HTMLFormElement>('race-form').addEventListener('submit', (ev) => {
   ev.preventDefault();
   void runRace();
@@ -455,7 +473,13 @@ async function runRace(): Promise<void> {
   const objective = $<HTMLInputElement>('race-objective').value.trim();
   box.textContent = 'Running…';
   try {
-    const r = await api<RaceJson>(`/api/race?date=${dateOf(current)}&objective=${encodeURIComponent(objective)}`);
+    const q = new URLSearchParams({ date: dateOf(current), objective });
+    const racing = [...document.querySelectorAll<HTMLInputElement>('#race-blocs input:checked')].map((x) => x.value);
+    if (racing.length && racing.length < meta.blocs.length) q.set('blocs', racing.join(','));
+    if ($<HTMLSelectElement>('race-scenario').value) q.set('scenario', $<HTMLSelectElement>('race-scenario').value);
+    if (raceHolds.size) q.set('hold', [...raceHolds].map(([place, actor]) => `${place}:${actor}`).join(','));
+    if ($<HTMLInputElement>('race-map').checked) q.set('map', '1');
+    const r = await api<RaceJson>(`/api/race?${q}`);
     const o = r.objectives[0]!;
     box.replaceChildren(el('p', `${o.objective}, held by ${o.holder ?? 'no one'}: `));
     box.querySelector('p')!.append(el('strong', o.winner ? `${o.winner} first` : 'nobody can get there'), o.marginDays !== null ? ` by ${o.marginDays.toFixed(1)} days` : '');
@@ -471,6 +495,8 @@ async function runRace(): Promise<void> {
     tbl.append(tb);
     box.append(tbl);
     (map.getSource('race') as GeoJSONSource).setData({ type: 'FeatureCollection', features: o.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route!, properties: { bloc: a.bloc } })) });
+    (map.getSource('race-map') as GeoJSONSource).setData(r.map ?? EMPTY);
+    state.raceMap = (r.map?.features ?? []).map((f) => `${String(f.properties?.kind)}:${String(f.properties?.bloc)}${f.properties?.days ? `:${String(f.properties.days)}` : ''}`);
     state.race = { objective: o.objective, winner: o.winner };
     saveView();
   } catch (err) {
@@ -531,6 +557,20 @@ async function showPlace(id: string): Promise<void> {
     });
     box.append(form);
   }
+  // A what-if for the race: this place held by another actor (only in the race panel's next run).
+  const whatIf = el('form');
+  whatIf.className = 'inline-form what-if';
+  const who = el('select');
+  who.setAttribute('aria-label', 'Actor for the what-if');
+  for (const a of meta.actors ?? []) who.append(Object.assign(el('option', a.name), { value: a.id }));
+  whatIf.append(el('span', 'What if '), who, el('span', ' held it? '), Object.assign(el('button', 'Use in the race'), { type: 'submit' }));
+  whatIf.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    raceHolds.set(id, who.value);
+    renderHolds();
+    if ($<HTMLInputElement>('race-objective').value.trim()) void runRace();
+  });
+  box.append(whatIf);
   for (const s of r.stabilization) box.append(el('p', `Stabilization area ${s.name}: held by ${s.holding.bloc ?? '—'} since ${s.holding.since ?? '—'}, priority ${s.priority.toFixed(3)}, ${s.incidents} incidents, ${s.projects} projects${s.councils.length ? `, ${s.councils.join(', ')}` : ''}`));
   state.place = id;
   saveView();
