@@ -33,6 +33,7 @@ import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
 import { openApiDocument, referencePage } from './openapi.js';
 import { confinePath } from './confine.js';
+import { basemapFeatures } from './basemap.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
 import { allowed, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, verifyPassword, type Access, type Caller } from './auth.js';
@@ -237,6 +238,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     await markControlChanged(store);
     generation = await store.getMeta(CONTROL_GENERATION_KEY);
   };
+  let basemap: RawJson | null = null;
   let areaCache: { model: ControlModel | null; byDate: Map<string, RawJson> } = { model: null, byDate: new Map() };
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
@@ -435,6 +437,17 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
         .filter((p) => [p.name, p.id, ...p.names].some((n) => foldName(n).includes(f)))
         .slice(0, 20)
         .map((p) => ({ id: p.id, name: p.name, names: p.names, lon: p.lon, lat: p.lat, population: p.population, kind: p.kind }));
+    },
+    // Land, borders and country names round the scenario (Natural Earth via world-atlas), kept.
+    '/api/basemap.geojson': async () => {
+      if (!basemap) {
+        const m = await getModel();
+        const lons = m.places.map((p) => p.lon);
+        const lats = m.places.map((p) => p.lat);
+        const box: [number, number, number, number] = lons.length ? [Math.min(...lons) - 4, Math.min(...lats) - 4, Math.max(...lons) + 4, Math.max(...lats) + 4] : [-180, -90, 180, 90];
+        basemap = new RawJson(JSON.stringify(basemapFeatures(box)));
+      }
+      return basemap;
     },
     '/api/roads.geojson': async () => {
       let graph;

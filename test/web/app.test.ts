@@ -270,6 +270,15 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-10-race-map.png') });
   }, 90_000);
 
+  it('draws the land, borders and names of the countries round the scenario from its own data', async () => {
+    await page.goto(`${base}/?date=2017-07-31&lon=39&lat=35&z=5`);
+    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await page.waitForFunction('window.__frontline.rendered("land", "name").includes("Iraq")', null, { timeout: 30_000 });
+    const names = (await page.evaluate('window.__frontline.rendered("land", "name")')) as string[];
+    for (const n of ['Syria', 'Iraq', 'Turkey', 'Jordan', 'Lebanon']) expect(names, n).toContain(n);
+    expect(((await page.evaluate('window.__frontline.rendered("borders", "kind")')) as string[]).length).toBeGreaterThan(0);
+  }, 60_000);
+
   it('shows markup in event notes, actor names and zone names as text, never running it', async () => {
     const xss = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const su22 = ((await (await fetch(`${base}/api/events/history?id=FLD055`)).json()) as { current: Record<string, unknown> }).current;

@@ -82,6 +82,7 @@ const map: MlMap = new maplibregl.Map({
     // No "glyphs": labels are drawn with the system's fonts (MapLibre ≥ 5.11), nothing is downloaded.
     sources: {
       control: { type: 'geojson', data: EMPTY },
+      basemap: { type: 'geojson', data: '/api/basemap.geojson' },
       roads: { type: 'geojson', data: '/api/roads.geojson' },
       // Clustered when zoomed out: the point layer shows single events, the cluster layers the rest.
       events: { type: 'geojson', data: EMPTY, cluster: true, clusterMaxZoom: 7, clusterRadius: 28 },
@@ -92,6 +93,8 @@ const map: MlMap = new maplibregl.Map({
     },
     layers: [
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe8ee' } },
+      { id: 'land', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-antialias': false, 'fill-color': '#f3f1ea' } },
+      { id: 'borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'border'], paint: { 'line-color': '#8a8a8a', 'line-width': 1 } },
       // No antialiasing pass on the fills: the white edge lines are drawn over them anyway.
       { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
       { id: 'diff', type: 'fill', source: 'diff', paint: { 'fill-color': ['match', ['get', 'to'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification, 'fill-opacity': 0.85, 'fill-outline-color': '#000000' } },
@@ -115,6 +118,7 @@ const map: MlMap = new maplibregl.Map({
         layout: { 'text-field': ['get', 'place'], 'text-font': ['sans-serif'], 'text-size': 12, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
         paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
       },
+      { id: 'country-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'label'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 13, 'text-transform': 'uppercase', 'text-letter-spacing': 0.1 }, paint: { 'text-color': '#777777', 'text-halo-color': '#f3f1ea', 'text-halo-width': 1 } },
       { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
       { id: 'race-first', type: 'fill', source: 'race-map', filter: ['==', ['get', 'kind'], 'first-arrival'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': 0.35 } },
