@@ -109,6 +109,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const addr = server.address();
     const url = `http://${o.host === '0.0.0.0' ? 'localhost' : o.host}:${typeof addr === 'object' && addr ? addr.port : port}/`;
     err.write(`Frontline is serving ${store.location} at ${url} (Ctrl-C to stop)\n`);
+    void server.warm().catch((e: unknown) => err.write(`frontline: could not prepare the control model: ${(e as Error).message}\n`));
     const stop = (): void => void server.close();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);

@@ -211,7 +211,7 @@ const BODY = {
   },
 };
 
-export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
+export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; warm: () => Promise<void> } {
   const { store } = opts;
   // The engines are built once and kept: a request then costs milliseconds.
   let model: Promise<ControlModel> | null = null;
@@ -811,7 +811,16 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[] } {
     ...Object.keys(streams).map((path) => ({ method: 'GET' as const, path, access: GET_ACCESS[path] ?? ('read' as Access) })),
     ...Object.keys(posts).map((path) => ({ method: 'POST' as const, path, access: POST_ACCESS[path] ?? ('admin' as Access) })),
   ];
-  return Object.assign(server, { routes: table });
+  /**
+   * Build what the first page asks for (the control model, the roads linked to it, the basemap) before
+   * anyone comes: `frontline serve` calls it once listening, so the first visitor does not wait for it.
+   */
+  const warm = async (): Promise<void> => {
+    await getModel();
+    await routes['/api/basemap.geojson']!(new URL('http://localhost/'));
+    await getRace().catch(() => undefined); // a store without roads has no race
+  };
+  return Object.assign(server, { routes: table, warm });
 }
 
 export interface RouteSpec {

@@ -146,9 +146,10 @@ map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
 (window as unknown as { __map: MlMap }).__map = map; // for benchmarks and the curious
 // For tests: the blocs (or actors) of what a layer draws on screen now.
 Object.assign(state, { rendered: (layer: string, prop = 'bloc') => map.queryRenderedFeatures({ layers: [layer] }).map((f) => (f.properties as Record<string, unknown>)[prop]) });
-// The map starts (style, workers, roads) while the rest of the page is set up and the first date's data
-// is fetched: it is awaited just before that data is drawn.
-const mapLoaded = new Promise<void>((resolve) => map.once('load', () => resolve()));
+// The map starts (style, workers, roads, basemap) while the rest of the page is set up and the first
+// date's data is fetched. The data goes in as soon as the style is there (its sources exist), without
+// waiting for the basemap and roads to be drawn first ('load').
+const mapLoaded = new Promise<void>((resolve) => (map.isStyleLoaded() ? resolve() : map.once('style.load', () => resolve())));
 
 
 const colors: Record<string, string> = Object.fromEntries(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
