@@ -177,6 +177,17 @@ export class RaceContext {
     if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
     return this.km;
   }
+  private halfKm: Float64Array | null = null;
+  /** Half the km of each node's outgoing edges (both directions of a road count once): a road's share in the partition. */
+  nodeKm(): Float64Array {
+    if (!this.halfKm) {
+      const g = this.graph;
+      const len = this.lengthKm();
+      this.halfKm = new Float64Array(g.nodeCount);
+      for (let u = 0; u < g.nodeCount; u++) for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) this.halfKm[u]! += len[e]! / 2;
+    }
+    return this.halfKm;
+  }
   private drive: { key: string; days: Float64Array } | null = null;
   /** Days to drive each edge at these speeds (kept for the last speeds asked). */
   driveDays(speedsKmh: Record<RoadClass, number>): Float64Array {
@@ -277,10 +288,15 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
   const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
-  for (const bloc of blocs) {
+  const rels = blocs.map((bloc) => {
     const b = model.blocIds.indexOf(bloc);
-    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
-    const cost = edgeCosts(ctx, edgeBloc, edgeContested, rel, params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay, params);
+    return model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
+  });
+  const allCosts = edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, rels, blocs.map((bloc) => params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay), params);
+  for (const [k, bloc] of blocs.entries()) {
+    const b = model.blocIds.indexOf(bloc);
+    const rel = rels[k]!;
+    const cost = allCosts[k]!;
     for (const z of closedZones) {
       if (!z.closedTo.includes(bloc)) continue;
       const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
@@ -367,11 +383,10 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       }
     });
     const km = new Float64Array(found.length);
-    const len = ctx.lengthKm();
+    const nodeKm = ctx.nodeKm();
     for (let u = 0; u < g.nodeCount; u++) {
       const k = bestBloc[u]!;
-      if (k < 0) continue;
-      for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) km[k]! += len[e]! / 2; // both directions
+      if (k >= 0) km[k]! += nodeKm[u]!;
     }
     found.forEach(([bloc], k) => {
       if (km[k]! > 0) firstArrivalKm[bloc] = km[k]!;
@@ -463,22 +478,36 @@ export function edgeTerritory(ctx: RaceContext, date: IsoDate): { edgeBloc: Int3
  * closed or at a penalty. `rel[t]` is the bloc's relation to bloc t; `edgeBloc` -1 is unclaimed land.
  */
 export function edgeCosts(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rel: readonly string[], advanceKmPerDay: number, params: RaceParameters): Float64Array {
+  return edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, [rel], [advanceKmPerDay], params)[0]!;
+}
+
+/**
+ * edgeCosts for several blocs in one pass over the edges: each edge's territory, length and driving
+ * time are read once for all of them (six blocs: one read of ~40 MB instead of six).
+ */
+export function edgeCostsOfBlocs(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rels: readonly (readonly string[])[], advanceKmPerDay: readonly number[], params: RaceParameters): Float64Array[] {
   const g = ctx.graph;
   const drive = ctx.driveDays(params.speedsKmh);
   const km = ctx.lengthKm();
-  // Relations as codes, one lookup per edge: 0 drive, 1 deconflicted, 2 advance.
-  const code = Uint8Array.from(rel, (r) => (r === 'allied' ? 0 : r === 'deconflicted' ? 1 : 2));
+  const nb = rels.length;
+  const blocCount = Math.max(0, ...rels.map((r) => r.length));
+  // Relations as codes, one lookup per edge and racing bloc: 0 drive, 1 deconflicted, 2 advance; row t+1
+  // is territory of bloc t, row 0 unclaimed land (driven).
+  const code = new Uint8Array((blocCount + 1) * nb);
+  rels.forEach((rel, k) => rel.forEach((r, t) => (code[(t + 1) * nb + k] = r === 'allied' ? 0 : r === 'deconflicted' ? 1 : 2)));
   const penalty = params.deconflictedPenaltyDays;
   const factor = params.contestedFactor;
-  const cost = new Float64Array(g.edgeCount);
+  const costs = rels.map(() => new Float64Array(g.edgeCount));
   for (let e = 0; e < g.edgeCount; e++) {
-    const t = edgeBloc[e]!;
-    const r = t < 0 ? 0 : code[t]!;
-    if (r === 0) cost[e] = edgeContested[e] ? drive[e]! * factor : drive[e]!;
-    else if (r === 2) cost[e] = km[e]! / advanceKmPerDay;
-    else cost[e] = penalty === null ? Infinity : drive[e]! + penalty;
+    const row = (edgeBloc[e]! + 1) * nb;
+    const d = edgeContested[e] ? drive[e]! * factor : drive[e]!;
+    const x = km[e]!;
+    for (let k = 0; k < nb; k++) {
+      const r = code[row + k]!;
+      costs[k]![e] = r === 0 ? d : r === 2 ? x / advanceKmPerDay[k]! : penalty === null ? Infinity : drive[e]! + penalty;
+    }
   }
-  return cost;
+  return costs;
 }
 
 function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {

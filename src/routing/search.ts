@@ -2,11 +2,14 @@
  * One-to-all shortest paths from many sources on typed arrays. Costs are per edge, any unit, never
  * negative, Infinity for an edge that may not be used.
  *
- * The queue is a circular array of buckets of width `delta` (Dial's algorithm on real costs): pushing and
- * popping cost O(1), against O(log n) for a heap, and nodes are settled in order of their bucket. Inside a
- * bucket the order is arbitrary, so a node can be improved after it was taken; it is then taken again
- * (label correcting), which keeps every distance exact. `delta` is the cheapest edge where the window of
- * 65,536 buckets can hold the dearest one, so that on road graphs almost no node is taken twice.
+ * Δ-stepping on a circular array of buckets of width `delta`: a bucket is emptied in rounds, each round
+ * taking every node queued in it at once, sorted by node number, and relaxing their edges; a node
+ * improved to a cost inside the same bucket is queued for the next round (label correcting, so every
+ * distance is exact). Junctions are numbered along a Hilbert curve by the graph builder, so a sorted
+ * round walks memory in order where a strict distance order jumps across the country: on road graphs
+ * the wavefront's cache misses, not the queue, are what a search costs. Buckets are wide (`WIDTH` times
+ * the cheapest edge): measured on the 2-million-edge benchmark graph, widths from 1,024 to 16,384 of the
+ * cheapest edge all took 15–20% less than a bucket per cheapest edge, for 10–25% more node visits.
  */
 import type { RoadGraph } from './graph.js';
 
@@ -19,6 +22,7 @@ export interface SearchResult {
 
 const SLOTS = 1 << 16;
 const MASK = SLOTS - 1;
+const WIDTH = 4096;
 
 export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: readonly number[], startCost?: readonly number[]): SearchResult {
   const n = g.nodeCount;
@@ -28,7 +32,7 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
     const c = startCost?.[i] ?? 0;
     if (c < dist[sources[i]!]!) dist[sources[i]!] = c;
   }
-  // The window must span the dearest edge and the spread of the start costs.
+  // The window of SLOTS buckets must span the dearest edge and the spread of the start costs.
   let minW = Infinity, maxW = 0, minStart = Infinity, maxStart = 0;
   for (let e = 0; e < cost.length; e++) {
     const c = cost[e]!;
@@ -39,31 +43,47 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
     minStart = Math.min(minStart, dist[s]!);
     maxStart = Math.max(maxStart, dist[s]!);
   }
-  let delta = Math.max(minW, Math.max(maxW, maxStart - minStart) / (SLOTS - 2));
+  let delta = Math.max(minW * WIDTH, maxW / (SLOTS - 2), (maxStart - minStart) / (SLOTS - 2));
   if (!(delta > 0 && delta < Infinity)) delta = 1;
   const inv = 1 / delta;
 
-  // Queue entries as linked lists per bucket; freed entries are reused.
+  // Queue entries as linked lists per bucket; freed entries are reused. `queuedIn` is the (absolute)
+  // bucket a node waits in, -1 when it waits in none: a node is queued once per bucket.
   let cap = n + 1024;
-  let entryNode = new Int32Array(cap), entryNext = new Int32Array(cap), entryKey = new Float64Array(cap);
+  let entryNode = new Int32Array(cap), entryNext = new Int32Array(cap);
   let used = 0, free = -1, count = 0;
   const head = new Int32Array(SLOTS).fill(-1);
   const nonEmpty = new Uint32Array(SLOTS >>> 5);
-  let cur = Math.floor(minStart * inv);
-  const queued = new Uint8Array(sources.length ? n : 0);
-  for (const s of sources) {
-    if (queued[s]) continue;
-    queued[s] = 1;
-    const slot = Math.floor(dist[s]! * inv) & MASK;
-    const k = used++;
-    entryNode[k] = s;
-    entryKey[k] = dist[s]!;
+  const queuedIn = new Float64Array(sources.length ? n : 0).fill(-1);
+  const push = (v: number, bucket: number): void => {
+    const slot = bucket & MASK;
+    let k: number;
+    if (free >= 0) {
+      k = free;
+      free = entryNext[k]!;
+    } else {
+      if (used === cap) {
+        cap *= 2;
+        entryNode = grow(entryNode, cap);
+        entryNext = grow(entryNext, cap);
+      }
+      k = used++;
+    }
+    entryNode[k] = v;
     entryNext[k] = head[slot]!;
     head[slot] = k;
     nonEmpty[slot >>> 5]! |= 1 << (slot & 31);
     count++;
+  };
+  let cur = Math.floor(minStart * inv);
+  for (const s of sources) {
+    const b = Math.floor(dist[s]! * inv);
+    if (queuedIn[s] === b) continue;
+    queuedIn[s] = b;
+    push(s, b);
   }
   const { offsets, target } = g;
+  let round = new Uint32Array(1024);
   while (count > 0) {
     let slot = cur & MASK;
     if (head[slot]! < 0) {
@@ -78,42 +98,41 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
       cur += (next - slot + SLOTS) & MASK;
       slot = next;
     }
-    for (let i = head[slot]!; i >= 0; i = head[slot]!) {
-      head[slot] = entryNext[i]!;
-      entryNext[i] = free;
-      free = i;
-      count--;
-      const u = entryNode[i]!;
-      const du = dist[u]!;
-      // An entry pushed before the node improved is stale: only the one with its current cost counts.
-      if (entryKey[i] !== du) continue;
-      const end = offsets[u + 1]!;
-      for (let e = offsets[u]!; e < end; e++) {
-        const dv = du + cost[e]!;
-        const v = target[e]!;
-        if (dv < dist[v]!) {
-          dist[v] = dv;
-          via[v] = e;
-          const s = Math.floor(dv * inv) & MASK;
-          let k: number;
-          if (free >= 0) {
-            k = free;
-            free = entryNext[k]!;
-          } else {
-            if (used === cap) {
-              cap *= 2;
-              entryNode = grow(entryNode, cap);
-              entryNext = grow(entryNext, cap);
-              entryKey = grow(entryKey, cap);
+    while (head[slot]! >= 0) {
+      // One round: every node queued in this bucket now, in node order.
+      let r = 0;
+      for (let i = head[slot]!; i >= 0; ) {
+        const next = entryNext[i]!;
+        const u = entryNode[i]!;
+        entryNext[i] = free;
+        free = i;
+        count--;
+        // An entry for a node that has since moved to an earlier bucket is stale.
+        if (queuedIn[u] === cur) {
+          queuedIn[u] = -1;
+          if (r === round.length) round = grow(round, r * 2);
+          round[r++] = u;
+        }
+        i = next;
+      }
+      head[slot] = -1;
+      const nodes = round.subarray(0, r).sort();
+      for (let j = 0; j < r; j++) {
+        const u = nodes[j]!;
+        const du = dist[u]!;
+        const end = offsets[u + 1]!;
+        for (let e = offsets[u]!; e < end; e++) {
+          const dv = du + cost[e]!;
+          const v = target[e]!;
+          if (dv < dist[v]!) {
+            dist[v] = dv;
+            via[v] = e;
+            const b = Math.floor(dv * inv);
+            if (queuedIn[v] !== b) {
+              queuedIn[v] = b;
+              push(v, b);
             }
-            k = used++;
           }
-          entryNode[k] = v;
-          entryKey[k] = dv;
-          entryNext[k] = head[s]!;
-          head[s] = k;
-          nonEmpty[s >>> 5]! |= 1 << (s & 31);
-          count++;
         }
       }
     }
@@ -123,7 +142,7 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
   return { dist, via };
 }
 
-function grow<T extends Int32Array | Float64Array>(a: T, size: number): T {
+function grow<T extends Int32Array | Uint32Array | Float64Array>(a: T, size: number): T {
   const b = new (a.constructor as new (n: number) => T)(size);
   b.set(a);
   return b;
