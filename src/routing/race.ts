@@ -12,7 +12,7 @@ import { cellAt, traceCellsOutline } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, ROAD_CLASSES, type RoadClass } from './road-classes.js';
-import { edgeSources, multiSourceSearch, pathEdges, type SearchResult } from './search.js';
+import { edgeSources, multiSourceSearch, pathEdges, searchBuffers, type SearchBuffers, type SearchResult } from './search.js';
 
 export interface RaceParameters {
   /** Advance through hostile (or neutral) land, km a day, per bloc; others get `defaultAdvanceKmPerDay`. */
@@ -177,6 +177,17 @@ export class RaceContext {
     if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
     return this.km;
   }
+  /**
+   * Arrays a race reuses from one run to the next (edge costs and search results per racing bloc): a race
+   * is synchronous and keeps none of them in its result, so the next race may overwrite them.
+   */
+  readonly pool: { costs: Float64Array[]; searches: SearchBuffers[] } = { costs: [], searches: [] };
+  poolFor(blocs: number): { costs: Float64Array[]; searches: SearchBuffers[] } {
+    while (this.pool.costs.length < blocs) this.pool.costs.push(new Float64Array(this.graph.edgeCount));
+    while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount));
+    return this.pool;
+  }
+
   private halfKm: Float64Array | null = null;
   /** Half the km of each node's outgoing edges (both directions of a road count once): a road's share in the partition. */
   nodeKm(): Float64Array {
@@ -292,7 +303,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const b = model.blocIds.indexOf(bloc);
     return model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
   });
-  const allCosts = edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, rels, blocs.map((bloc) => params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay), params);
+  const pool = ctx.poolFor(blocs.length);
+  const allCosts = edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, rels, blocs.map((bloc) => params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay), params, pool.costs);
   for (const [k, bloc] of blocs.entries()) {
     const b = model.blocIds.indexOf(bloc);
     const rel = rels[k]!;
@@ -325,7 +337,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     };
     for (const p of front) startAt(model.places[p]!.lon, model.places[p]!.lat);
     for (const x of extra) startAt(x.lon, x.lat);
-    searches.set(bloc, sources.length ? { r: multiSourceSearch(g, cost, sources, startCost), cost, startPlace } : null);
+    searches.set(bloc, sources.length ? { r: multiSourceSearch(g, cost, sources, startCost, pool.searches[k]), cost, startPlace } : null);
   }
 
   const results: ObjectiveResult[] = objectives.map((o) => {
@@ -485,7 +497,7 @@ export function edgeCosts(ctx: RaceContext, edgeBloc: Int32Array, edgeContested:
  * edgeCosts for several blocs in one pass over the edges: each edge's territory, length and driving
  * time are read once for all of them (six blocs: one read of ~40 MB instead of six).
  */
-export function edgeCostsOfBlocs(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rels: readonly (readonly string[])[], advanceKmPerDay: readonly number[], params: RaceParameters): Float64Array[] {
+export function edgeCostsOfBlocs(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rels: readonly (readonly string[])[], advanceKmPerDay: readonly number[], params: RaceParameters, into?: Float64Array[]): Float64Array[] {
   const g = ctx.graph;
   const drive = ctx.driveDays(params.speedsKmh);
   const km = ctx.lengthKm();
@@ -497,7 +509,7 @@ export function edgeCostsOfBlocs(ctx: RaceContext, edgeBloc: Int32Array, edgeCon
   rels.forEach((rel, k) => rel.forEach((r, t) => (code[(t + 1) * nb + k] = r === 'allied' ? 0 : r === 'deconflicted' ? 1 : 2)));
   const penalty = params.deconflictedPenaltyDays;
   const factor = params.contestedFactor;
-  const costs = rels.map(() => new Float64Array(g.edgeCount));
+  const costs = rels.map((_, k) => into?.[k] ?? new Float64Array(g.edgeCount));
   for (let e = 0; e < g.edgeCount; e++) {
     const row = (edgeBloc[e]! + 1) * nb;
     const d = edgeContested[e] ? drive[e]! * factor : drive[e]!;

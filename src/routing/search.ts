@@ -24,10 +24,24 @@ const SLOTS = 1 << 16;
 const MASK = SLOTS - 1;
 const WIDTH = 4096;
 
-export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: readonly number[], startCost?: readonly number[]): SearchResult {
+/**
+ * Arrays a caller lends the search so that repeated searches (a race: one per bloc, again at every date)
+ * do not allocate and collect tens of megabytes each time. `dist` and `via` hold the result.
+ */
+export interface SearchBuffers {
+  dist: Float64Array;
+  via: Int32Array;
+  queuedIn: Float64Array;
+}
+
+export function searchBuffers(nodeCount: number): SearchBuffers {
+  return { dist: new Float64Array(nodeCount), via: new Int32Array(nodeCount), queuedIn: new Float64Array(nodeCount) };
+}
+
+export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: readonly number[], startCost?: readonly number[], buffers?: SearchBuffers): SearchResult {
   const n = g.nodeCount;
-  const dist = new Float64Array(n).fill(Infinity);
-  const via = new Int32Array(n).fill(-1);
+  const dist = (buffers?.dist ?? new Float64Array(n)).fill(Infinity);
+  const via = (buffers?.via ?? new Int32Array(n)).fill(-1);
   for (let i = 0; i < sources.length; i++) {
     const c = startCost?.[i] ?? 0;
     if (c < dist[sources[i]!]!) dist[sources[i]!] = c;
@@ -43,9 +57,20 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
     minStart = Math.min(minStart, dist[s]!);
     maxStart = Math.max(maxStart, dist[s]!);
   }
-  let delta = Math.max(minW * WIDTH, maxW / (SLOTS - 2), (maxStart - minStart) / (SLOTS - 2));
-  if (!(delta > 0 && delta < Infinity)) delta = 1;
+  const span = Math.max(maxW, maxStart - minStart) / (SLOTS - 2);
+  let delta = Math.max(minW < Infinity ? minW * WIDTH : 0, span);
+  // No positive cost, or costs so small that 1/delta overflows (denormal numbers): buckets of at least
+  // 1, still wide enough for the spread of the start costs; rounds inside a bucket do the rest.
+  if (!(delta > 0) || !Number.isFinite(1 / delta)) delta = Math.max(1, span);
   const inv = 1 / delta;
+  // Buckets are counted from the cheapest start: absolute bucket numbers can pass 2^53 (start costs of
+  // days in buckets of microseconds), where adding 1 no longer changes a number.
+  const base = minStart === Infinity ? 0 : minStart;
+  // Kept inside the window from the current bucket: rounding (costs below the resolution of the sums)
+  // could otherwise put a node behind the current bucket or past the window's end. A node queued in a
+  // bucket other than its cost's is still exact: it is taken again whenever it improves.
+  let cur = 0;
+  const bucketOf = (d: number): number => Math.min(cur + SLOTS - 2, Math.max(cur, Math.floor((d - base) * inv)));
 
   // Queue entries as linked lists per bucket; freed entries are reused. `queuedIn` is the (absolute)
   // bucket a node waits in, -1 when it waits in none: a node is queued once per bucket.
@@ -54,7 +79,7 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
   let used = 0, free = -1, count = 0;
   const head = new Int32Array(SLOTS).fill(-1);
   const nonEmpty = new Uint32Array(SLOTS >>> 5);
-  const queuedIn = new Float64Array(sources.length ? n : 0).fill(-1);
+  const queuedIn = (buffers?.queuedIn ?? new Float64Array(sources.length ? n : 0)).fill(-1);
   const push = (v: number, bucket: number): void => {
     const slot = bucket & MASK;
     let k: number;
@@ -75,9 +100,8 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
     nonEmpty[slot >>> 5]! |= 1 << (slot & 31);
     count++;
   };
-  let cur = Math.floor(minStart * inv);
   for (const s of sources) {
-    const b = Math.floor(dist[s]! * inv);
+    const b = bucketOf(dist[s]!);
     if (queuedIn[s] === b) continue;
     queuedIn[s] = b;
     push(s, b);
@@ -127,7 +151,7 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
           if (dv < dist[v]!) {
             dist[v] = dv;
             via[v] = e;
-            const b = Math.floor(dv * inv);
+            const b = bucketOf(dv);
             if (queuedIn[v] !== b) {
               queuedIn[v] = b;
               push(v, b);
