@@ -279,6 +279,34 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     expect(((await page.evaluate('window.__frontline.rendered("borders", "kind")')) as string[]).length).toBeGreaterThan(0);
   }, 60_000);
 
+  it('works at a tablet\'s width and from the keyboard alone: the timeline steps, an event row opens with Enter', async () => {
+    const tablet = await browser.newPage({ viewport: { width: 768, height: 1024 }, bypassCSP: true });
+    try {
+      await tablet.goto(`${base}/?date=2017-06-18&type=Strategic%20developments`);
+      await tablet.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+      // The panel goes under the map; nothing is wider than the screen.
+      const [mapBox, panelBox] = await Promise.all([tablet.locator('#map').boundingBox(), tablet.locator('#panel').boundingBox()]);
+      expect(mapBox!.width).toBeGreaterThan(700);
+      expect(panelBox!.y).toBeGreaterThanOrEqual(mapBox!.y + mapBox!.height - 1);
+      expect(await tablet.evaluate('document.documentElement.scrollWidth <= window.innerWidth')).toBe(true);
+      // Keyboard: focus the one-day step, press Enter; the focus ring is visible.
+      await tablet.focus('#fwd-day');
+      expect(await tablet.evaluate('getComputedStyle(document.activeElement).outlineStyle')).not.toBe('none');
+      await tablet.keyboard.press('Enter');
+      await tablet.waitForFunction('window.__frontline.ready && window.__frontline.date === "2017-06-19"', null, { timeout: 30_000 });
+      await tablet.keyboard.press('Shift+Tab');
+      await tablet.keyboard.press('Shift+Tab'); // back to "−1 d"
+      await tablet.keyboard.press('Enter');
+      await tablet.waitForFunction('window.__frontline.ready && window.__frontline.date === "2017-06-18"', null, { timeout: 30_000 });
+      await tablet.focus('#event-table tbody tr[data-id="FLD055"]');
+      await tablet.keyboard.press('Enter');
+      await tablet.waitForFunction('document.querySelector("#event-detail")?.textContent.includes("History:")', null, { timeout: 30_000 });
+      await tablet.screenshot({ path: join(ARTIFACTS, 'web-11-tablet.png'), fullPage: true });
+    } finally {
+      await tablet.close();
+    }
+  }, 60_000);
+
   it('shows markup in event notes, actor names and zone names as text, never running it', async () => {
     const xss = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
     const su22 = ((await (await fetch(`${base}/api/events/history?id=FLD055`)).json()) as { current: Record<string, unknown> }).current;
