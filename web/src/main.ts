@@ -416,6 +416,7 @@ async function setDate(d: string): Promise<void> {
       cmp ? api<GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
     ]);
     if (dateOf(current) !== date) return; // a later move took over
+    // Marks for profiling a redraw (performance.getEntriesByType('mark')): data in, handed to the map, table drawn.
     performance.mark('fl:data');
     const previous = loadedEvents;
     loadedEvents = eventFeatures(cols, from, current);
