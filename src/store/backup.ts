@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
 import { backupLines, readBackupLines, type TableChunk } from './backup-format.js';
 import type { Store } from './store.js';
+import { ConflictError } from '../core/errors.js';
 
 export interface BackupProgress {
   (table: string, rows: number): void;
@@ -42,10 +43,15 @@ export async function backupStore(store: Store, file: string, progress?: BackupP
 
 /** Restore a backup file into an empty store, all or nothing. */
 export async function restoreStore(store: Store, file: string, progress?: BackupProgress): Promise<Record<string, number>> {
-  const input = createReadStream(file).pipe(createGunzip());
+  const gunzip = createGunzip();
+  const input = createReadStream(file).pipe(gunzip);
   const lines = createInterface({ input, crlfDelay: Infinity });
   try {
     return await store.restoreTables(counted(readBackupLines(lines, file), progress));
+  } catch (err) {
+    // zlib's own words ("incorrect header check") do not say what to do.
+    if ((err as { code?: string }).code?.startsWith('Z_')) throw new ConflictError(`${file} is not a Frontline backup (not gzip'd JSON Lines, or damaged): give a file written by frontline db backup`);
+    throw err;
   } finally {
     lines.close();
     input.destroy();

@@ -74,7 +74,9 @@ describe('backups and copies', () => {
     // One date in one event changed: the rows are well formed, only the digest at the end tells.
     const at = lines.findIndex((l) => l.startsWith('{"t":"events"'));
     writeFileSync(altered, gzipSync(lines.map((l, i) => (i === at ? l.replace('"2017-', '"2016-') : l)).join('\n')));
-    for (const [f, why] of [[cut, /cut short/], [altered, /checksum/]] as const) {
+    const notGzip = join(tempDir(), 'plain.csv');
+    writeFileSync(notGzip, 'id,date\n1,2017-01-01\n');
+    for (const [f, why] of [[cut, /cut short/], [altered, /checksum/], [notGzip, /not a Frontline backup/]] as const) {
       const target = openSqliteStore(join(tempDir(), 't.db'));
       await expect(restoreStore(target, f)).rejects.toThrow(why);
       expect(await target.countEvents({ includeRetracted: true })).toBe(0);

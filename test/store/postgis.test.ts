@@ -28,6 +28,14 @@ describe.skipIf(Boolean(PG_MISSING))('PostGIS store', () => {
     await s.close();
   });
 
+  it('says what to do when the database is missing or the server is down', async () => {
+    const url = new URL(await pg.newDatabase());
+    url.pathname = '/no_such_database';
+    await expect(openPgStore(url.toString())).rejects.toThrow(/no such database; create it first/);
+    url.port = '1'; // nothing listens there
+    await expect(openPgStore(url.toString())).rejects.toThrow(/cannot be reached just now/);
+  });
+
   it('migrates once when several processes open a new database at the same time, and refuses a newer schema', async () => {
     const url = await pg.newDatabase();
     const stores = await Promise.all([1, 2, 3].map(() => openPgStore(url, { max: 2 })));

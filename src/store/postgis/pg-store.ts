@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { dayNumber, fromDayNumber } from '../../core/dates.js';
-import { ConflictError, NotFoundError, UnavailableError } from '../../core/errors.js';
+import { ConflictError, NotFoundError, UnavailableError, UsageError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type {
   Actor,
@@ -97,7 +97,17 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   // opens a new one (or answers "unavailable" while the server is away).
   pool.on('error', () => undefined);
   const store = new PgStore(pool, redactUrl(url));
-  if (options.migrate ?? true) await store.migrate();
+  try {
+    if (options.migrate ?? true) await store.migrate();
+  } catch (err) {
+    await store.close();
+    const code = (err as { code?: string }).code;
+    const where = store.location;
+    if (code === '3D000') throw new UsageError(`${where}: no such database; create it first (createdb NAME, as a PostgreSQL user who may)`);
+    if (code === '28P01' || code === '28000') throw new UsageError(`${where}: PostgreSQL refused the user or password in the URL`);
+    if (code === '42501' || code === '58P01' || code === '0A000') throw new UsageError(`${where}: PostGIS is not installed in this database, and this user may not install it: as a superuser, run CREATE EXTENSION postgis in it (Debian: apt install postgresql-15-postgis-3)`);
+    throw err;
+  }
   return store;
 }
 
