@@ -273,9 +273,11 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   it('draws the land, borders and names of the countries round the scenario from its own data', async () => {
     await page.goto(`${base}/?date=2017-07-31&lon=39&lat=35&z=5`);
     await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
-    await page.waitForFunction('window.__frontline.rendered("land", "name").includes("Iraq")', null, { timeout: 30_000 });
+    // Tiles arrive one after another: wait until the neighbours are all drawn (or fail naming who is missing).
+    const want = ['Syria', 'Iraq', 'Turkey', 'Jordan', 'Lebanon'];
+    await page.waitForFunction(`(() => { const n = window.__frontline.rendered("land", "name"); return ${JSON.stringify(want)}.every((x) => n.includes(x)); })()`, null, { timeout: 30_000 }).catch(() => undefined);
     const names = (await page.evaluate('window.__frontline.rendered("land", "name")')) as string[];
-    for (const n of ['Syria', 'Iraq', 'Turkey', 'Jordan', 'Lebanon']) expect(names, n).toContain(n);
+    for (const n of want) expect(names, n).toContain(n);
     expect(((await page.evaluate('window.__frontline.rendered("borders", "kind")')) as string[]).length).toBeGreaterThan(0);
   }, 60_000);
 
