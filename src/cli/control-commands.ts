@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { isIsoDate, addDays, type IsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { CONTROL_STATUSES, ControlObservationSchema, type ControlStatus } from '../core/schemas.js';
-import { areaFeatures, collection, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { areaFeatures, contestedFeatures, collection, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { loadControlModel } from '../control/load.js';
 import { controlReport } from '../control/report.js';
 import type { ControlModel } from '../control/model.js';
@@ -70,7 +70,7 @@ export function registerControlCommands(program: Command, io: Io): void {
     const s = m.stateAt(at);
     const blocs = s.blocs.filter((b) => (b.places || b.areaKm2) && (!o.bloc || b.bloc === o.bloc));
     if (o.geojson) {
-      io.print(collection([...areaFeatures(m, s, o.bloc), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, o.bloc)], { kind: 'control', date: at }));
+      io.print(collection([...areaFeatures(m, s, o.bloc), ...(o.bloc ? [] : contestedFeatures(m, s)), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, o.bloc)], { kind: 'control', date: at }));
       return;
     }
     const conflicts = m.timeline.conflicts.filter((c) => c.date <= at);

@@ -25,6 +25,19 @@ export function areaFeatures(model: ControlModel, state: ControlState, onlyBloc?
   return out;
 }
 
+/** The land whose holder is contested or besieged on the date (the map hatches it), one feature per status. */
+export function contestedFeatures(model: ControlModel, state: ControlState): Feature[] {
+  const out: Feature[] = [];
+  for (const [code, status] of [[1, 'contested'], [2, 'besieged']] as const) {
+    const cells: number[] = [];
+    for (let c = 0; c < state.cellStatus.length; c++) if (state.cellBloc[c]! >= 0 && state.cellStatus[c] === code) cells.push(c);
+    if (!cells.length) continue;
+    const areaKm2 = cells.reduce((s, c) => s + model.grid.areaKm2[c]!, 0);
+    out.push({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: traceCellsOutline(model.grid, cells) }, properties: { kind: 'contested', status, date: state.date, areaKm2: round(areaKm2) } });
+  }
+  return out;
+}
+
 export function frontLineFeatures(lines: FrontLine[], date: string): Feature[] {
   return lines.map((f) => ({
     type: 'Feature',

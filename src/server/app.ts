@@ -12,7 +12,7 @@ import { z } from 'zod';
 import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
 import { ConflictError, FrontlineError, NotFoundError, UnavailableError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
-import { areaFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
+import { areaFeatures, contestedFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
 import { resolveArea } from '../stabilize/areas.js';
 import { CONTROL_GENERATION_KEY, loadControlModel, markControlChanged } from '../control/load.js';
@@ -309,7 +309,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       if (hit) return hit;
       const s = m.stateAt(q.date);
       // Neighbouring dates often hold the same map: a digest of the features lets the app skip a redraw.
-      const features = JSON.stringify([...areaFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)]);
+      const features = JSON.stringify([...areaFeatures(m, s), ...contestedFeatures(m, s), ...frontLineFeatures(m.frontLines(s), q.date), ...zoneFeatures(m, s), ...placeFeatures(m, s)]);
       const hash = createHash('sha1').update(features).digest('base64url').slice(0, 16);
       const out = new RawJson(`{"type":"FeatureCollection","frontline":${JSON.stringify({ kind: 'control', date: q.date, hash })},"features":${features}}`);
       if (areaCache.byDate.size >= 256) areaCache.byDate.delete(areaCache.byDate.keys().next().value!);

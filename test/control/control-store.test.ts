@@ -123,7 +123,7 @@ describe('control in the Syria 2017 demo', () => {
     expect(fl.every((f) => f.lengthKm > 0)).toBe(true);
     const gj = JSON.parse((await run('--db', db, 'control', 'at', '2017-06-01', '--geojson')).out) as { features: { geometry: { type: string }; properties: { kind: string } }[] };
     const kinds = new Set(gj.features.map((f) => f.properties.kind));
-    expect(kinds).toEqual(new Set(['area', 'front-line', 'zone', 'place']));
+    expect(kinds).toEqual(new Set(['area', 'contested', 'front-line', 'zone', 'place']));
     expect((await run('--db', db, 'control', 'at', '2017-13-01')).code).toBe(EXIT.usage);
     expect((await run('--db', db, 'control', 'at', '2017-06-01', '--bloc', 'nope')).code).toBe(EXIT.usage);
   });

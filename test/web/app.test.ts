@@ -270,7 +270,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'web-10-race-map.png') });
   }, 90_000);
 
-  it('draws the land, borders and names of the countries round the scenario from its own data', async () => {
+  it('draws the land, borders and names of the countries round the scenario from its own data, and hatches contested land', async () => {
     await page.goto(`${base}/?date=2017-07-31&lon=39&lat=35&z=5`);
     await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
     // Tiles arrive one after another: wait until the neighbours are all drawn (or fail naming who is missing).
@@ -278,6 +278,9 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     await page.waitForFunction(`(() => { const n = window.__frontline.rendered("land", "name"); return ${JSON.stringify(want)}.every((x) => n.includes(x)); })()`, null, { timeout: 30_000 }).catch(() => undefined);
     const names = (await page.evaluate('window.__frontline.rendered("land", "name")')) as string[];
     for (const n of want) expect(names, n).toContain(n);
+    // Contested and besieged land is hatched (Raqqa was contested, Deir ez-Zor's enclave besieged).
+    await page.waitForFunction('window.__frontline.rendered("contested", "status").length > 0', null, { timeout: 30_000 });
+    expect(new Set((await page.evaluate('window.__frontline.rendered("contested", "status")')) as string[])).toEqual(new Set(['contested', 'besieged']));
     expect(((await page.evaluate('window.__frontline.rendered("borders", "kind")')) as string[]).length).toBeGreaterThan(0);
   }, 60_000);
 

@@ -97,6 +97,8 @@ const map: MlMap = new maplibregl.Map({
       { id: 'borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'border'], paint: { 'line-color': '#8a8a8a', 'line-width': 1 } },
       // No antialiasing pass on the fills: the white edge lines are drawn over them anyway.
       { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
+      // Contested and besieged land, hatched over its holder's colour (the pattern is drawn at start-up).
+      { id: 'contested', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'contested'], paint: { 'fill-antialias': false, 'fill-pattern': 'hatch' } },
       { id: 'diff', type: 'fill', source: 'diff', paint: { 'fill-color': ['match', ['get', 'to'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification, 'fill-opacity': 0.85, 'fill-outline-color': '#000000' } },
       { id: 'area-edges', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
@@ -143,6 +145,18 @@ const map: MlMap = new maplibregl.Map({
   },
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+// The hatch for contested land, made here (nothing is downloaded): dark diagonal lines, 8 px apart.
+map.on('styleimagemissing', (e) => {
+  if (e.id !== 'hatch' || map.hasImage('hatch')) return;
+  const size = 8;
+  const data = new Uint8Array(size * size * 4);
+  for (let y = 0; y < size; y++)
+    for (let x = 0; x < size; x++) {
+      const on = (x + y) % size < 2;
+      data.set(on ? [40, 40, 40, 170] : [0, 0, 0, 0], (y * size + x) * 4);
+    }
+  map.addImage('hatch', { width: size, height: size, data });
+});
 (window as unknown as { __map: MlMap }).__map = map; // for benchmarks and the curious
 // For tests: the blocs (or actors) of what a layer draws on screen now.
 Object.assign(state, { rendered: (layer: string, prop = 'bloc') => map.queryRenderedFeatures({ layers: [layer] }).map((f) => (f.properties as Record<string, unknown>)[prop]) });
