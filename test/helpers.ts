@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SqliteStore } from '../src/store/sqlite/sqlite-store.js';
+import type { AppOptions, RouteSpec } from '../src/server/app.js';
+import type { Store } from '../src/store/store.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const SHARED = join(ROOT, '..', 'shared');
@@ -54,4 +56,19 @@ export async function demoStore(prefix: string): Promise<SqliteStore> {
 export async function listenLocal(server: Server): Promise<{ base: string; close: () => Promise<void> }> {
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   return { base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => new Promise<void>((r) => server.close(() => r())) };
+}
+
+/** A Frontline server on a store, on a free loopback port: its base URL, route table, and how to stop both. */
+export async function serveStore(store: Store, options: Omit<AppOptions, 'store'> = {}): Promise<{ base: string; routes: RouteSpec[]; close: () => Promise<void> }> {
+  const { createApp } = await import('../src/server/app.js');
+  const server = createApp({ store, ...options });
+  const l = await listenLocal(server);
+  return {
+    base: l.base,
+    routes: server.routes,
+    close: async () => {
+      await l.close();
+      await store.close();
+    },
+  };
 }

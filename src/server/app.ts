@@ -471,9 +471,11 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const q = query(url, QUERY['/api/race']);
       let ctx = await getRace();
       // A what-if: a stored scenario and/or places given to other actors from the date, never saved.
+      const actorIds = q.hold ? new Set((await store.listActors()).map((a) => a.id)) : new Set<string>();
       const holds = (q.hold ?? '').split(',').filter(Boolean).map((h) => {
         const [place, actor] = h.split(':');
         if (!place || !actor || !ctx.model.places.some((p) => p.id === place)) throw new HttpError(400, `hold: "${h}" must be PLACE:ACTOR with a place id of the store`);
+        if (!actorIds.has(actor)) throw new HttpError(400, `hold: no actor "${actor}" in the store (see /api/meta for the actors)`);
         return { kind: 'control' as const, place, actor, status: 'held' as const, from: q.date };
       });
       let scenario: Scenario | undefined;

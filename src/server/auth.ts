@@ -86,6 +86,7 @@ export function allowed(caller: Caller, access: Access, publicRead: boolean): bo
 export class RateLimiter {
   /** Per key: the window's start, hits in it, and hits in the window before. */
   private readonly hits = new Map<string, { start: number; now: number; before: number }>();
+  private sinceSweep = 0;
   constructor(
     private readonly max: number,
     private readonly windowMs: number,
@@ -107,7 +108,11 @@ export class RateLimiter {
     const estimate = h.before * (1 - (now - start) / w) + h.now;
     if (estimate >= this.max) return false;
     h.now++;
-    if (this.hits.size > 10_000) for (const [k, v] of this.hits) if (now - v.start >= 2 * w) this.hits.delete(k);
+    // Forget quiet keys now and then (not on every request: under many addresses that would be a scan each).
+    if (this.hits.size > 10_000 && ++this.sinceSweep >= 1000) {
+      this.sinceSweep = 0;
+      for (const [k, v] of this.hits) if (now - v.start >= 2 * w) this.hits.delete(k);
+    }
     return true;
   }
 }

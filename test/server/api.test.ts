@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type RouteSpec } from '../../src/server/app.js';
-import { demoStore, listenLocal, ROOT } from '../helpers.js';
+import { demoStore, listenLocal, ROOT, serveStore } from '../helpers.js';
 
 describe('HTTP API', () => {
   let table: RouteSpec[];
@@ -157,12 +157,7 @@ describe('HTTP API: pages, exposure, documents', () => {
   beforeAll(async () => {
     const store = await demoStore('fl-api-pages-');
     await store.putDocuments([{ id: 'doc-1', title: 'A report', publisher: 'test', published: '2017-06-19', text: 'Turkish troops shelled Tell Rifaat.' }], { by: 'test' });
-    const l = await listenLocal(createApp({ store }));
-    base = l.base;
-    close = async () => {
-      await l.close();
-      await store.close();
-    };
+    ({ base, close } = await serveStore(store));
   });
   afterAll(() => close?.());
   const json = async (path: string): Promise<{ status: number; body: Record<string, unknown> }> => {
@@ -196,6 +191,11 @@ describe('HTTP API: pages, exposure, documents', () => {
     expect(places.every((p) => p.days <= 30)).toBe(true);
     expect(places.map((p) => p.days)).toEqual([...places.map((p) => p.days)].sort((a, b) => a - b));
     expect((await json('/api/exposure?date=2017-07-31&bloc=nobody')).status).toBe(400);
+    // A what-if race: an unknown actor or place is named in the refusal; a known one changes the race.
+    expect((await json('/api/race?date=2017-07-31&objective=deir-ez-zor&hold=mayadin:nobody')).body.detail).toMatch(/no actor "nobody"/);
+    expect((await json('/api/race?date=2017-07-31&objective=deir-ez-zor&hold=atlantis:sdf')).status).toBe(400);
+    const sdf = async (q: string): Promise<number> => ((await json(`/api/race?date=2017-07-31&objective=deir-ez-zor${q}`)).body.objectives as { arrivals: { bloc: string; days: number }[] }[])[0]!.arrivals.find((a) => a.bloc === 'sdf')!.days;
+    expect(await sdf('&hold=mayadin:sdf')).toBeLessThan(await sdf(''));
     expect((await json('/api/documents?id=doc-1')).body).toMatchObject({ id: 'doc-1' });
     expect((await json('/api/documents?id=none')).status).toBe(404);
   });

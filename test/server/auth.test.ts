@@ -9,7 +9,7 @@ import { createApp, type RouteSpec } from '../../src/server/app.js';
 import { hashPassword, RateLimiter, verifyPassword } from '../../src/server/auth.js';
 import fc from 'fast-check';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { demoStore, listenLocal, runCli, tempDir } from '../helpers.js';
+import { demoStore, listenLocal, runCli, serveStore, tempDir } from '../helpers.js';
 
 const PASSWORDS = { ada: 'admin-password-1', ana: 'analyst-password-2', vic: 'viewer-password-3' };
 
@@ -28,14 +28,7 @@ describe('users, roles and the audit trail', () => {
       ],
       { by: 'test' },
     );
-    const server = createApp({ store });
-    routes = server.routes;
-    const l = await listenLocal(server);
-    base = l.base;
-    close = async () => {
-      await l.close();
-      await store.close();
-    };
+    ({ base, routes, close } = await serveStore(store));
   }, 60_000);
   afterAll(() => close?.());
 

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, type RouteSpec } from '../../src/server/app.js';
+import type { RouteSpec } from '../../src/server/app.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { demoStore, listenLocal } from '../helpers.js';
+import { demoStore, serveStore } from '../helpers.js';
 
 const HOSTILE = ["'; DROP TABLE events; --", '<script>alert(1)</script>', '../../../etc/passwd', '%00', '2017-02-30', '-1', '1e309', 'NaN', '{"a":', '\u0000', 'ــ'.repeat(50), 'x'.repeat(5000), '2017-06-01', 'raqqa', 'government', 'Battles'];
 const PARAMS = ['date', 'since', 'until', 'from', 'to', 'type', 'subType', 'text', 'bloc', 'heldBy', 'zone', 'limit', 'objective', 'id', 'name', 'step', 'area', 'weights', 'withdraw', 'window', 'kind', 'by', 'before', 'days'];
@@ -19,14 +19,7 @@ describe('fuzzing the API', () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     store = await demoStore('fl-fuzz-');
-    const server = createApp({ store });
-    routes = server.routes;
-    const l = await listenLocal(server);
-    base = l.base;
-    close = async () => {
-      await l.close();
-      await store.close();
-    };
+    ({ base, routes, close } = await serveStore(store));
   }, 60_000);
   afterAll(() => close?.());
 

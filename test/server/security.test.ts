@@ -10,7 +10,7 @@ import { ACLED_COLUMNS } from '../../src/io/acled.js';
 import { csvLine } from '../../src/io/csv.js';
 import { createApp } from '../../src/server/app.js';
 import type { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { demoStore, listenLocal, tempDir } from '../helpers.js';
+import { demoStore, listenLocal, serveStore, tempDir } from '../helpers.js';
 
 const XSS = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=2</script>';
 
@@ -33,12 +33,7 @@ describe('hostile input at the API', () => {
     writeFileSync(join(importDir, 'good.csv'), acledCsv([row('SEC1'), row('SEC2')]));
     mkdirSync(join(importDir, 'sub'));
     symlinkSync('/etc/passwd', join(importDir, 'sub', 'link.csv'));
-    const l = await listenLocal(createApp({ store, importDirs: [importDir] }));
-    base = l.base;
-    close = async () => {
-      await l.close();
-      await store.close();
-    };
+    ({ base, close } = await serveStore(store, { importDirs: [importDir] }));
   }, 60_000);
   afterAll(() => close?.());
 
