@@ -3,8 +3,9 @@
  * between two dates. Backtest: run the race from one date and compare with who took what by a later one.
  */
 import { dayNumber, type IsoDate } from '../core/dates.js';
-import { DEFAULT_RACE_PARAMETERS, edgeCosts, edgeTerritory, runRace, type RaceContext, type RaceParameters } from './race.js';
-import { multiSourceSearch, pathEdges } from './search.js';
+import { DEFAULT_RACE_PARAMETERS, runRace, type RaceContext, type RaceParameters } from './race.js';
+import { blocCostTable, edgeKinds, relationsOf, territoryOfEdge } from './territory.js';
+import { edgeCost, multiSourceSearch, pathEdges } from './search.js';
 
 export interface Capture {
   place: string;
@@ -48,13 +49,12 @@ export interface Calibration {
 export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): Calibration {
   const { graph: g, model } = ctx;
   const captures = capturesBetween(ctx, from, to);
-  const { edgeBloc, edgeContested } = edgeTerritory(ctx, from);
+  const kinds = edgeKinds(ctx, from);
   const blocs: Calibration['blocs'] = [];
   for (const bloc of [...new Set(captures.map((c) => c.bloc))].sort()) {
-    const b = model.blocIds.indexOf(bloc);
-    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, from)));
+    const rel = relationsOf(ctx, bloc, from);
     // Routes are those of the race with the default rate; only their hostile kilometres are counted.
-    const cost = edgeCosts(ctx, edgeBloc, edgeContested, rel, params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay, params);
+    const cost = blocCostTable(ctx, kinds, bloc, rel, params);
     const race = runRace(ctx, from, [], params, { blocs: [bloc] });
     const sources: number[] = [];
     for (const id of race.starts[bloc] ?? []) {
@@ -68,11 +68,14 @@ export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: 
         const p = model.places[model.placeIndexOf(c.place)]!;
         const snap = ctx.snap(p.lon, p.lat, params.snapMaxKm);
         if (!snap) continue;
-        const arrive = (x: { edge: number; along: number }): number => r.dist[ctx.src[x.edge]!]! + cost[x.edge]! * x.along;
+        const arrive = (x: { edge: number; along: number }): number => r.dist[ctx.src[x.edge]!]! + edgeCost(cost, x.edge) * x.along;
         const best = snap.edges.reduce((x, y) => (arrive(y) < arrive(x) ? y : x));
         if (arrive(best) === Infinity) continue;
         let km = 0;
-        const hostile = (e: number): boolean => edgeBloc[e]! >= 0 && rel[edgeBloc[e]!] !== 'allied';
+        const hostile = (e: number): boolean => {
+          const t = territoryOfEdge(kinds, e).bloc;
+          return t >= 0 && rel[t] !== 'allied';
+        };
         for (const e of pathEdges(r, ctx.src, ctx.src[best.edge]!)) if (hostile(e)) km += g.lengthM[e]! / 1000;
         // The last stretch, along the edge the place lies on.
         if (hostile(best.edge)) km += (g.lengthM[best.edge]! / 1000) * best.along;

@@ -11,8 +11,9 @@ import type { ControlModel } from '../control/model.js';
 import { cellAt, traceCellsOutline } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
-import { DEFAULT_SPEED_KMH, ROAD_CLASSES, type RoadClass } from './road-classes.js';
-import { edgeSources, multiSourceSearch, pathEdges, searchBuffers, type SearchBuffers, type SearchResult } from './search.js';
+import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
+import { edgeCost, edgeSources, multiSourceSearch, pathEdges, positiveRange, searchBuffers, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
+import { blocCostTable, edgeKinds } from './territory.js';
 
 export interface RaceParameters {
   /** Advance through hostile (or neutral) land, km a day, per bloc; others get `defaultAdvanceKmPerDay`. */
@@ -172,19 +173,24 @@ export class RaceContext {
   }
 
   private km: Float64Array | null = null;
+  private kmRange: [number, number] | null = null;
   /** Each edge's length in km. */
   lengthKm(): Float64Array {
     if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
     return this.km;
   }
+  /** The shortest positive and the longest edge, km. */
+  lengthRangeKm(): [number, number] {
+    return (this.kmRange ??= positiveRange(this.lengthKm()));
+  }
   /**
-   * Arrays a race reuses from one run to the next (edge costs and search results per racing bloc): a race
+   * Arrays a race reuses from one run to the next (search results per racing bloc): a race
    * is synchronous and keeps none of them in its result, so the next race may overwrite them.
    */
-  readonly pool: { costs: Float64Array[]; searches: SearchBuffers[] } = { costs: [], searches: [] };
-  poolFor(blocs: number): { costs: Float64Array[]; searches: SearchBuffers[] } {
-    while (this.pool.costs.length < blocs) this.pool.costs.push(new Float64Array(this.graph.edgeCount));
-    while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount));
+  readonly pool: { searches: SearchBuffers[] } = { searches: [] };
+  poolFor(blocs: number): { searches: SearchBuffers[] } {
+    // The searches run one after another, so they share one queue's working memory.
+    while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount, this.pool.searches[0]?.scratch));
     return this.pool;
   }
 
@@ -199,20 +205,6 @@ export class RaceContext {
     }
     return this.halfKm;
   }
-  private drive: { key: string; days: Float64Array } | null = null;
-  /** Days to drive each edge at these speeds (kept for the last speeds asked). */
-  driveDays(speedsKmh: Record<RoadClass, number>): Float64Array {
-    const key = JSON.stringify(speedsKmh);
-    if (this.drive?.key !== key) {
-      const perDay = ROAD_CLASSES.map((c) => speedsKmh[c] * 24);
-      const km = this.lengthKm();
-      const days = new Float64Array(this.graph.edgeCount);
-      for (let e = 0; e < days.length; e++) days[e] = km[e]! / perDay[this.graph.roadClass[e]!]!;
-      this.drive = { key, days };
-    }
-    return this.drive.days;
-  }
-
   private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array; nodeCell: Int32Array } | null = null;
   /**
    * Where roads meet land cells, for isochrones (which cover the cells roads pass through, not only those
@@ -292,28 +284,23 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   const { graph: g, model } = ctx;
   const state = model.stateAt(date);
   const day = dayNumber(date);
-  const { edgeBloc, edgeContested } = edgeTerritory(ctx, date);
-  const closedZones = model.zones.filter((z) => z.closedTo.length && (!z.from || z.from <= date) && (!z.to || date <= z.to));
+  const kinds = edgeKinds(ctx, date);
 
   const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
-  const searches = new Map<string, { r: SearchResult; cost: Float64Array; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
+  const searches = new Map<string, { r: SearchResult; cost: EdgeCostTable; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
-  const rels = blocs.map((bloc) => {
-    const b = model.blocIds.indexOf(bloc);
-    return model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
-  });
   const pool = ctx.poolFor(blocs.length);
-  const allCosts = edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, rels, blocs.map((bloc) => params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay), params, pool.costs);
+  // The partition of the network (each junction to the bloc that reaches it first) and the cells are
+  // filled as each search ends, while its distances are still in the processor's cache.
+  const bestBloc = new Int16Array(g.nodeCount).fill(-1);
+  const bestDist = new Float64Array(g.nodeCount).fill(Infinity);
+  const smp = options.cells ? ctx.edgeSamples() : null;
+  const cellDays: Record<string, Float64Array> | undefined = options.cells ? {} : undefined;
   for (const [k, bloc] of blocs.entries()) {
     const b = model.blocIds.indexOf(bloc);
-    const rel = rels[k]!;
-    const cost = allCosts[k]!;
-    for (const z of closedZones) {
-      if (!z.closedTo.includes(bloc)) continue;
-      const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
-      for (const e of ctx.edgesIn('zone', z.id, coords)) cost[e] = Infinity;
-    }
+    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
+    const cost = blocCostTable(ctx, kinds, bloc, rel, params);
     // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
     const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
     starts[bloc] = front.map((p) => model.places[p]!.id);
@@ -327,7 +314,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       const s = ctx.snap(lon, lat, params.snapMaxKm);
       for (const { edge, along } of s?.edges ?? []) {
         const node = g.target[edge]!;
-        const c = cost[edge]! * (1 - along);
+        const c = edgeCost(cost, edge) * (1 - along);
         sources.push(node);
         startCost.push(c);
         // Where a route starting at this node comes from (the cheapest start), for drawing.
@@ -337,7 +324,44 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     };
     for (const p of front) startAt(model.places[p]!.lon, model.places[p]!.lat);
     for (const x of extra) startAt(x.lon, x.lat);
-    searches.set(bloc, sources.length ? { r: multiSourceSearch(g, cost, sources, startCost, pool.searches[k]), cost, startPlace } : null);
+    const days = cellDays ? (cellDays[bloc] = new Float64Array(model.grid.cells.length).fill(Infinity)) : null;
+    if (!sources.length) {
+      searches.set(bloc, null);
+      continue;
+    }
+    const r = multiSourceSearch(g, cost, sources, startCost, pool.searches[k]);
+    searches.set(bloc, { r, cost, startPlace });
+    const dist = r.dist;
+    if (!days || !smp) {
+      for (let v = 0; v < g.nodeCount; v++) {
+        if (dist[v]! < bestDist[v]!) {
+          bestDist[v] = dist[v]!;
+          bestBloc[v] = k;
+        }
+      }
+      continue;
+    }
+    // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
+    const { nodeCell } = smp;
+    for (let v = 0; v < g.nodeCount; v++) {
+      const d = dist[v]!;
+      if (d < bestDist[v]!) {
+        bestDist[v] = d;
+        bestBloc[v] = k;
+      }
+      const c = nodeCell[v]!;
+      if (c >= 0 && d < days[c]!) days[c] = d;
+    }
+    const { kind, a, perA, fixed } = cost;
+    const { edge, frac, cell } = smp;
+    const { src } = ctx;
+    for (let i = 0; i < edge.length; i++) {
+      const e = edge[i]!;
+      const kk = kind[e]!;
+      const t = dist[src[e]!]! + (perA[kk]! * a[e]! + fixed[kk]!) * frac[i]!;
+      const c = cell[i]!;
+      if (t < days[c]!) days[c] = t;
+    }
   }
 
   const results: ObjectiveResult[] = objectives.map((o) => {
@@ -354,7 +378,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       let d = Infinity;
       let by = -1;
       for (const { edge, along } of snap.edges) {
-        const x = found.r.dist[ctx.src[edge]!]! + found.cost[edge]! * along;
+        const x = found.r.dist[ctx.src[edge]!]! + edgeCost(found.cost, edge) * along;
         if (x < d) {
           d = x;
           by = edge;
@@ -379,56 +403,17 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     return { objective: o.name, holder, snapKm: snap ? Math.round(snap.km * 100) / 100 : null, arrivals, winner, marginDays: margin, ...(snap ? {} : { note: `no road within ${params.snapMaxKm} km` }) };
   });
 
-  // The partition of the network: each edge goes to the bloc that reaches its start first.
+  // Road km first reached by each bloc: each road's share kept per junction.
+  const km = new Float64Array(blocs.length);
+  const nodeKm = ctx.nodeKm();
+  for (let u = 0; u < g.nodeCount; u++) {
+    const k = bestBloc[u]!;
+    if (k >= 0) km[k]! += nodeKm[u]!;
+  }
   const firstArrivalKm: Record<string, number> = {};
-  const found = [...searches].filter((x): x is [string, NonNullable<(typeof x)[1]>] => x[1] !== null);
-  if (found.length) {
-    const bestBloc = new Int8Array(g.nodeCount).fill(-1);
-    const bestDist = new Float64Array(g.nodeCount).fill(Infinity);
-    found.forEach(([, f], k) => {
-      const d = f.r.dist;
-      for (let v = 0; v < g.nodeCount; v++) {
-        if (d[v]! < bestDist[v]!) {
-          bestDist[v] = d[v]!;
-          bestBloc[v] = k;
-        }
-      }
-    });
-    const km = new Float64Array(found.length);
-    const nodeKm = ctx.nodeKm();
-    for (let u = 0; u < g.nodeCount; u++) {
-      const k = bestBloc[u]!;
-      if (k >= 0) km[k]! += nodeKm[u]!;
-    }
-    found.forEach(([bloc], k) => {
-      if (km[k]! > 0) firstArrivalKm[bloc] = km[k]!;
-    });
-  }
-  for (const k of Object.keys(firstArrivalKm)) firstArrivalKm[k] = Math.round(firstArrivalKm[k]!);
-
-  let cellDays: Record<string, Float64Array> | undefined;
-  if (options.cells) {
-    // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
-    const smp = ctx.edgeSamples();
-    cellDays = {};
-    for (const [bloc, found] of searches) {
-      const days = new Float64Array(model.grid.cells.length).fill(Infinity);
-      if (found) {
-        const dist = found.r.dist;
-        for (let u = 0; u < g.nodeCount; u++) {
-          const c = smp.nodeCell[u]!;
-          if (c >= 0 && dist[u]! < days[c]!) days[c] = dist[u]!;
-        }
-        for (let i = 0; i < smp.edge.length; i++) {
-          const e = smp.edge[i]!;
-          const t = found.r.dist[ctx.src[e]!]! + found.cost[e]! * smp.frac[i]!;
-          const c = smp.cell[i]!;
-          if (t < days[c]!) days[c] = t;
-        }
-      }
-      cellDays[bloc] = days;
-    }
-  }
+  blocs.forEach((bloc, k) => {
+    if (km[k]! > 0) firstArrivalKm[bloc] = Math.round(km[k]!);
+  });
   return {
     date,
     parameters: { ...params, blocs, resolution: model.grid.resolution, radiusKm: model.radiusKm, graph: { nodes: g.nodeCount, edges: g.edgeCount } },
@@ -456,70 +441,6 @@ export function isochrones(model: ControlModel, cellDays: Record<string, Float64
     }
   }
   return out;
-}
-
-/**
- * Whose land each edge is in on a date (bloc index, -1 unclaimed), and whether contested: the place
- * nearest the middle of its road piece, unless an analyst's polygon covers it.
- */
-export function edgeTerritory(ctx: RaceContext, date: IsoDate): { edgeBloc: Int32Array; edgeContested: Uint8Array } {
-  const { graph: g, model } = ctx;
-  const state = model.stateAt(date);
-  const day = dayNumber(date);
-  const edgeBloc = new Int32Array(g.edgeCount);
-  const edgeContested = new Uint8Array(g.edgeCount);
-  const contested = model.places.map((p) => model.timeline.holdingAt(p.id, date)?.status === 'contested');
-  for (let e = 0; e < g.edgeCount; e++) {
-    const p = ctx.edgePlace[e]!;
-    edgeBloc[e] = p < 0 ? -1 : state.placeBloc[p]!;
-    edgeContested[e] = p >= 0 && contested[p] ? 1 : 0;
-  }
-  for (const a of model.controlAreasInForce(day)) {
-    const b = model.blocIndexOfActor(a.actor, day);
-    for (const e of ctx.edgesIn('area', a.id, a.coords)) {
-      edgeBloc[e] = b;
-      edgeContested[e] = a.status === 'contested' ? 1 : 0;
-    }
-  }
-  return { edgeBloc, edgeContested };
-}
-
-/**
- * A bloc's cost of each edge, in days (the table in docs/routing.md): driving in its own, allied or
- * unclaimed land (slower where contested), its advance rate in hostile or neutral land, deconflicted land
- * closed or at a penalty. `rel[t]` is the bloc's relation to bloc t; `edgeBloc` -1 is unclaimed land.
- */
-export function edgeCosts(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rel: readonly string[], advanceKmPerDay: number, params: RaceParameters): Float64Array {
-  return edgeCostsOfBlocs(ctx, edgeBloc, edgeContested, [rel], [advanceKmPerDay], params)[0]!;
-}
-
-/**
- * edgeCosts for several blocs in one pass over the edges: each edge's territory, length and driving
- * time are read once for all of them (six blocs: one read of ~40 MB instead of six).
- */
-export function edgeCostsOfBlocs(ctx: RaceContext, edgeBloc: Int32Array, edgeContested: Uint8Array, rels: readonly (readonly string[])[], advanceKmPerDay: readonly number[], params: RaceParameters, into?: Float64Array[]): Float64Array[] {
-  const g = ctx.graph;
-  const drive = ctx.driveDays(params.speedsKmh);
-  const km = ctx.lengthKm();
-  const nb = rels.length;
-  const blocCount = Math.max(0, ...rels.map((r) => r.length));
-  // Relations as codes, one lookup per edge and racing bloc: 0 drive, 1 deconflicted, 2 advance; row t+1
-  // is territory of bloc t, row 0 unclaimed land (driven).
-  const code = new Uint8Array((blocCount + 1) * nb);
-  rels.forEach((rel, k) => rel.forEach((r, t) => (code[(t + 1) * nb + k] = r === 'allied' ? 0 : r === 'deconflicted' ? 1 : 2)));
-  const penalty = params.deconflictedPenaltyDays;
-  const factor = params.contestedFactor;
-  const costs = rels.map((_, k) => into?.[k] ?? new Float64Array(g.edgeCount));
-  for (let e = 0; e < g.edgeCount; e++) {
-    const row = (edgeBloc[e]! + 1) * nb;
-    const d = edgeContested[e] ? drive[e]! * factor : drive[e]!;
-    const x = km[e]!;
-    for (let k = 0; k < nb; k++) {
-      const r = code[row + k]!;
-      costs[k]![e] = r === 0 ? d : r === 2 ? x / advanceKmPerDay[k]! : penalty === null ? Infinity : drive[e]! + penalty;
-    }
-  }
-  return costs;
 }
 
 function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {

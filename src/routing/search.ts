@@ -1,15 +1,24 @@
 /**
- * One-to-all shortest paths from many sources on typed arrays. Costs are per edge, any unit, never
- * negative, Infinity for an edge that may not be used.
+ * One-to-all shortest paths from many sources on typed arrays. Costs are per edge (`EdgeCostTable`), any
+ * unit, never negative, Infinity for an edge that may not be used.
  *
- * Δ-stepping on a circular array of buckets of width `delta`: a bucket is emptied in rounds, each round
- * taking every node queued in it at once, sorted by node number, and relaxing their edges; a node
- * improved to a cost inside the same bucket is queued for the next round (label correcting, so every
- * distance is exact). Junctions are numbered along a Hilbert curve by the graph builder, so a sorted
- * round walks memory in order where a strict distance order jumps across the country: on road graphs
- * the wavefront's cache misses, not the queue, are what a search costs. Buckets are wide (`WIDTH` times
- * the cheapest edge): measured on the 2-million-edge benchmark graph, widths from 1,024 to 16,384 of the
- * cheapest edge all took 15–20% less than a bucket per cheapest edge, for 10–25% more node visits.
+ * Δ-stepping on a circular array of buckets of width `delta`. A bucket is emptied in rounds; a round takes
+ * every node waiting in the bucket at once, in node order, and relaxes their edges; a node improved to a
+ * cost inside the same bucket waits for the next round (label correcting, so every distance is exact).
+ * Junctions are numbered along a Hilbert curve by the graph builder, so a round in node order walks memory
+ * in order where a strict distance order jumps across the country: on road graphs the wavefront's cache
+ * misses and the queue's own bookkeeping, not the number of node visits, are what a search costs.
+ *
+ * So the queue is made to touch little memory: the nodes of a round are bits in a bitmap (with one
+ * summary bit per 32 words, so that a sparse round skips empty stretches), which gives node order without
+ * sorting and takes each node once however often it improves; later buckets are lists in chunks of
+ * `CHUNK` entries written one after another, each entry the node and the cost it was queued with (an
+ * entry whose node has since improved is stale and skipped, so no per-node "where is it queued" array is
+ * needed). A round with few nodes spread over a large range is sorted instead of scanned.
+ *
+ * Buckets are wide (`WIDTH` times the cheapest edge). Measured on the 2-million-edge benchmark graph
+ * (docs/benchmarks.md): the same visits in this queue take about 35% less time than in linked lists per
+ * bucket sorted each round, and widths from 1,024 to 65,536 of the cheapest edge differ little.
  */
 import type { RoadGraph } from './graph.js';
 
@@ -20,9 +29,95 @@ export interface SearchResult {
   via: Int32Array;
 }
 
+/**
+ * Edge costs as a factor per kind of edge: cost(e) = perA[kind[e]] · a[e] + fixed[kind[e]]. A race's edges
+ * are of a few hundred kinds at most (whose land, contested or not, closed zones, road class), so the
+ * search reads an edge's length and kind and two small tables that stay in the fastest cache, where
+ * writing out every bloc's cost of every edge cost more than the search itself (docs/benchmarks.md).
+ * A plain array of costs is the table of one kind (`plainCosts`).
+ */
+export interface EdgeCostTable {
+  kind: Uint16Array;
+  a: Float64Array;
+  perA: Float64Array;
+  fixed: Float64Array;
+  /** The smallest positive and the largest finite value of `a` (bounds for the buckets' width). */
+  aMin: number;
+  aMax: number;
+}
+
+/** The cost of edge e. */
+export function edgeCost(t: EdgeCostTable, e: number): number {
+  const k = t.kind[e]!;
+  return t.perA[k]! * t.a[e]! + t.fixed[k]!;
+}
+
+/** Every edge's cost, as an array (for other engines, and tests). */
+export function materializeCosts(t: EdgeCostTable): Float64Array {
+  const out = new Float64Array(t.kind.length);
+  for (let e = 0; e < out.length; e++) out[e] = edgeCost(t, e);
+  return out;
+}
+
+/** A table for costs given edge by edge (any non-negative numbers, Infinity closed). */
+export function plainCosts(cost: Float64Array): EdgeCostTable {
+  const [aMin, aMax] = positiveRange(cost);
+  return { kind: new Uint16Array(cost.length), a: cost, perA: Float64Array.of(1), fixed: Float64Array.of(0), aMin, aMax };
+}
+
+/** The smallest positive and the largest finite value (Infinity and 0 when there is none). */
+export function positiveRange(a: ArrayLike<number>): [number, number] {
+  let min = Infinity, max = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    if (x > 0 && x < min) min = x;
+    if (x > max && x !== Infinity) max = x;
+  }
+  return [min, max];
+}
+
 const SLOTS = 1 << 16;
 const MASK = SLOTS - 1;
 const WIDTH = 4096;
+const CHUNK = 256;
+
+/** Working memory of a search, reusable by the next (and shared by searches that run one after another). */
+export class SearchScratch {
+  bits: Uint32Array;
+  summary: Uint32Array;
+  nextBits: Uint32Array;
+  nextSummary: Uint32Array;
+  round: Uint32Array;
+  nextRound: Uint32Array;
+  chunkNode: Int32Array;
+  chunkKey: Float64Array;
+  chunkNext: Int32Array;
+  chunkLen: Int32Array;
+  readonly headChunk = new Int32Array(SLOTS);
+  readonly tailChunk = new Int32Array(SLOTS);
+  readonly nonEmpty = new Uint32Array(SLOTS >>> 5);
+  constructor(readonly nodeCount: number) {
+    const words = (nodeCount >>> 5) + 1, sums = (nodeCount >>> 10) + 1;
+    this.bits = new Uint32Array(words);
+    this.nextBits = new Uint32Array(words);
+    this.summary = new Uint32Array(sums);
+    this.nextSummary = new Uint32Array(sums);
+    this.round = new Uint32Array(Math.max(16, nodeCount));
+    this.nextRound = new Uint32Array(Math.max(16, nodeCount));
+    const chunks = 64;
+    this.chunkNode = new Int32Array(chunks * CHUNK);
+    this.chunkKey = new Float64Array(chunks * CHUNK);
+    this.chunkNext = new Int32Array(chunks);
+    this.chunkLen = new Int32Array(chunks);
+  }
+  growChunks(): void {
+    const k = this.chunkNext.length * 2;
+    this.chunkNode = grow(this.chunkNode, k * CHUNK);
+    this.chunkKey = grow(this.chunkKey, k * CHUNK);
+    this.chunkNext = grow(this.chunkNext, k);
+    this.chunkLen = grow(this.chunkLen, k);
+  }
+}
 
 /**
  * Arrays a caller lends the search so that repeated searches (a race: one per bloc, again at every date)
@@ -31,27 +126,34 @@ const WIDTH = 4096;
 export interface SearchBuffers {
   dist: Float64Array;
   via: Int32Array;
-  queuedIn: Float64Array;
+  scratch: SearchScratch;
 }
 
-export function searchBuffers(nodeCount: number): SearchBuffers {
-  return { dist: new Float64Array(nodeCount), via: new Int32Array(nodeCount), queuedIn: new Float64Array(nodeCount) };
+export function searchBuffers(nodeCount: number, scratch?: SearchScratch): SearchBuffers {
+  return { dist: new Float64Array(nodeCount), via: new Int32Array(nodeCount), scratch: scratch ?? new SearchScratch(nodeCount) };
 }
 
-export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: readonly number[], startCost?: readonly number[], buffers?: SearchBuffers): SearchResult {
+export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Array, sources: readonly number[], startCost?: readonly number[], buffers?: SearchBuffers): SearchResult {
+  const table = costs instanceof Float64Array ? plainCosts(costs) : costs;
+  if (table.kind.length !== g.edgeCount) throw new RangeError(`costs for ${table.kind.length} edges, the graph has ${g.edgeCount}`);
   const n = g.nodeCount;
   const dist = (buffers?.dist ?? new Float64Array(n)).fill(Infinity);
   const via = (buffers?.via ?? new Int32Array(n)).fill(-1);
+  const S = buffers?.scratch ?? new SearchScratch(n);
   for (let i = 0; i < sources.length; i++) {
     const c = startCost?.[i] ?? 0;
     if (c < dist[sources[i]!]!) dist[sources[i]!] = c;
   }
   // The window of SLOTS buckets must span the dearest edge and the spread of the start costs.
+  // Bounds on the cheapest positive and the dearest finite edge, from each kind's factors.
+  const { kind, a, perA, fixed } = table;
   let minW = Infinity, maxW = 0, minStart = Infinity, maxStart = 0;
-  for (let e = 0; e < cost.length; e++) {
-    const c = cost[e]!;
-    if (c > 0 && c < minW) minW = c;
-    if (c > maxW && c !== Infinity) maxW = c;
+  for (let k = 0; k < perA.length; k++) {
+    const f = perA[k]!, c = fixed[k]!;
+    const lo = f > 0 && table.aMin < Infinity ? f * table.aMin + c : c;
+    const hi = f * table.aMax + c;
+    if (lo > 0 && lo < minW) minW = lo;
+    if (hi > maxW && hi !== Infinity) maxW = hi;
   }
   for (const s of sources) {
     minStart = Math.min(minStart, dist[s]!);
@@ -64,53 +166,64 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
   if (!(delta > 0) || !Number.isFinite(1 / delta)) delta = Math.max(1, span);
   const inv = 1 / delta;
   // Buckets are counted from the cheapest start: absolute bucket numbers can pass 2^53 (start costs of
-  // days in buckets of microseconds), where adding 1 no longer changes a number.
+  // days in buckets of microseconds), where adding 1 no longer changes a number. A node is queued in the
+  // bucket of its cost, kept inside the window from the current bucket: rounding (costs below the
+  // resolution of the sums) could otherwise put it behind the current bucket or past the window's end.
+  // A node taken in another bucket than its cost's is still exact: it is taken again whenever it improves.
   const base = minStart === Infinity ? 0 : minStart;
-  // Kept inside the window from the current bucket: rounding (costs below the resolution of the sums)
-  // could otherwise put a node behind the current bucket or past the window's end. A node queued in a
-  // bucket other than its cost's is still exact: it is taken again whenever it improves.
-  let cur = 0;
-  const bucketOf = (d: number): number => Math.min(cur + SLOTS - 2, Math.max(cur, Math.floor((d - base) * inv)));
 
-  // Queue entries as linked lists per bucket; freed entries are reused. `queuedIn` is the (absolute)
-  // bucket a node waits in, -1 when it waits in none: a node is queued once per bucket.
-  let cap = n + 1024;
-  let entryNode = new Int32Array(cap), entryNext = new Int32Array(cap);
-  let used = 0, free = -1, count = 0;
-  const head = new Int32Array(SLOTS).fill(-1);
-  const nonEmpty = new Uint32Array(SLOTS >>> 5);
-  const queuedIn = (buffers?.queuedIn ?? new Float64Array(sources.length ? n : 0)).fill(-1);
-  const push = (v: number, bucket: number): void => {
-    const slot = bucket & MASK;
+  const { headChunk, tailChunk, nonEmpty } = S;
+  headChunk.fill(-1);
+  tailChunk.fill(-1);
+  nonEmpty.fill(0);
+  let chunkNode = S.chunkNode, chunkKey = S.chunkKey, chunkNext = S.chunkNext, chunkLen = S.chunkLen;
+  let chunksUsed = 0, freeChunk = -1, pending = 0;
+  const newChunk = (): number => {
     let k: number;
-    if (free >= 0) {
-      k = free;
-      free = entryNext[k]!;
+    if (freeChunk >= 0) {
+      k = freeChunk;
+      freeChunk = chunkNext[k]!;
     } else {
-      if (used === cap) {
-        cap *= 2;
-        entryNode = grow(entryNode, cap);
-        entryNext = grow(entryNext, cap);
+      if (chunksUsed === chunkNext.length) {
+        S.growChunks();
+        ({ chunkNode, chunkKey, chunkNext, chunkLen } = S);
       }
-      k = used++;
+      k = chunksUsed++;
     }
-    entryNode[k] = v;
-    entryNext[k] = head[slot]!;
-    head[slot] = k;
-    nonEmpty[slot >>> 5]! |= 1 << (slot & 31);
-    count++;
+    chunkNext[k] = -1;
+    chunkLen[k] = 0;
+    return k;
   };
-  for (const s of sources) {
-    const b = bucketOf(dist[s]!);
-    if (queuedIn[s] === b) continue;
-    queuedIn[s] = b;
-    push(s, b);
-  }
+  const push = (v: number, d: number, bucket: number): void => {
+    const slot = bucket & MASK;
+    let t = tailChunk[slot]!;
+    if (t < 0) {
+      t = newChunk();
+      headChunk[slot] = t;
+      tailChunk[slot] = t;
+      nonEmpty[slot >>> 5]! |= 1 << (slot & 31);
+    } else if (chunkLen[t] === CHUNK) {
+      const k = newChunk();
+      chunkNext[t] = k;
+      tailChunk[slot] = k;
+      t = k;
+    }
+    const i = t * CHUNK + chunkLen[t]!++;
+    chunkNode[i] = v;
+    chunkKey[i] = d;
+    pending++;
+  };
+  for (const s of sources) push(s, dist[s]!, Math.min(SLOTS - 2, Math.floor((dist[s]! - base) * inv)));
+
+  // The current round (bits, summary, and the same nodes as a list) and the next.
+  let bits = S.bits, summary = S.summary, round = S.round;
+  let nextBits = S.nextBits, nextSummary = S.nextSummary, nextRound = S.nextRound;
+  let r = 0, lo = n, hi = -1;
   const { offsets, target } = g;
-  let round = new Uint32Array(1024);
-  while (count > 0) {
+  let cur = 0;
+  while (pending > 0) {
     let slot = cur & MASK;
-    if (head[slot]! < 0) {
+    if (headChunk[slot]! < 0) {
       // Jump to the next bucket holding anything, a word of the bitmap at a time.
       let w = slot >>> 5;
       let m = nonEmpty[w]! & (~0 << (slot & 31));
@@ -122,47 +235,103 @@ export function multiSourceSearch(g: RoadGraph, cost: Float64Array, sources: rea
       cur += (next - slot + SLOTS) & MASK;
       slot = next;
     }
-    while (head[slot]! >= 0) {
-      // One round: every node queued in this bucket now, in node order.
-      let r = 0;
-      for (let i = head[slot]!; i >= 0; ) {
-        const next = entryNext[i]!;
-        const u = entryNode[i]!;
-        entryNext[i] = free;
-        free = i;
-        count--;
-        // An entry for a node that has since moved to an earlier bucket is stale.
-        if (queuedIn[u] === cur) {
-          queuedIn[u] = -1;
-          if (r === round.length) round = grow(round, r * 2);
-          round[r++] = u;
-        }
-        i = next;
+    // The bucket's entries that are not stale become the first round.
+    for (let c = headChunk[slot]!; c >= 0; ) {
+      const o = c * CHUNK, len = chunkLen[c]!;
+      for (let i = o; i < o + len; i++) {
+        const v = chunkNode[i]!;
+        if (chunkKey[i] !== dist[v]) continue;
+        const vw = v >>> 5, vb = 1 << (v & 31);
+        if (bits[vw]! & vb) continue;
+        bits[vw]! |= vb;
+        summary[v >>> 10]! |= 1 << (vw & 31);
+        round[r++] = v;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-      head[slot] = -1;
-      const nodes = round.subarray(0, r).sort();
-      for (let j = 0; j < r; j++) {
-        const u = nodes[j]!;
+      pending -= len;
+      const next = chunkNext[c]!;
+      chunkNext[c] = freeChunk;
+      freeChunk = c;
+      c = next;
+    }
+    headChunk[slot] = -1;
+    tailChunk[slot] = -1;
+    nonEmpty[slot >>> 5]! &= ~(1 << (slot & 31));
+    const top = cur + SLOTS - 2;
+
+    while (r > 0) {
+      const firstSum = lo >>> 10, lastSum = hi >>> 10;
+      // Few nodes over a wide range: sorting them beats scanning the summary.
+      const sorted = (lastSum - firstSum) > 4 * r;
+      if (sorted) round.subarray(0, r).sort();
+      let nr = 0, nlo = n, nhi = -1;
+      // The round's nodes in order: from the sorted list, or from the bitmap word by word. Improvements
+      // inside this bucket go to the next round unless this round still holds them.
+      let j = 0, sumIdx = firstSum - 1, sm = 0, w = 0, m = 0;
+      for (;;) {
+        let u: number;
+        if (sorted) {
+          if (j === r) break;
+          u = round[j++]!;
+          bits[u >>> 5]! &= ~(1 << (u & 31));
+          summary[u >>> 10] = 0;
+        } else {
+          while (m === 0) {
+            while (sm === 0) {
+              if (++sumIdx > lastSum) break;
+              sm = summary[sumIdx]!;
+              summary[sumIdx] = 0;
+            }
+            if (sm === 0) break;
+            w = (sumIdx << 5) | (31 - Math.clz32(sm & -sm));
+            sm &= sm - 1;
+            m = bits[w]!;
+          }
+          if (m === 0) break;
+          u = (w << 5) | (31 - Math.clz32(m & -m));
+          m &= m - 1;
+          bits[w] = m;
+        }
         const du = dist[u]!;
         const end = offsets[u + 1]!;
         for (let e = offsets[u]!; e < end; e++) {
-          const dv = du + cost[e]!;
+          const k = kind[e]!;
+          const dv = du + (perA[k]! * a[e]! + fixed[k]!);
           const v = target[e]!;
           if (dv < dist[v]!) {
             dist[v] = dv;
             via[v] = e;
-            const b = bucketOf(dv);
-            if (queuedIn[v] !== b) {
-              queuedIn[v] = b;
-              push(v, b);
-            }
+            const b = Math.floor((dv - base) * inv);
+            if (b <= cur) {
+              const vw = v >>> 5, vb = 1 << (v & 31);
+              if (((bits[vw]! | nextBits[vw]!) & vb) === 0) {
+                nextBits[vw]! |= vb;
+                nextSummary[v >>> 10]! |= 1 << (vw & 31);
+                nextRound[nr++] = v;
+                if (v < nlo) nlo = v;
+                if (v > nhi) nhi = v;
+              }
+            } else push(v, dv, b < top ? b : top);
           }
         }
       }
+      [bits, nextBits] = [nextBits, bits];
+      [summary, nextSummary] = [nextSummary, summary];
+      [round, nextRound] = [nextRound, round];
+      r = nr;
+      lo = nlo;
+      hi = nhi;
     }
-    nonEmpty[slot >>> 5]! &= ~(1 << (slot & 31));
     cur++;
   }
+  // The bitmaps are all clear again; keep whichever arrays ended up current for the next search.
+  S.bits = bits;
+  S.nextBits = nextBits;
+  S.summary = summary;
+  S.nextSummary = nextSummary;
+  S.round = round;
+  S.nextRound = nextRound;
   return { dist, via };
 }
 

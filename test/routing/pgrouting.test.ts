@@ -10,8 +10,9 @@ import type { Bloc, Relation } from '../../src/core/schemas.js';
 import { ControlModel } from '../../src/control/model.js';
 import { readOsmRoads } from '../../src/io/osm.js';
 import { buildRoadGraph, type RoadGraph } from '../../src/routing/graph.js';
-import { DEFAULT_RACE_PARAMETERS, edgeCosts, edgeTerritory, RaceContext } from '../../src/routing/race.js';
-import { multiSourceSearch } from '../../src/routing/search.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext } from '../../src/routing/race.js';
+import { blocCostTable, edgeKinds, edgeTerritory } from '../../src/routing/territory.js';
+import { materializeCosts, multiSourceSearch, type EdgeCostTable } from '../../src/routing/search.js';
 import { pgMissing, startPg, type PgServer } from '../../tools/pg-server.js';
 import { mulberry32 } from '../../bench/generate.js';
 import { observation, place } from '../store/contract.js';
@@ -35,8 +36,12 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
   }, 60_000);
   afterAll(() => pg?.stop());
 
-  /** Our distances and pgRouting's from the same sources over the same costs (Infinity: no edge). */
-  function compare(cost: Float64Array, label: string): void {
+  /**
+   * Our distances and pgRouting's from the same sources over the same costs (Infinity: no edge). A race's
+   * cost table is searched as it is and given to pgRouting written out edge by edge.
+   */
+  function compare(costs: Float64Array | EdgeCostTable, label: string): void {
+    const cost = costs instanceof Float64Array ? costs : materializeCosts(costs);
     const file = join(pg.dir, `${label}.csv`);
     const rows: string[] = [];
     for (let u = 0; u < graph.nodeCount; u++)
@@ -59,7 +64,7 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
     }
     let compared = 0;
     for (const s of sources) {
-      const dist = multiSourceSearch(graph, cost, [s]).dist;
+      const dist = multiSourceSearch(graph, costs, [s]).dist;
       for (let v = 0; v < graph.nodeCount; v++) {
         if (v === s) continue;
         const want = theirs.get(`${s}>${v}`);
@@ -96,11 +101,13 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
     const land = [[[[1.3, 42.3], [1.9, 42.3], [1.9, 42.8], [1.3, 42.8], [1.3, 42.3]]]];
     const model = new ControlModel({ land, places, observations: places.map((p, i) => observation(`o${i}`, p.id, actors[i % 3]!, '2020-01-01', i === 3 ? { status: 'contested' } : {})), blocs, relations, radiusKm: 50, resolution: 7 });
     const ctx = new RaceContext(graph, model);
-    const { edgeBloc, edgeContested } = edgeTerritory(ctx, '2020-02-01');
+    const { edgeBloc } = edgeTerritory(ctx, '2020-02-01');
     const rel = ['allied', 'hostile', 'deconflicted', 'neutral'];
-    const cost = edgeCosts(ctx, edgeBloc, edgeContested, rel, 5, DEFAULT_RACE_PARAMETERS);
+    // The race's own cost table for the first bloc, written out edge by edge for pgRouting.
+    const table = blocCostTable(ctx, edgeKinds(ctx, '2020-02-01'), model.blocIds[0]!, rel, DEFAULT_RACE_PARAMETERS);
+    const cost = materializeCosts(table);
     expect(cost.some((c) => c === Infinity)).toBe(true); // some land is closed
     expect(new Set(edgeBloc).size).toBeGreaterThanOrEqual(3);
-    compare(cost, 'territory');
+    compare(table, 'territory');
   }, 60_000);
 });

@@ -7,7 +7,7 @@ import { cellAt } from '../../src/geo/land-grid.js';
 import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
-import { multiSourceSearch } from '../../src/routing/search.js';
+import { materializeCosts, multiSourceSearch, positiveRange, searchBuffers, type EdgeCostTable } from '../../src/routing/search.js';
 import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
@@ -216,4 +216,104 @@ describe('road graph', () => {
       { numRuns: 400 },
     );
   });
+
+  it('multi-source search over a cost table equals Dijkstra on large sparse graphs, through buffers reused from search to search', () => {
+    // Thousands of nodes numbered at random: rounds then hold few nodes spread over a wide range (taken
+    // from a sorted list) as well as many (taken from the bitmap), and one scratch serves every search.
+    const buffers = searchBuffers(30_000);
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.integer({ min: 2_000, max: 30_000 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 3 }), (seed, n, degree, scale) => {
+        let x = seed;
+        const rand = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const offsets = new Uint32Array(n + 1);
+        const targets: number[] = [];
+        for (let u = 0; u < n; u++) {
+          const k = Math.floor(rand() * (degree + 1));
+          for (let i = 0; i < k; i++) targets.push(Math.floor(rand() * n));
+          offsets[u + 1] = targets.length;
+        }
+        const target = Uint32Array.from(targets);
+        // Costs as a race's table: lengths times a factor per kind of edge, plus a fixed cost (some kinds
+        // closed); factors over a few orders of magnitude, so that with `scale` 3 most edges are far wider
+        // than a bucket.
+        const kinds = 1 + Math.floor(rand() * 20);
+        const a = Float64Array.from(targets, () => (rand() < 0.1 ? 0 : rand() * 10));
+        const [aMin, aMax] = positiveRange(a);
+        const table: EdgeCostTable = {
+          kind: Uint16Array.from(targets, () => Math.floor(rand() * kinds)),
+          a,
+          perA: Float64Array.from({ length: kinds }, () => (rand() < 0.1 ? 0 : 10 ** (scale * (rand() * 2 - 1)))),
+          fixed: Float64Array.from({ length: kinds }, () => (rand() < 0.1 ? Infinity : rand() < 0.5 ? 0 : rand() * 10 ** scale)),
+          aMin,
+          aMax,
+        };
+        const cost = materializeCosts(table);
+        const sources = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => Math.floor(rand() * n));
+        const startCost = sources.map(() => (rand() < 0.5 ? 0 : rand() * 100));
+        const graph = { nodeCount: n, edgeCount: target.length, offsets, target } as Parameters<typeof multiSourceSearch>[0];
+        const got = multiSourceSearch(graph, table, sources, startCost, { ...buffers, dist: new Float64Array(n), via: new Int32Array(n) });
+        const want = dijkstra(n, offsets, target, cost, sources, startCost);
+        const wrong: string[] = [];
+        for (let v = 0; v < n && wrong.length < 5; v++) {
+          if (got.dist[v] !== want[v]) wrong.push(`node ${v}: ${got.dist[v]} instead of ${want[v]}`);
+          // The recorded edge leads to the node (sources and unreached nodes have none).
+          const e = got.via[v]!;
+          if (e >= 0 && target[e] !== v) wrong.push(`node ${v} reached by edge ${e}, which leads to ${target[e]}`);
+        }
+        expect(wrong).toEqual([]);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });
+
+/** A textbook Dijkstra on a binary heap (the reference for the bucket queue). */
+function dijkstra(n: number, offsets: Uint32Array, target: Uint32Array, cost: Float64Array, sources: number[], startCost: number[]): Float64Array {
+  const dist = new Float64Array(n).fill(Infinity);
+  const heap: [number, number][] = [];
+  const up = (i: number): void => {
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (heap[p]![0] <= heap[i]![0]) break;
+      [heap[p], heap[i]] = [heap[i]!, heap[p]!];
+      i = p;
+    }
+  };
+  const pop = (): [number, number] => {
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length) {
+      heap[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1, r = l + 1;
+        let m = i;
+        if (l < heap.length && heap[l]![0] < heap[m]![0]) m = l;
+        if (r < heap.length && heap[r]![0] < heap[m]![0]) m = r;
+        if (m === i) break;
+        [heap[m], heap[i]] = [heap[i]!, heap[m]!];
+        i = m;
+      }
+    }
+    return top;
+  };
+  sources.forEach((s, i) => {
+    if (startCost[i]! < dist[s]!) {
+      dist[s] = startCost[i]!;
+      heap.push([dist[s]!, s]);
+      up(heap.length - 1);
+    }
+  });
+  while (heap.length) {
+    const [d, u] = pop();
+    if (d > dist[u]!) continue;
+    for (let e = offsets[u]!; e < offsets[u + 1]!; e++) {
+      const dv = d + cost[e]!;
+      if (dv < dist[target[e]!]!) {
+        dist[target[e]!] = dv;
+        heap.push([dv, target[e]!]);
+        up(heap.length - 1);
+      }
+    }
+  }
+  return dist;
+}
