@@ -13,7 +13,8 @@ import { findScenario, loadControlModel } from '../control/load.js';
 import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
 import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
-import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
+import { arrivalMap, arrivalMapFeatures } from '../routing/arrival-map.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
 import { backtest, calibrate } from '../routing/history.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
 import type { Store } from '../store/store.js';
@@ -125,7 +126,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
       const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
       const go = (m: typeof model, sc: Scenario | undefined, cells: boolean) =>
         runRace(new RaceContext(graph, m), date, objectives, withScenario(params, sc), { ...(o.bloc ? { blocs: o.bloc } : {}), cells, positions: positionsOf(sc) });
-      const { cellDays, ...result } = go(model, scenario, Boolean(o.geojson && o.isochrones));
+      const { cellDays, ...result } = go(model, scenario, Boolean(o.geojson));
       if (o.compare) {
         const other = findScenario(o.compare, stored);
         const { cellDays: _unused, ...there } = go(await loadControlModel(store, { scenario: other }), other, false);
@@ -154,9 +155,9 @@ export function registerRaceCommands(program: Command, io: Io): void {
       }
       if (o.json) return io.print(JSON.stringify(result, null, 2));
       if (o.geojson) {
-        const iso = cellDays ? isochrones(model, cellDays, thresholds) : [];
+        // Who gets where first and the fronts between them always; isochrones when asked for.
         const features = [
-          ...iso.map((x) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: x.coordinates }, properties: { kind: 'isochrone', bloc: x.bloc, days: x.days, areaKm2: x.areaKm2 } })),
+          ...(cellDays ? arrivalMapFeatures(arrivalMap(model, cellDays, thresholds)) : []),
           ...result.objectives.flatMap((r, i) => [
           { type: 'Feature', geometry: { type: 'Point', coordinates: [objectives[i]!.lon, objectives[i]!.lat] }, properties: { kind: 'objective', objective: r.objective, holder: r.holder, winner: r.winner, marginDays: r.marginDays } },
           ...r.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route, properties: { kind: 'route', objective: r.objective, bloc: a.bloc, days: a.days } })),

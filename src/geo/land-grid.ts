@@ -136,6 +136,20 @@ interface CellShapes {
 }
 const shapes = new WeakMap<LandGrid, CellShapes>();
 
+/**
+ * The edge two neighbouring cells share, from the grid's traced cell shapes (built once per grid, as for
+ * outlines): where many edges are wanted at once this is a lookup, where `sharedEdge` asks H3 each time.
+ */
+export function sharedEdgeOfShapes(grid: LandGrid, a: number, b: number): [Position, Position] | null {
+  const { vertices, points } = cellShapes(grid);
+  const va = vertices[a]!, vb = vertices[b]!;
+  for (let k = 0; k < va.length; k++) {
+    const next = (k + 1) % va.length;
+    if (vb.includes(va[k]!) && vb.includes(va[next]!)) return [points[a]![k]!, points[a]![next]!];
+  }
+  return null;
+}
+
 function cellShapes(grid: LandGrid): CellShapes {
   let s = shapes.get(grid);
   if (!s) {

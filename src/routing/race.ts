@@ -8,7 +8,7 @@
 import KDBush from 'kdbush';
 import { dayNumber, type IsoDate } from '../core/dates.js';
 import type { ControlModel } from '../control/model.js';
-import { cellAt, traceCellsOutline } from '../geo/land-grid.js';
+import { cellAt } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
@@ -422,25 +422,6 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     firstArrivalKm,
     ...(cellDays ? { cellDays } : {}),
   };
-}
-
-/** Cells a bloc reaches within each number of days, as outlines on the land (traced on the grid). */
-export function isochrones(model: ControlModel, cellDays: Record<string, Float64Array>, thresholds: readonly number[]): { bloc: string; days: number; areaKm2: number; coordinates: MultiPolygonCoords }[] {
-  const out: { bloc: string; days: number; areaKm2: number; coordinates: MultiPolygonCoords }[] = [];
-  for (const [bloc, days] of Object.entries(cellDays)) {
-    for (const t of thresholds) {
-      const cells: number[] = [];
-      let area = 0;
-      days.forEach((d, c) => {
-        if (d <= t) {
-          cells.push(c);
-          area += model.grid.areaKm2[c]!;
-        }
-      });
-      out.push({ bloc, days: t, areaKm2: Math.round(area * 10) / 10, coordinates: traceCellsOutline(model.grid, cells) });
-    }
-  }
-  return out;
 }
 
 function frontPlaces(model: ControlModel, cellBloc: Int32Array, placeBloc: Int32Array, b: number, rel: readonly string[]): number[] {

@@ -20,8 +20,8 @@ import type { ControlModel } from '../control/model.js';
 import { controlReport } from '../control/report.js';
 import { eventFeature } from '../io/geojson.js';
 import { edgeGeometry } from '../routing/graph.js';
-import { DEFAULT_RACE_PARAMETERS, isochrones, RaceContext, runRace } from '../routing/race.js';
-import { traceCellsOutline } from '../geo/land-grid.js';
+import { arrivalMap, arrivalMapFeatures } from '../routing/arrival-map.js';
+import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../routing/race.js';
 import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { loadRoads } from '../routing/roads-store.js';
 import type { RecordKind, Store, WriteContext } from '../store/store.js';
@@ -499,27 +499,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       });
       const { cellDays, ...result } = r;
       if (!cellDays) return result;
-      // On the map: how far each bloc gets in 1, 3 and 7 days, and who gets where first.
-      const m = ctx.model;
-      const iso = isochrones(m, cellDays, [1, 3, 7]).map((x) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: x.coordinates }, properties: { kind: 'isochrone', bloc: x.bloc, days: x.days, areaKm2: x.areaKm2 } }));
-      const entries = Object.entries(cellDays);
-      const firstCells = new Map<string, number[]>();
-      for (let c = 0; c < m.grid.cells.length; c++) {
-        let best = Infinity;
-        let who = '';
-        for (const [bloc, days] of entries) {
-          if (days[c]! < best) {
-            best = days[c]!;
-            who = bloc;
-          }
-        }
-        if (!who) continue;
-        const list = firstCells.get(who);
-        if (list) list.push(c);
-        else firstCells.set(who, [c]);
-      }
-      const partition = [...firstCells].map(([bloc, cells]) => ({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: traceCellsOutline(m.grid, cells) }, properties: { kind: 'first-arrival', bloc } }));
-      return { ...result, map: { type: 'FeatureCollection', features: [...partition, ...iso] } };
+      // On the map: who gets where first, the fronts between them, and how far each bloc gets in 1, 3 and 7 days.
+      return { ...result, map: { type: 'FeatureCollection', features: arrivalMapFeatures(arrivalMap(ctx.model, cellDays, [1, 3, 7])) } };
     },
     // The race run the other way: how soon each hostile bloc could reach each place a bloc holds.
     '/api/exposure': async (url) => {

@@ -7,6 +7,7 @@ import { cellAt } from '../../src/geo/land-grid.js';
 import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
+import { arrivalMap, arrivalMapFeatures } from '../../src/routing/arrival-map.js';
 import { materializeCosts, multiSourceSearch, positiveRange, searchBuffers, type EdgeCostTable } from '../../src/routing/search.js';
 import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
@@ -108,6 +109,29 @@ describe('the race (hand-checked)', () => {
     expect(reached(1)).toBeLessThan(reached(3));
     // Off-road cells are never reached.
     expect(reached(1e9)).toBeLessThan(m.grid.cells.length / 4);
+  });
+
+  it('the arrival map: first-arrival areas tile the reached land, and the front lies where arrival times meet', () => {
+    // Red and blue only. Red drives W–A, then fights east at 5 km a day: t = 0.013237 + (x − 0.3)·K/5;
+    // blue drives E–B, then fights west at 10 km a day: t = 0.013237 + (0.7 − x)·K/10 (K km a degree).
+    // They meet where 2(x − 0.3) = 0.7 − x: x = 1.3/3 = 0.4333°, so the front crosses the road there.
+    const m = model();
+    const r = runRace(new RaceContext(fixtureGraph(), m), '2020-02-01', M, params, { cells: true, blocs: ['red', 'blue'] });
+    const map = arrivalMap(m, r.cellDays!, [1, 3]);
+    const reachedKm2 = m.grid.areaKm2.reduce((sum, a, c) => sum + (Math.min(r.cellDays!.red![c]!, r.cellDays!.blue![c]!) < Infinity ? a : 0), 0);
+    const firstKm2 = map.firstArrival.reduce((sum, f) => sum + f.areaKm2, 0);
+    expect(Math.abs(firstKm2 - reachedKm2)).toBeLessThan(0.2);
+    expect(map.firstArrival.map((f) => f.bloc).sort()).toEqual(['blue', 'red']);
+    expect(map.fronts).toHaveLength(1);
+    expect(map.fronts[0]!.sides).toEqual(['red', 'blue']);
+    const lons = map.fronts[0]!.lines.flat().map((p) => p[0]!);
+    // Within a cell's width (resolution 7 cells are ~0.05° across) of 0.4333.
+    for (const lon of lons) expect(Math.abs(lon - 1.3 / 3)).toBeLessThan(0.05);
+    expect(map.isochrones).toHaveLength(4);
+    // As GeoJSON: the areas, the front and the isochrones.
+    const kinds = arrivalMapFeatures(map).map((f) => f.properties.kind);
+    expect(kinds.filter((k) => k === 'first-arrival')).toHaveLength(2);
+    expect(kinds.filter((k) => k === 'arrival-front')).toHaveLength(1);
   });
 
   it('says so when an objective is off the roads', () => {

@@ -252,6 +252,8 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
     const drawn = (await page.evaluate('window.__frontline.raceMap')) as string[];
     expect(drawn.some((k) => k.startsWith('first-arrival:'))).toBe(true);
     expect(drawn).toContain('isochrone:sdf:7');
+    // The fronts between first arrivals: where two blocs' forces would meet.
+    expect(drawn.some((k) => k.startsWith('arrival-front:'))).toBe(true);
     await page.waitForFunction('window.__frontline.rendered("race-first").length > 0', null, { timeout: 30_000 });
     // Give Deir ez-Zor itself to the SDF for this race only: the race sees a new holder; nothing is saved.
     await page.fill('#place-search', 'Deir ez-Zor');

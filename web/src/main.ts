@@ -124,6 +124,7 @@ const map: MlMap = new maplibregl.Map({
       { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
       { id: 'race-first', type: 'fill', source: 'race-map', filter: ['==', ['get', 'kind'], 'first-arrival'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': 0.35 } },
+      { id: 'race-front', type: 'line', source: 'race-map', filter: ['==', ['get', 'kind'], 'arrival-front'], paint: { 'line-color': '#222222', 'line-width': 2.5, 'line-dasharray': [1, 1] } },
       { id: 'race-reach', type: 'line', source: 'race-map', filter: ['==', ['get', 'kind'], 'isochrone'], paint: { 'line-color': blocColor, 'line-width': ['match', ['get', 'days'], 1, 2.5, 3, 1.8, 1.2], 'line-dasharray': [3, 2] } },
       { id: 'race-routes', type: 'line', source: 'race', paint: { 'line-color': blocColor, 'line-width': 4, 'line-opacity': 0.85 } },
       { id: 'event-clusters', type: 'circle', source: 'events', filter: ['has', 'point_count'], paint: { 'circle-color': '#555555', 'circle-opacity': 0.75, 'circle-radius': ['interpolate', ['linear'], ['get', 'point_count'], 2, 9, 50, 18], 'circle-stroke-color': '#ffffff', 'circle-stroke-width': 1 } },
@@ -516,7 +517,7 @@ async function runRace(): Promise<void> {
     box.append(tbl);
     (map.getSource('race') as GeoJSONSource).setData({ type: 'FeatureCollection', features: o.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route!, properties: { bloc: a.bloc } })) });
     (map.getSource('race-map') as GeoJSONSource).setData(r.map ?? EMPTY);
-    state.raceMap = (r.map?.features ?? []).map((f) => `${String(f.properties?.kind)}:${String(f.properties?.bloc)}${f.properties?.days ? `:${String(f.properties.days)}` : ''}`);
+    state.raceMap = (r.map?.features ?? []).map((f) => `${String(f.properties?.kind)}:${String(f.properties?.bloc ?? (f.properties?.sides as string[] | undefined)?.join('/'))}${f.properties?.days ? `:${String(f.properties.days)}` : ''}`);
     state.race = { objective: o.objective, winner: o.winner };
     saveView();
   } catch (err) {
