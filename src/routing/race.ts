@@ -12,7 +12,7 @@ import { cellAt } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
-import { edgeCost, edgeSources, multiSourceSearch, pathEdges, positiveRange, searchBuffers, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
+import { edgeCost, edgeSources, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
 import { blocCostTable, edgeKinds } from './territory.js';
 
 export interface RaceParameters {
@@ -190,8 +190,15 @@ export class RaceContext {
   readonly pool: { searches: SearchBuffers[] } = { searches: [] };
   poolFor(blocs: number): { searches: SearchBuffers[] } {
     // The searches run one after another, so they share one queue's working memory.
-    while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount, this.pool.searches[0]?.scratch));
+    // They record no edges: the few routes a race draws are found again from the distances (tightPath).
+    while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount, this.pool.searches[0]?.scratch, { via: false }));
     return this.pool;
+  }
+
+  private rev: { inOffsets: Uint32Array; inEdges: Uint32Array } | null = null;
+  /** Each node's incoming edges (for routes found again from distances). */
+  reverse(): { inOffsets: Uint32Array; inEdges: Uint32Array } {
+    return (this.rev ??= reverseAdjacency(this.graph));
   }
 
   private halfKm: Float64Array | null = null;
@@ -386,7 +393,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       }
       if (d === Infinity) return { bloc, days: null, route: null, note: 'unreachable under these rules' };
       if (options.routes === false) return { bloc, days: Math.round(d * 1000) / 1000, route: null };
-      const path = pathEdges(found.r, ctx.src, ctx.src[by]!);
+      const path = tightPath(ctx.reverse(), ctx.src, g.target, found.cost, found.r.dist, (v) => found.startPlace.get(v)?.cost, ctx.src[by]!);
+      if (!path) throw new Error(`no route found back from a reached node (${ctx.src[by]!}): please report this`);
       const first = path.length ? ctx.src[path[0]!]! : ctx.src[by]!;
       const origin = found.startPlace.get(first);
       const coords: [number, number][] = origin ? [[origin.lon, origin.lat]] : [];

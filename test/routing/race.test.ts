@@ -8,7 +8,7 @@ import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
 import { arrivalMap, arrivalMapFeatures } from '../../src/routing/arrival-map.js';
-import { materializeCosts, multiSourceSearch, positiveRange, searchBuffers, type EdgeCostTable } from '../../src/routing/search.js';
+import { edgeCost, edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable } from '../../src/routing/search.js';
 import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
@@ -285,6 +285,32 @@ describe('road graph', () => {
           if (e >= 0 && target[e] !== v) wrong.push(`node ${v} reached by edge ${e}, which leads to ${target[e]}`);
         }
         expect(wrong).toEqual([]);
+        // Without recorded edges: the same distances, and a best path to any reached node from the
+        // distances alone (zero-cost edges, some in cycles, included): a chain of edges from a start,
+        // whose costs add up to the node's distance exactly.
+        const lean = multiSourceSearch(graph, table, sources, startCost, { ...buffers, dist: new Float64Array(n), via: null });
+        expect(lean.via).toBeNull();
+        expect(lean.dist).toEqual(got.dist);
+        const cheapest = new Map<number, number>();
+        sources.forEach((s, i) => cheapest.set(s, Math.min(cheapest.get(s) ?? Infinity, startCost[i]!)));
+        const src = edgeSources(graph);
+        const rev = reverseAdjacency(graph);
+        for (let k = 0; k < 20; k++) {
+          const v = Math.floor(rand() * n);
+          const path = tightPath(rev, src, target, table, lean.dist, (x) => cheapest.get(x), v);
+          if (lean.dist[v] === Infinity) {
+            expect(path).toBeNull();
+            continue;
+          }
+          const start = path!.length ? src[path![0]!]! : v;
+          let d = cheapest.get(start)!;
+          for (let i = 0; i < path!.length; i++) {
+            if (i > 0) expect(src[path![i]!]).toBe(target[path![i - 1]!]);
+            d += edgeCost(table, path![i]!);
+          }
+          if (path!.length) expect(target[path!.at(-1)!]).toBe(v);
+          expect(d).toBe(lean.dist[v]);
+        }
       }),
       { numRuns: 40 },
     );
