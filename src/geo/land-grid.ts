@@ -133,19 +133,24 @@ interface CellShapes {
   points: Position[][];
   /** Border cells: the land inside them, one polygon per land polygon that reaches in. */
   pieces: Map<number, MultiPolygonCoords>;
+  /** The cell across edge k (vertices k, k+1) of cell c: acrossEdge[c · 6 + k], -1 none. */
+  acrossEdge: Int32Array;
+  vertexCount: number;
 }
 const shapes = new WeakMap<LandGrid, CellShapes>();
 
 /**
  * The edge two neighbouring cells share, from the grid's traced cell shapes (built once per grid, as for
- * outlines): where many edges are wanted at once this is a lookup, where `sharedEdge` asks H3 each time.
+ * outlines): its end vertices' numbers (the same vertex, the same number) and positions. Where many
+ * edges are wanted at once this is a lookup, where `sharedEdge` asks H3 each time.
  */
-export function sharedEdgeOfShapes(grid: LandGrid, a: number, b: number): [Position, Position] | null {
-  const { vertices, points } = cellShapes(grid);
-  const va = vertices[a]!, vb = vertices[b]!;
-  for (let k = 0; k < va.length; k++) {
-    const next = (k + 1) % va.length;
-    if (vb.includes(va[k]!) && vb.includes(va[next]!)) return [points[a]![k]!, points[a]![next]!];
+export function sharedEdgeOfShapes(grid: LandGrid, a: number, b: number): { from: number; to: number; p: Position; q: Position } | null {
+  const { vertices, points, acrossEdge } = cellShapes(grid);
+  const v = vertices[a]!;
+  for (let k = 0; k < v.length; k++) {
+    if (acrossEdge[a * 6 + k] !== b) continue;
+    const k2 = (k + 1) % v.length;
+    return { from: v[k]!, to: v[k2]!, p: points[a]![k]!, q: points[a]![k2]! };
   }
   return null;
 }
@@ -185,7 +190,13 @@ function cellShapes(grid: LandGrid): CellShapes {
         pieces.set(i, mp);
       }
     });
-    s = { vertices, points, pieces };
+    // Each directed edge a→b of a cell is b→a in the cell across it.
+    const K = 2 ** 24;
+    const owner = new Map<number, number>();
+    vertices.forEach((v, c) => v.forEach((a, k) => owner.set(a * K + v[(k + 1) % v.length]!, c)));
+    const acrossEdge = new Int32Array(grid.cells.length * 6).fill(-1);
+    vertices.forEach((v, c) => v.forEach((a, k) => (acrossEdge[c * 6 + k] = owner.get(v[(k + 1) % v.length]! * K + a) ?? -1)));
+    s = { vertices, points, pieces, acrossEdge, vertexCount: vertexId.size };
     shapes.set(grid, s);
   }
   return s;
@@ -205,53 +216,52 @@ function closeRing(r: Position[]): Position[] {
  */
 export function traceCellsOutline(grid: LandGrid, cellIdx: readonly number[]): MultiPolygonCoords {
   if (!cellIdx.length) return [];
-  const { vertices, points, pieces } = cellShapes(grid);
-  // Directed boundary edges from>to (a number: from · 2^24 + to), each with the position of its start.
-  const K = 2 ** 24;
-  const edges = new Map<number, Position>();
-  /** The cell each boundary edge belongs to: its centre is strictly inside the region the edge bounds. */
-  const edgeCell = new Map<number, number>();
+  const { vertices, points, pieces, acrossEdge, vertexCount } = cellShapes(grid);
+  const inSet = new Uint8Array(grid.cells.length);
+  for (const c of cellIdx) inSet[c] = 1;
+  // Boundary edges: the edges of whole cells with no whole cell of the set across them (edges between two
+  // such cells cancel). Typed arrays, as lists from each start vertex: this runs dozens of times a race.
+  const cap = cellIdx.length * 6;
+  const eTo = new Int32Array(cap), eCell = new Int32Array(cap), eK = new Int8Array(cap), eNext = new Int32Array(cap);
+  const firstOut = new Int32Array(vertexCount).fill(-1);
+  let count = 0;
   const out: MultiPolygonCoords = [];
   for (const c of cellIdx) {
+    if (inSet[c] === 2) continue; // listed twice
+    inSet[c] = 2;
     if (grid.border[c]) {
       out.push(...pieces.get(c)!);
       continue;
     }
-    const v = vertices[c]!, p = points[c]!;
+    const v = vertices[c]!;
     for (let k = 0; k < v.length; k++) {
-      const a = v[k]!, b = v[(k + 1) % v.length]!;
-      if (edges.delete(b * K + a)) edgeCell.delete(b * K + a);
-      else {
-        edges.set(a * K + b, p[k]!);
-        edgeCell.set(a * K + b, c);
-      }
+      const n = acrossEdge[c * 6 + k]!;
+      if (n >= 0 && inSet[n] && !grid.border[n]) continue;
+      const a = v[k]!;
+      eTo[count] = v[(k + 1) % v.length]!;
+      eCell[count] = c;
+      eK[count] = k;
+      eNext[count] = firstOut[a]!;
+      firstOut[a] = count++;
     }
   }
   // Join the edges into rings. A vertex where two parts of the set touch corner to corner starts two
   // edges: either can be taken, and each ring still closes.
-  const outgoing = new Map<number, number[]>();
-  for (const key of edges.keys()) {
-    const from = Math.floor(key / K);
-    const list = outgoing.get(from);
-    if (list) list.push(key);
-    else outgoing.set(from, [key]);
-  }
-  const used = new Set<number>();
+  const used = new Uint8Array(count);
   const outers: Position[][] = [], holes: { ring: Position[]; cell: number }[] = [];
-  for (const startKey of edges.keys()) {
-    if (used.has(startKey)) continue;
+  for (let start = 0; start < count; start++) {
+    if (used[start]) continue;
     const ring: Position[] = [];
-    let key = startKey;
-    for (;;) {
-      used.add(key);
-      ring.push(edges.get(key)!);
-      const next = outgoing.get(key % K)?.find((k) => !used.has(k));
-      if (next === undefined) break;
-      key = next;
+    for (let e = start; e >= 0; ) {
+      used[e] = 1;
+      ring.push(points[eCell[e]!]![eK[e]!]!);
+      let next = firstOut[eTo[e]!]!;
+      while (next >= 0 && used[next]) next = eNext[next]!;
+      e = next;
     }
     ring.push(ring[0]!);
     if (ringSignedAreaKm2(ring) >= 0) outers.push(ring);
-    else holes.push({ ring, cell: edgeCell.get(startKey)! });
+    else holes.push({ ring, cell: eCell[start]! });
   }
   const polys: Position[][][] = outers.map((r) => [r]);
   // A hole belongs to the region of the cell along its edge: the smallest outer ring round that cell's
