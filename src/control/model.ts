@@ -67,6 +67,8 @@ export interface ControlState {
   cellStatus: Uint8Array;
   /** Bloc index of each place (-1: nothing observed by then). */
   placeBloc: Int32Array;
+  /** Status code of each place (STATUS_CODES), where observed. */
+  placeStatus: Uint8Array;
   blocs: BlocStat[];
   unassignedKm2: number;
   landKm2: number;
@@ -215,7 +217,7 @@ export class ControlModel {
       }
     }
     void nb;
-    return { date, day, cellBloc, cellStatus, placeBloc, blocs: stats, unassignedKm2: unassigned, landKm2: g.landAreaKm2 };
+    return { date, day, cellBloc, cellStatus, placeBloc, placeStatus, blocs: stats, unassignedKm2: unassigned, landKm2: g.landAreaKm2 };
   }
 
   /** Analysts' polygons in force on a day. */

@@ -86,6 +86,19 @@ export interface RaceOptions {
   positions?: readonly { actor: string; lon: number; lat: number; label?: string }[];
 }
 
+/** Points along roads in other land cells than their edge's start (see RaceContext.edgeSamples). */
+export interface RoadSamples {
+  edge: Int32Array;
+  /** How far along its edge (0 its start, 1 its end). */
+  frac: Float32Array;
+  cell: Int32Array;
+  /** Each junction's cell. */
+  nodeCell: Int32Array;
+  /** The sample's edge's start, and the km from it. */
+  node: Int32Array;
+  km: Float64Array;
+}
+
 /** Static links between a graph and a control model: computed once, reused for every date. */
 export class RaceContext {
   readonly edgePlace: Int32Array;
@@ -212,14 +225,14 @@ export class RaceContext {
     }
     return this.halfKm;
   }
-  private samples: { edge: Int32Array; frac: Float32Array; cell: Int32Array; nodeCell: Int32Array } | null = null;
+  private samples: RoadSamples | null = null;
   /**
    * Where roads meet land cells, for isochrones (which cover the cells roads pass through, not only those
    * holding a junction): each junction's cell, and points along every edge, every ~2 km and at its end,
    * in cells other than its start's (a point in its start's cell is never reached before the start, so
    * the junction stands for it: on dense networks this leaves out most points). Computed once.
    */
-  edgeSamples(): { edge: Int32Array; frac: Float32Array; cell: Int32Array; nodeCell: Int32Array } {
+  edgeSamples(): RoadSamples {
     if (!this.samples) {
       const g = this.graph;
       const nodeCell = new Int32Array(g.nodeCount);
@@ -247,7 +260,15 @@ export class RaceContext {
           cell.push(c);
         }
       }
-      this.samples = { edge: Int32Array.from(edge), frac: Float32Array.from(frac), cell: Int32Array.from(cell), nodeCell };
+      const km = this.lengthKm();
+      this.samples = {
+        edge: Int32Array.from(edge),
+        frac: Float32Array.from(frac),
+        cell: Int32Array.from(cell),
+        nodeCell,
+        node: Int32Array.from(edge, (e) => this.src[e]!),
+        km: Float64Array.from(edge, (e, i) => km[e]! * frac[i]!),
+      };
     }
     return this.samples;
   }
@@ -359,13 +380,12 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       const c = nodeCell[v]!;
       if (c >= 0 && d < days[c]!) days[c] = d;
     }
-    const { kind, a, perA, fixed } = cost;
-    const { edge, frac, cell } = smp;
-    const { src } = ctx;
+    const { kind, perA, fixed } = cost;
+    const { edge, frac, cell, node, km } = smp;
     for (let i = 0; i < edge.length; i++) {
-      const e = edge[i]!;
-      const kk = kind[e]!;
-      const t = dist[src[e]!]! + (perA[kk]! * a[e]! + fixed[kk]!) * frac[i]!;
+      const kk = kind[edge[i]!]!;
+      // The edge's cost so far: its factor times the km along it, plus that share of a fixed cost.
+      const t = dist[node[i]!]! + perA[kk]! * km[i]! + fixed[kk]! * frac[i]!;
       const c = cell[i]!;
       if (t < days[c]!) days[c] = t;
     }

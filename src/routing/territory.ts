@@ -8,6 +8,7 @@
  * `EdgeCostTable`): a few hundred numbers per bloc instead of a cost per edge.
  */
 import { dayNumber, type IsoDate } from '../core/dates.js';
+import { STATUS_CODES } from '../control/timeline.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { RaceContext, RaceParameters } from './race.js';
 import { ROAD_CLASSES } from './road-classes.js';
@@ -38,7 +39,8 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   const territories: Territory[] = [];
   for (let b = -1; b < model.blocIds.length; b++) for (const contested of [false, true]) territories.push({ bloc: b, contested, closedTo: [] });
   const territoryOf = (bloc: number, contested: boolean): number => (bloc + 1) * 2 + (contested ? 1 : 0);
-  const placeTerritory = Int32Array.from(model.places, (p, i) => territoryOf(state.placeBloc[i]!, model.timeline.holdingAt(p.id, date)?.status === 'contested'));
+  const CONTESTED = STATUS_CODES.indexOf('contested');
+  const placeTerritory = Int32Array.from(state.placeBloc, (b, i) => territoryOf(b, b >= 0 && state.placeStatus[i] === CONTESTED));
   const kind = new Uint16Array(g.edgeCount);
   const { edgePlace } = ctx;
   const { roadClass } = g;
