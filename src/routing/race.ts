@@ -94,9 +94,9 @@ export interface RoadSamples {
   cell: Int32Array;
   /** Each junction's cell. */
   nodeCell: Int32Array;
-  /** The sample's edge's start, and the km from it. */
+  /** The sample's edge's start, and the metres from it. */
   node: Int32Array;
-  km: Float64Array;
+  metres: Float64Array;
 }
 
 /** Static links between a graph and a control model: computed once, reused for every date. */
@@ -186,15 +186,15 @@ export class RaceContext {
   }
 
   private km: Float64Array | null = null;
-  private kmRange: [number, number] | null = null;
+  private mRange: [number, number] | null = null;
   /** Each edge's length in km. */
   lengthKm(): Float64Array {
     if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
     return this.km;
   }
-  /** The shortest positive and the longest edge, km. */
-  lengthRangeKm(): [number, number] {
-    return (this.kmRange ??= positiveRange(this.lengthKm()));
+  /** The shortest positive and the longest edge, metres. */
+  lengthRangeM(): [number, number] {
+    return (this.mRange ??= positiveRange(this.graph.lengthM));
   }
   /**
    * Arrays a race reuses from one run to the next (search results per racing bloc): a race
@@ -260,14 +260,14 @@ export class RaceContext {
           cell.push(c);
         }
       }
-      const km = this.lengthKm();
+      const metres = this.graph.lengthM;
       this.samples = {
         edge: Int32Array.from(edge),
         frac: Float32Array.from(frac),
         cell: Int32Array.from(cell),
         nodeCell,
         node: Int32Array.from(edge, (e) => this.src[e]!),
-        km: Float64Array.from(edge, (e, i) => km[e]! * frac[i]!),
+        metres: Float64Array.from(edge, (e, i) => metres[e]! * frac[i]!),
       };
     }
     return this.samples;
@@ -381,11 +381,11 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       if (c >= 0 && d < days[c]!) days[c] = d;
     }
     const { kind, perA, fixed } = cost;
-    const { edge, frac, cell, node, km } = smp;
+    const { edge, frac, cell, node, metres } = smp;
     for (let i = 0; i < edge.length; i++) {
       const kk = kind[edge[i]!]!;
-      // The edge's cost so far: its factor times the km along it, plus that share of a fixed cost.
-      const t = dist[node[i]!]! + perA[kk]! * km[i]! + fixed[kk]! * frac[i]!;
+      // The edge's cost so far: its factor times the metres along it, plus that share of a fixed cost.
+      const t = dist[node[i]!]! + perA[kk]! * metres[i]! + fixed[kk]! * frac[i]!;
       const c = cell[i]!;
       if (t < days[c]!) days[c] = t;
     }

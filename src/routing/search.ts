@@ -41,7 +41,11 @@ export interface SearchResult {
  */
 export interface EdgeCostTable {
   kind: Uint16Array;
-  a: Float64Array;
+  /**
+   * Per edge: a race's are the graph's own lengths in metres (4 bytes an edge: a search reads less memory
+   * than with 8, measured ~15% faster); costs given edge by edge keep all 8 bytes (`plainCosts`).
+   */
+  a: Float32Array | Float64Array;
   perA: Float64Array;
   fixed: Float64Array;
   /** The smallest positive and the largest finite value of `a` (bounds for the buckets' width). */

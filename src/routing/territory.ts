@@ -102,7 +102,7 @@ export function relationsOf(ctx: RaceContext, bloc: string, date: IsoDate): stri
 }
 
 /**
- * What each kind of edge costs a bloc, in days per km (and fixed days): `rel[t]` is its relation to bloc
+ * What each kind of edge costs a bloc, in days per metre (and fixed days): `rel[t]` is its relation to bloc
  * t. Driving: the road class's speed (slower by the contested factor); advancing: 1 / its rate; a
  * deconflicted edge: closed, or driven plus the penalty; an edge in a zone closed to it, or a road class
  * at speed 0: closed.
@@ -111,26 +111,27 @@ export function blocCostTable(ctx: RaceContext, kinds: EdgeKinds, bloc: string, 
   const rate = params.advanceKmPerDay[bloc] ?? params.defaultAdvanceKmPerDay;
   const n = kinds.territories.length * CLASSES;
   const perA = new Float64Array(n), fixed = new Float64Array(n);
+  // Factors are days per metre: the table multiplies the graph's own lengths.
   kinds.territories.forEach((t, i) => {
     const r = t.bloc < 0 ? 'allied' : rel[t.bloc];
     for (let c = 0; c < CLASSES; c++) {
       const k = i * CLASSES + c;
-      const kmPerDay = params.speedsKmh[ROAD_CLASSES[c]!] * 24;
+      const metresPerDay = params.speedsKmh[ROAD_CLASSES[c]!] * 24 * 1000;
       const closed = t.closedTo.includes(bloc) || (r === 'deconflicted' && params.deconflictedPenaltyDays === null);
-      if (closed || (r !== 'allied' && r !== 'deconflicted' ? !(rate > 0) : !(kmPerDay > 0))) {
+      if (closed || (r !== 'allied' && r !== 'deconflicted' ? !(rate > 0) : !(metresPerDay > 0))) {
         fixed[k] = Infinity;
       } else if (r === 'allied') {
-        perA[k] = (t.contested ? params.contestedFactor : 1) / kmPerDay;
+        perA[k] = (t.contested ? params.contestedFactor : 1) / metresPerDay;
       } else if (r === 'deconflicted') {
-        perA[k] = 1 / kmPerDay;
+        perA[k] = 1 / metresPerDay;
         fixed[k] = params.deconflictedPenaltyDays!;
       } else {
-        perA[k] = 1 / rate;
+        perA[k] = 1 / (rate * 1000);
       }
     }
   });
-  const [aMin, aMax] = ctx.lengthRangeKm();
-  return { kind: kinds.kind, a: ctx.lengthKm(), perA, fixed, aMin, aMax };
+  const [aMin, aMax] = ctx.lengthRangeM();
+  return { kind: kinds.kind, a: ctx.graph.lengthM, perA, fixed, aMin, aMax };
 }
 
 /** A bloc's costs on a date as a table (its territory worked out for the date). */

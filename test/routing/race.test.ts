@@ -261,7 +261,8 @@ describe('road graph', () => {
         // closed); factors over a few orders of magnitude, so that with `scale` 3 most edges are far wider
         // than a bucket.
         const kinds = 1 + Math.floor(rand() * 20);
-        const a = Float64Array.from(targets, () => (rand() < 0.1 ? 0 : rand() * 10));
+        // Lengths in 4 bytes (as a race's) or 8 (as costs given edge by edge).
+        const a = (rand() < 0.5 ? Float32Array : Float64Array).from(targets, () => (rand() < 0.1 ? 0 : rand() * 10));
         const [aMin, aMax] = positiveRange(a);
         const table: EdgeCostTable = {
           kind: Uint16Array.from(targets, () => Math.floor(rand() * kinds)),
