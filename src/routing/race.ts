@@ -179,6 +179,18 @@ export class RaceContext {
     return { km: bestKm, edges };
   }
 
+  private placeSnaps = new Map<string, ReturnType<RaceContext['snap']>>();
+  /** snap() for a place of the model, remembered (places do not move; every race starts from them). */
+  snapPlace(p: number, maxKm: number): ReturnType<RaceContext['snap']> {
+    const key = `${p}:${maxKm}`;
+    let s = this.placeSnaps.get(key);
+    if (s === undefined) {
+      s = this.snap(this.model.places[p]!.lon, this.model.places[p]!.lat, maxKm);
+      this.placeSnaps.set(key, s);
+    }
+    return s;
+  }
+
   /** The point halfway along an edge's road piece. */
   private midpoint(e: number): [number, number] {
     const p = this.graph.piece[e]!;
@@ -338,8 +350,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const sources: number[] = [];
     const startCost: number[] = [];
     const startPlace = new Map<number, { lon: number; lat: number; cost: number }>();
-    const startAt = (lon: number, lat: number): void => {
-      const s = ctx.snap(lon, lat, params.snapMaxKm);
+    const startAt = (lon: number, lat: number, place = -1): void => {
+      const s = place >= 0 ? ctx.snapPlace(place, params.snapMaxKm) : ctx.snap(lon, lat, params.snapMaxKm);
       for (const { edge, along } of s?.edges ?? []) {
         const node = g.target[edge]!;
         const c = edgeCost(cost, edge) * (1 - along);
@@ -350,7 +362,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
         if (!cur || c < cur.cost) startPlace.set(node, { lon, lat, cost: c });
       }
     };
-    for (const p of front) startAt(model.places[p]!.lon, model.places[p]!.lat);
+    for (const p of front) startAt(model.places[p]!.lon, model.places[p]!.lat, p);
     for (const x of extra) startAt(x.lon, x.lat);
     const days = cellDays ? (cellDays[bloc] = new Float64Array(model.grid.cells.length).fill(Infinity)) : null;
     if (!sources.length) {
