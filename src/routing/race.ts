@@ -385,6 +385,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const { nodeCell } = smp;
     for (let v = 0; v < g.nodeCount; v++) {
       const d = dist[v]!;
+      if (d === Infinity) continue;
       if (d < bestDist[v]!) {
         bestDist[v] = d;
         bestBloc[v] = k;
@@ -395,9 +396,11 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const { kind, perA, fixed } = cost;
     const { edge, frac, cell, node, metres } = smp;
     for (let i = 0; i < edge.length; i++) {
+      const d = dist[node[i]!]!;
+      if (d === Infinity) continue;
       const kk = kind[edge[i]!]!;
       // The edge's cost so far: its factor times the metres along it, plus that share of a fixed cost.
-      const t = dist[node[i]!]! + perA[kk]! * metres[i]! + fixed[kk]! * frac[i]!;
+      const t = d + perA[kk]! * metres[i]! + fixed[kk]! * frac[i]!;
       const c = cell[i]!;
       if (t < days[c]!) days[c] = t;
     }
