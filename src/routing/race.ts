@@ -119,6 +119,7 @@ export class RaceContext {
     readonly model: ControlModel,
   ) {
     const g = graph;
+    this.pool = { searches: [], bestBloc: new Int16Array(g.nodeCount), bestDist: new Float64Array(g.nodeCount) };
     this.src = edgeSources(g);
     const pieces = g.pieceOffsets.length - 1;
     const points = g.pieceLon.length;
@@ -209,11 +210,11 @@ export class RaceContext {
     return (this.mRange ??= positiveRange(this.graph.lengthM));
   }
   /**
-   * Arrays a race reuses from one run to the next (search results per racing bloc): a race
+   * Arrays a race reuses from one run to the next (search results per racing bloc, the partition): a race
    * is synchronous and keeps none of them in its result, so the next race may overwrite them.
    */
-  readonly pool: { searches: SearchBuffers[] } = { searches: [] };
-  poolFor(blocs: number): { searches: SearchBuffers[] } {
+  readonly pool: { searches: SearchBuffers[]; bestBloc: Int16Array; bestDist: Float64Array };
+  poolFor(blocs: number): { searches: SearchBuffers[]; bestBloc: Int16Array; bestDist: Float64Array } {
     // The searches run one after another, so they share one queue's working memory.
     // They record no edges: the few routes a race draws are found again from the distances (tightPath).
     while (this.pool.searches.length < blocs) this.pool.searches.push(searchBuffers(this.graph.nodeCount, this.pool.searches[0]?.scratch, { via: false }));
@@ -333,8 +334,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   const pool = ctx.poolFor(blocs.length);
   // The partition of the network (each junction to the bloc that reaches it first) and the cells are
   // filled as each search ends, while its distances are still in the processor's cache.
-  const bestBloc = new Int16Array(g.nodeCount).fill(-1);
-  const bestDist = new Float64Array(g.nodeCount).fill(Infinity);
+  const bestBloc = pool.bestBloc.fill(-1);
+  const bestDist = pool.bestDist.fill(Infinity);
   const smp = options.cells ? ctx.edgeSamples() : null;
   const cellDays: Record<string, Float64Array> | undefined = options.cells ? {} : undefined;
   for (const [k, bloc] of blocs.entries()) {

@@ -269,6 +269,9 @@ export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Ar
     tailChunk[slot] = -1;
     nonEmpty[slot >>> 5]! &= ~(1 << (slot & 31));
     const top = cur + SLOTS - 2;
+    // Costs below this are in the current bucket (tested first: most improvements are; the bucket number
+    // is worked out only for the others, and rounding either way keeps the node in this bucket).
+    const curEnd = base + (cur + 1) * delta;
 
     while (r > 0) {
       const firstSum = lo >>> 10, lastSum = hi >>> 10;
@@ -312,7 +315,7 @@ export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Ar
           if (dv < dist[v]!) {
             dist[v] = dv;
             if (record) via![v] = e;
-            const b = Math.floor((dv - base) * inv);
+            const b = dv < curEnd ? cur : Math.floor((dv - base) * inv);
             if (b <= cur) {
               const vw = v >>> 5, vb = 1 << (v & 31);
               if (((bits[vw]! | nextBits[vw]!) & vb) === 0) {
