@@ -262,7 +262,8 @@ describe('road graph', () => {
         // than a bucket.
         const kinds = 1 + Math.floor(rand() * 20);
         // Lengths in 4 bytes (as a race's) or 8 (as costs given edge by edge).
-        const a = (rand() < 0.5 ? Float32Array : Float64Array).from(targets, () => (rand() < 0.1 ? 0 : rand() * 10));
+        const lengths = Float64Array.from(targets, () => (rand() < 0.1 ? 0 : rand() * 10));
+        const a = rand() < 0.5 ? Float32Array.from(lengths) : lengths;
         const [aMin, aMax] = positiveRange(a);
         const table: EdgeCostTable = {
           kind: Uint16Array.from(targets, () => Math.floor(rand() * kinds)),
@@ -282,7 +283,7 @@ describe('road graph', () => {
         for (let v = 0; v < n && wrong.length < 5; v++) {
           if (got.dist[v] !== want[v]) wrong.push(`node ${v}: ${got.dist[v]} instead of ${want[v]}`);
           // The recorded edge leads to the node (sources and unreached nodes have none).
-          const e = got.via[v]!;
+          const e = got.via![v]!;
           if (e >= 0 && target[e] !== v) wrong.push(`node ${v} reached by edge ${e}, which leads to ${target[e]}`);
         }
         expect(wrong).toEqual([]);
