@@ -11,6 +11,7 @@ import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type BBox4, type 
 import { buildPlaceLocator, type PlaceLocator } from '../geo/place-locator.js';
 import { upperBound } from '../core/search.js';
 import { ControlTimeline, STATUS_CODES, type Holding } from './timeline.js';
+import { joinByEnds } from '../geo/join-lines.js';
 
 export const UNAFFILIATED = 'unaffiliated';
 
@@ -431,34 +432,5 @@ export interface SeriesRow {
 /** Join two-point segments that share end points into lines. */
 export function joinSegments(segments: readonly [Position, Position][]): Position[][] {
   const k = (p: Position): string => `${p[0]!.toFixed(7)},${p[1]!.toFixed(7)}`;
-  const at = new Map<string, number[]>();
-  segments.forEach(([p, q], i) => {
-    for (const key of [k(p), k(q)]) {
-      const l = at.get(key);
-      if (l) l.push(i);
-      else at.set(key, [i]);
-    }
-  });
-  const used = new Uint8Array(segments.length);
-  const lines: Position[][] = [];
-  const extend = (line: Position[]): void => {
-    for (;;) {
-      const end = line[line.length - 1]!;
-      const next = (at.get(k(end)) ?? []).find((i) => !used[i]);
-      if (next === undefined) return;
-      used[next] = 1;
-      const [p, q] = segments[next]!;
-      line.push(k(p) === k(end) ? q : p);
-    }
-  };
-  segments.forEach(([p, q], i) => {
-    if (used[i]) return;
-    used[i] = 1;
-    const line: Position[] = [p, q];
-    extend(line);
-    line.reverse();
-    extend(line);
-    lines.push(line);
-  });
-  return lines;
+  return joinByEnds(segments.map(([p, q]) => ({ from: k(p), to: k(q), p, q })));
 }

@@ -6,6 +6,7 @@
  */
 import type { Position } from 'geojson';
 import type { ControlModel } from '../control/model.js';
+import { joinByEnds, type KeyedSegment } from '../geo/join-lines.js';
 import { sharedEdgeOfShapes, traceCellsOutline } from '../geo/land-grid.js';
 import { haversineKm, type MultiPolygonCoords } from '../geo/measure.js';
 
@@ -47,7 +48,7 @@ export function isochrones(model: ControlModel, cellDays: Record<string, Float64
 }
 
 /** The bloc (index into the keys of `cellDays`) reaching each cell first; -1 nobody. Ties go to the first listed. */
-export function firstArrivalCells(cellDays: Record<string, Float64Array>, cellCount: number): Int16Array {
+function firstArrivalCells(cellDays: Record<string, Float64Array>, cellCount: number): Int16Array {
   const first = new Int16Array(cellCount).fill(-1);
   const best = new Float64Array(cellCount).fill(Infinity);
   Object.values(cellDays).forEach((days, k) => {
@@ -67,7 +68,7 @@ export function arrivalMap(model: ControlModel, cellDays: Record<string, Float64
   const first = firstArrivalCells(cellDays, g.cells.length);
   const cellsOf = blocs.map((): number[] => []);
   const area = new Float64Array(blocs.length);
-  const segments = new Map<number, Segment[]>();
+  const segments = new Map<number, KeyedSegment<number>[]>();
   for (let c = 0; c < g.cells.length; c++) {
     const k = first[c]!;
     if (k < 0) continue;
@@ -89,55 +90,13 @@ export function arrivalMap(model: ControlModel, cellDays: Record<string, Float64
   const fronts = [...segments].map(([key, segs]) => {
     let km = 0;
     for (const { p, q } of segs) km += haversineKm(p[0]!, p[1]!, q[0]!, q[1]!);
-    return { sides: [blocs[Math.floor(key / blocs.length)]!, blocs[key % blocs.length]!] as [string, string], lengthKm: round1(km), lines: joinByVertex(segs) };
+    return { sides: [blocs[Math.floor(key / blocs.length)]!, blocs[key % blocs.length]!] as [string, string], lengthKm: round1(km), lines: joinByEnds(segs) };
   });
   return {
     isochrones: isochrones(model, cellDays, thresholds),
     firstArrival: cellsOf.flatMap((cells, k) => (cells.length ? [{ bloc: blocs[k]!, areaKm2: round1(area[k]!), coordinates: traceCellsOutline(g, cells) }] : [])),
     fronts,
   };
-}
-
-interface Segment {
-  from: number;
-  to: number;
-  p: Position;
-  q: Position;
-}
-
-/** Segments joined into lines where they share a vertex (by the grid's vertex numbers). */
-function joinByVertex(segs: readonly Segment[]): Position[][] {
-  const at = new Map<number, number[]>();
-  segs.forEach((s, i) => {
-    for (const v of [s.from, s.to]) {
-      const list = at.get(v);
-      if (list) list.push(i);
-      else at.set(v, [i]);
-    }
-  });
-  const used = new Uint8Array(segs.length);
-  const lines: Position[][] = [];
-  // Extends a line from its last vertex while an unused segment goes on from there.
-  const extend = (line: Position[], end: number): void => {
-    for (;;) {
-      const next = at.get(end)!.find((i) => !used[i]);
-      if (next === undefined) return;
-      used[next] = 1;
-      const s = segs[next]!;
-      line.push(s.from === end ? s.q : s.p);
-      end = s.from === end ? s.to : s.from;
-    }
-  };
-  segs.forEach((s, i) => {
-    if (used[i]) return;
-    used[i] = 1;
-    const line: Position[] = [s.p, s.q];
-    extend(line, s.to);
-    line.reverse();
-    extend(line, s.from);
-    lines.push(line);
-  });
-  return lines;
 }
 
 /** The map as GeoJSON features: kinds "first-arrival", "arrival-front" and "isochrone". */

@@ -12,7 +12,7 @@ import { STATUS_CODES } from '../control/timeline.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { RaceContext, RaceParameters } from './race.js';
 import { ROAD_CLASSES } from './road-classes.js';
-import { materializeCosts, type EdgeCostTable } from './search.js';
+import type { EdgeCostTable } from './search.js';
 
 export interface Territory {
   /** Bloc index whose land it is, -1 unclaimed. */
@@ -137,9 +137,4 @@ export function blocCostTable(ctx: RaceContext, kinds: EdgeKinds, bloc: string, 
 /** A bloc's costs on a date as a table (its territory worked out for the date). */
 export function blocCosts(ctx: RaceContext, date: IsoDate, bloc: string, params: RaceParameters, kinds: EdgeKinds = edgeKinds(ctx, date)): EdgeCostTable {
   return blocCostTable(ctx, kinds, bloc, relationsOf(ctx, bloc, date), params);
-}
-
-/** A bloc's cost of every edge on a date, in days (for other engines: pgRouting in the tests and benchmarks). */
-export function edgeCosts(ctx: RaceContext, date: IsoDate, bloc: string, params: RaceParameters): Float64Array {
-  return materializeCosts(blocCosts(ctx, date, bloc, params));
 }
