@@ -13,7 +13,7 @@ import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygon
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
 import { edgeCost, edgeSources, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
-import { blocCostTable, edgeKinds } from './territory.js';
+import { blocCostTable, edgeKinds, relationsOf } from './territory.js';
 
 export interface RaceParameters {
   /** Advance through hostile (or neutral) land, km a day, per bloc; others get `defaultAdvanceKmPerDay`. */
@@ -198,13 +198,7 @@ export class RaceContext {
     return this.pointAlong(p, this.pieceKm[p]! / 2);
   }
 
-  private km: Float64Array | null = null;
   private mRange: [number, number] | null = null;
-  /** Each edge's length in km. */
-  lengthKm(): Float64Array {
-    if (!this.km) this.km = Float64Array.from(this.graph.lengthM, (m) => m / 1000);
-    return this.km;
-  }
   /** The shortest positive and the longest edge, metres. */
   lengthRangeM(): [number, number] {
     return (this.mRange ??= positiveRange(this.graph.lengthM));
@@ -232,9 +226,8 @@ export class RaceContext {
   nodeKm(): Float64Array {
     if (!this.halfKm) {
       const g = this.graph;
-      const len = this.lengthKm();
       this.halfKm = new Float64Array(g.nodeCount);
-      for (let u = 0; u < g.nodeCount; u++) for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) this.halfKm[u]! += len[e]! / 2;
+      for (let u = 0; u < g.nodeCount; u++) for (let e = g.offsets[u]!; e < g.offsets[u + 1]!; e++) this.halfKm[u]! += g.lengthM[e]! / 2000;
     }
     return this.halfKm;
   }
@@ -340,7 +333,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   const cellDays: Record<string, Float64Array> | undefined = options.cells ? {} : undefined;
   for (const [k, bloc] of blocs.entries()) {
     const b = model.blocIds.indexOf(bloc);
-    const rel = model.blocIds.map((_, t) => (t === b ? 'allied' : model.relation(b, t, date)));
+    const rel = relationsOf(ctx, bloc, date);
     const cost = blocCostTable(ctx, kinds, bloc, rel, params);
     // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
     const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
@@ -373,17 +366,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
     const r = multiSourceSearch(g, cost, sources, startCost, pool.searches[k]);
     searches.set(bloc, { r, cost, startPlace });
     const dist = r.dist;
-    if (!days || !smp) {
-      for (let v = 0; v < g.nodeCount; v++) {
-        if (dist[v]! < bestDist[v]!) {
-          bestDist[v] = dist[v]!;
-          bestBloc[v] = k;
-        }
-      }
-      continue;
-    }
     // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
-    const { nodeCell } = smp;
+    const nodeCell = smp?.nodeCell;
     for (let v = 0; v < g.nodeCount; v++) {
       const d = dist[v]!;
       if (d === Infinity) continue;
@@ -391,9 +375,11 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
         bestDist[v] = d;
         bestBloc[v] = k;
       }
-      const c = nodeCell[v]!;
+      if (!days) continue;
+      const c = nodeCell![v]!;
       if (c >= 0 && d < days[c]!) days[c] = d;
     }
+    if (!days || !smp) continue;
     const { kind, perA, fixed } = cost;
     const { edge, frac, cell, node, metres } = smp;
     for (let i = 0; i < edge.length; i++) {

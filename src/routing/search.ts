@@ -145,6 +145,8 @@ export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Ar
   const table = costs instanceof Float64Array ? plainCosts(costs) : costs;
   if (table.kind.length !== g.edgeCount) throw new RangeError(`costs for ${table.kind.length} edges, the graph has ${g.edgeCount}`);
   const n = g.nodeCount;
+  // Lent arrays for a smaller graph would drop writes past their end without a word: refuse them.
+  if (buffers && (buffers.dist.length < n || (buffers.via && buffers.via.length < n) || buffers.scratch.nodeCount < n)) throw new RangeError(`search buffers for ${Math.min(buffers.dist.length, buffers.scratch.nodeCount)} nodes, the graph has ${n}`);
   const dist = (buffers?.dist ?? new Float64Array(n)).fill(Infinity);
   const via = buffers ? buffers.via : new Int32Array(n);
   via?.fill(-1);

@@ -38,6 +38,9 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   // Territories 0 .. 2·(blocs + 1) − 1: (bloc + 1) · 2 + contested, unclaimed land first.
   const territories: Territory[] = [];
   for (let b = -1; b < model.blocIds.length; b++) for (const contested of [false, true]) territories.push({ bloc: b, contested, closedTo: [] });
+  // Kinds are 16-bit: a territory number times the road classes must stay below 65,536.
+  const maxTerritories = Math.floor(65536 / CLASSES);
+  if (territories.length > maxTerritories) throw new RangeError(`${model.blocIds.length} blocs: the race handles at most ${Math.floor(maxTerritories / 2) - 1}`);
   const territoryOf = (bloc: number, contested: boolean): number => (bloc + 1) * 2 + (contested ? 1 : 0);
   const CONTESTED = STATUS_CODES.indexOf('contested');
   const placeTerritory = Int32Array.from(state.placeBloc, (b, i) => territoryOf(b, b >= 0 && state.placeStatus[i] === CONTESTED));
@@ -58,18 +61,25 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   for (const z of model.zones) {
     if (!z.closedTo.length || (z.from && z.from > date) || (z.to && date > z.to)) continue;
     const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
-    for (const e of ctx.edgesIn('zone', z.id, coords)) {
-      const t = Math.floor(kind[e]! / CLASSES);
+    // The territory each territory becomes inside this zone, worked out once per zone and territory.
+    const inside = new Map<number, number>();
+    const closedIn = (t: number): number => {
       const was = territories[t]!;
       const closedTo = [...new Set([...was.closedTo, ...z.closedTo])].sort();
       const key = `${was.bloc}|${was.contested}|${closedTo.join('|')}`;
       let u = interned.get(key);
       if (u === undefined) {
         u = territories.length;
-        if ((u + 1) * CLASSES > 65536) throw new RangeError('too many overlapping closed zones: more than 5,900 distinct combinations of land and closures');
+        if (u >= maxTerritories) throw new RangeError(`too many overlapping closed zones: more than ${maxTerritories} distinct combinations of land and closures`);
         territories.push({ bloc: was.bloc, contested: was.contested, closedTo });
         interned.set(key, u);
       }
+      return u;
+    };
+    for (const e of ctx.edgesIn('zone', z.id, coords)) {
+      const t = Math.floor(kind[e]! / CLASSES);
+      let u = inside.get(t);
+      if (u === undefined) inside.set(t, (u = closedIn(t)));
       kind[e] = u * CLASSES + roadClass[e]!;
     }
   }

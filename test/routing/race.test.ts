@@ -241,6 +241,13 @@ describe('road graph', () => {
     );
   });
 
+  it('refuses search buffers lent for a smaller graph instead of dropping writes', () => {
+    const graph = fixtureGraph();
+    const cost = new Float64Array(graph.edgeCount).fill(1);
+    expect(() => multiSourceSearch(graph, cost, [0], undefined, searchBuffers(graph.nodeCount - 1))).toThrow(/search buffers for \d+ nodes, the graph has \d+/);
+    expect(multiSourceSearch(graph, cost, [0], undefined, searchBuffers(graph.nodeCount)).dist[0]).toBe(0);
+  });
+
   it('multi-source search over a cost table equals Dijkstra on large sparse graphs, through buffers reused from search to search', () => {
     // Thousands of nodes numbered at random: rounds then hold few nodes spread over a wide range (taken
     // from a sorted list) as well as many (taken from the bitmap), and one scratch serves every search.

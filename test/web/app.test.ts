@@ -51,6 +51,11 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   });
 
   const frontline = <T>(expr: string): Promise<T> => page.evaluate(`window.__frontline && (${expr})`) as Promise<T>;
+  /** Opens the map at an address and waits until the app says it is ready. */
+  const openApp = async (p: Page, url: string): Promise<void> => {
+    await p.goto(url);
+    await p.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+  };
   const holderOf = (placeId: string): Promise<string | undefined> => frontline(`window.__frontline.control.places.find((p) => p.placeId === ${JSON.stringify(placeId)})?.bloc`);
 
   it('loads the demo on a date from the URL, and the map follows the timeline (Tabqa: ISIS, then the SDF)', async () => {
@@ -111,8 +116,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   }, 60_000);
 
   it('opens a place with its control history, runs the race for Deir ez-Zor, draws charts, compares dates, and exports CSV', async () => {
-    await page.goto(`${base}/?date=2017-07-31`);
-    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await openApp(page, `${base}/?date=2017-07-31`);
     await page.fill('#place-search', 'Tabqa');
     await page.click('#place-results li button');
     await page.waitForSelector('#place-detail ol.history li');
@@ -190,8 +194,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   }, 60_000);
 
   it('hides a bloc with its toggle and shows one actor\'s places, with zone names on the map', async () => {
-    await page.goto(`${base}/?date=2017-06-01`);
-    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await openApp(page, `${base}/?date=2017-06-01`);
     // What the map draws changes a frame or more after a filter: wait for it, under load too.
     const until = (expr: string): Promise<unknown> => page.waitForFunction(expr, null, { timeout: 30_000 });
     await until('window.__frontline.rendered("places").includes("isis")');
@@ -210,8 +213,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
 
   it('lets an analyst record control, correct an event and draw a zone; each edit is in the history', async () => {
     // No accounts on this server (personal mode): the local user may edit, and is named "local".
-    await page.goto(`${base}/?date=2017-07-31`);
-    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await openApp(page, `${base}/?date=2017-07-31`);
     expect(await page.textContent('header .signin')).toContain('personal mode');
     await page.fill('#place-search', 'Maadan');
     await page.click('#place-results li button');
@@ -244,8 +246,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   }, 90_000);
 
   it('draws the race\'s reach and first arrivals, races only the chosen blocs, and re-runs with a place given to another actor', async () => {
-    await page.goto(`${base}/?date=2017-07-31`);
-    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await openApp(page, `${base}/?date=2017-07-31`);
     await page.fill('#race-objective', 'Deir ez-Zor');
     await page.click('#race-form button');
     await page.waitForSelector('#race-arrivals tbody tr');
@@ -273,8 +274,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   }, 90_000);
 
   it('draws the land, borders and names of the countries round the scenario from its own data, and hatches contested land', async () => {
-    await page.goto(`${base}/?date=2017-07-31&lon=39&lat=35&z=5`);
-    await page.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+    await openApp(page, `${base}/?date=2017-07-31&lon=39&lat=35&z=5`);
     // Tiles arrive one after another: wait until the neighbours are all drawn (or fail naming who is missing).
     const want = ['Syria', 'Iraq', 'Turkey', 'Jordan', 'Lebanon'];
     await page.waitForFunction(`(() => { const n = window.__frontline.rendered("land", "name"); return ${JSON.stringify(want)}.every((x) => n.includes(x)); })()`, null, { timeout: 30_000 }).catch(() => undefined);
@@ -289,8 +289,7 @@ describe.skipIf(Boolean(missing))('web app in headless Chromium', () => {
   it('works at a tablet\'s width and from the keyboard alone: the timeline steps, an event row opens with Enter', async () => {
     const tablet = await browser.newPage({ viewport: { width: 768, height: 1024 }, bypassCSP: true });
     try {
-      await tablet.goto(`${base}/?date=2017-06-18&type=Strategic%20developments`);
-      await tablet.waitForFunction('window.__frontline && window.__frontline.ready', null, { timeout: 30_000 });
+      await openApp(tablet, `${base}/?date=2017-06-18&type=Strategic%20developments`);
       // The panel goes under the map; nothing is wider than the screen.
       const [mapBox, panelBox] = await Promise.all([tablet.locator('#map').boundingBox(), tablet.locator('#panel').boundingBox()]);
       expect(mapBox!.width).toBeGreaterThan(700);
