@@ -18,8 +18,8 @@ import { buildRoadGraph, graphBytes, type WayInput } from '../src/routing/graph.
 import { readGraphCache, writeGraphCache } from '../src/routing/graph-cache.js';
 import { arrivalMap, isochrones } from '../src/routing/arrival-map.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../src/routing/race.js';
-import { blocCosts } from '../src/routing/territory.js';
-import { materializeCosts, multiSourceSearch } from '../src/routing/search.js';
+import { blocCostTable, relationsOf } from '../src/routing/territory.js';
+import { multiSourceSearch } from '../src/routing/search.js';
 import { pgMissing, startPg } from '../tools/pg-server.js';
 import { mulberry32 } from './generate.js';
 
@@ -97,6 +97,12 @@ for (let i = 0; i < 3000; i++) {
   places.push({ id: `p${i}`, name: `P${i}`, names: [], kind: 'village', lon, lat, population: 1000, geonamesId: null, sources: [] });
   observations.push({ id: `o${i}`, place: `p${i}`, actor: `a${Math.max(0, b)}`, status: rand() < 0.05 ? 'contested' : 'held', from: '2017-01-01', source: { name: 'synthetic' }, confidence: 0.8 });
 }
+// On 15 June one place in thirty changes hands, to a neighbouring bloc: races on 1 and 20 June differ.
+for (const [i, p] of places.entries()) {
+  if (rand() >= 1 / 30) continue;
+  const b = Number(observations[i]!.actor.slice(1));
+  observations.push({ id: `c${i}`, place: p.id, actor: `a${b === 0 ? 1 : b - 1}`, status: 'held', from: '2017-06-15', source: { name: 'synthetic' }, confidence: 0.8 });
+}
 t = performance.now();
 const model = new ControlModel({ land, places, observations, blocs, relations, radiusKm: 40 });
 const ctx = new RaceContext(graph, model);
@@ -106,11 +112,12 @@ const objectives = Array.from({ length: 8 }, (_, i) => {
   return { name: p.name, lon: p.lon, lat: p.lat, placeId: p.id };
 });
 // One bloc's search: costs for the date, then the multi-source search.
-const date = '2017-06-01';
+const date = '2017-06-01', nextDate = '2017-06-20';
 const bloc = 2;
-// The race's own cost table; pgRouting gets the same costs written out edge by edge.
-const table = blocCosts(ctx, date, `b${bloc}`, DEFAULT_RACE_PARAMETERS);
-const cost = materializeCosts(table);
+// The race's own costs (its cost table written out edge by edge, as a race searches them); pgRouting
+// gets the same numbers.
+const table = blocCostTable(ctx, ctx.kindsFor(date), `b${bloc}`, relationsOf(ctx, `b${bloc}`, date), DEFAULT_RACE_PARAMETERS);
+const { cost, range } = ctx.costsFor(`b${bloc}`, table);
 const race0 = runRace(ctx, date, [], DEFAULT_RACE_PARAMETERS, { blocs: [`b${bloc}`] });
 const sources: number[] = [];
 for (const id of race0.starts[`b${bloc}`]!) {
@@ -122,38 +129,65 @@ let best = Infinity;
 let ours: Float64Array = new Float64Array();
 for (let k = 0; k < 3; k++) {
   t = performance.now();
-  ours = multiSourceSearch(graph, table, uniqueSources).dist;
+  ours = multiSourceSearch(graph, cost, uniqueSources, undefined, undefined, range).dist;
   best = Math.min(best, ms(t));
 }
 console.log(`one bloc's search: ${best} ms from ${uniqueSources.length} sources`);
 // A complete race: every bloc, all objectives, the partition of the network; then its map (first-arrival
-// areas, the fronts between them, isochrone polygons for 1, 3, 7 and 30 days). Timed as one, and in parts.
-let result = runRace(ctx, date, objectives, DEFAULT_RACE_PARAMETERS, { cells: true });
+// areas, the fronts between them, isochrone polygons for 1, 3, 7 and 30 days). Timed as one, and in parts,
+// three ways (docs/routing.md, "What a race keeps"):
+// - on a new date: control changed since the context's last race (1 and 20 June, alternately), so whose
+//   land each road is in is worked out again and each bloc's costs are mended where it changed;
+// - the same race again: nothing changed, kinds and costs kept;
+// - a race on a new date with every bloc's advance rate changed (a what-if): every bloc's costs are written
+//   out again, the most a race with a context already built can cost.
+const LEVELS = [1, 3, 7, 30];
+const complete = (c: RaceContext, d: string, params = DEFAULT_RACE_PARAMETERS): { result: ReturnType<typeof runRace>; map: ReturnType<typeof arrivalMap>; raceMs: number; mapMs: number; totalMs: number } => {
+  const t0 = performance.now();
+  const result = runRace(c, d, objectives, params, { cells: true });
+  const t1 = performance.now();
+  const map = arrivalMap(model, result.cellDays!, LEVELS);
+  const t2 = performance.now();
+  return { result, map, raceMs: t1 - t0, mapMs: t2 - t1, totalMs: t2 - t0 };
+};
+let last = complete(ctx, date);
 // The grid's cell shapes (vertices, border pieces) are built once per control model, like the links above.
 t = performance.now();
-isochrones(model, result.cellDays!, [1]);
+isochrones(model, last.result.cellDays!, [1]);
 const isoFirstMs = ms(t);
-let raceMs = Infinity, isoMs = Infinity, mapMs = Infinity;
-const completeRuns: number[] = [];
-let iso = isochrones(model, result.cellDays!, [1, 3, 7, 30]);
-let map = arrivalMap(model, result.cellDays!, [1, 3, 7, 30]);
-// Fifteen runs: this machine's speed drifts by up to a factor of two within minutes; the best and the
-// median are both reported.
+// Fifteen runs of each: this machine's speed drifts by up to a factor of two within minutes; the best and
+// the median are both reported.
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+const stats = (runs: number[]): { best: number; median: number } => ({ best: round1(Math.min(...runs)), median: round1([...runs].sort((x, y) => x - y)[runs.length >> 1]!) });
+const newDate: number[] = [], sameDate: number[] = [], raceOnly: number[] = [], mapOnly: number[] = [], isoOnly: number[] = [];
+let iso = isochrones(model, last.result.cellDays!, LEVELS);
 for (let k = 0; k < 15; k++) {
-  t = performance.now();
-  result = runRace(ctx, date, objectives, DEFAULT_RACE_PARAMETERS, { cells: true });
-  const t1 = performance.now();
-  map = arrivalMap(model, result.cellDays!, [1, 3, 7, 30]);
-  completeRuns.push(ms(t));
-  raceMs = Math.min(raceMs, Math.round((t1 - t) * 10) / 10);
-  mapMs = Math.min(mapMs, ms(t1));
-  t = performance.now();
-  iso = isochrones(model, result.cellDays!, [1, 3, 7, 30]);
-  isoMs = Math.min(isoMs, ms(t));
+  last = complete(ctx, k % 2 ? date : nextDate);
+  newDate.push(last.totalMs);
+  raceOnly.push(last.raceMs);
+  mapOnly.push(last.mapMs);
 }
-const completeMs = Math.min(...completeRuns);
-const completeMedianMs = [...completeRuns].sort((a, b) => a - b)[7]!;
-console.log(`complete race (${result.parameters.blocs.length} blocs, ${objectives.length} objectives, partition, first-arrival areas, ${map.fronts.length} fronts, ${map.isochrones.length} isochrones): best ${completeMs} ms, median ${completeMedianMs} ms of 15; the race alone ${raceMs} ms, its map ${mapMs} ms; isochrone polygons alone (${iso.length}): ${isoMs} ms (first call, building the grid's cell shapes once: ${isoFirstMs} ms)`);
+for (let k = 0; k < 15; k++) {
+  last = complete(ctx, date);
+  sameDate.push(last.totalMs);
+  t = performance.now();
+  iso = isochrones(model, last.result.cellDays!, LEVELS);
+  isoOnly.push(performance.now() - t);
+}
+const { result, map } = last;
+const allNew: number[] = [];
+for (let k = 0; k < 15; k++) {
+  const rates = Object.fromEntries(blocs.map((b) => [b.id, 4 + k / 10]));
+  allNew.push(complete(ctx, k % 2 ? date : nextDate, { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: rates }).totalMs);
+}
+const completeAll = stats(allNew);
+const completeNew = stats(newDate), completeSame = stats(sameDate);
+const raceMs = stats(raceOnly).best, mapMs = stats(mapOnly).best, isoMs = stats(isoOnly).best;
+console.log(`complete race (${result.parameters.blocs.length} blocs, ${objectives.length} objectives, partition, first-arrival areas, ${map.fronts.length} fronts, ${map.isochrones.length} isochrones), of 15 each:`);
+console.log(`  on a new date: best ${completeNew.best} ms, median ${completeNew.median} ms (the race alone ${raceMs} ms, its map ${mapMs} ms)`);
+console.log(`  the same race again: best ${completeSame.best} ms, median ${completeSame.median} ms`);
+console.log(`  on a new date with every bloc's rate changed: best ${completeAll.best} ms, median ${completeAll.median} ms`);
+console.log(`isochrone polygons alone (${iso.length}): ${isoMs} ms (first call, building the grid's cell shapes once: ${isoFirstMs} ms)`);
 
 // ---- 3. pgRouting on the same graph, costs and sources ---------------------------------------------------
 let pgr: { version: string; queryMs: number; loadMs: number; compared: number; mismatches: number } | null = null;
@@ -217,8 +251,12 @@ const results = {
     raceContextMs: contextMs,
     oneBlocSearchMs: best,
     sources: uniqueSources.length,
-    completeRaceMs: completeMs,
-    completeRaceMedianMs: completeMedianMs,
+    completeRaceNewDateMs: completeNew.best,
+    completeRaceNewDateMedianMs: completeNew.median,
+    completeRaceSameDateMs: completeSame.best,
+    completeRaceSameDateMedianMs: completeSame.median,
+    completeRaceAllCostsNewMs: completeAll.best,
+    completeRaceAllCostsNewMedianMs: completeAll.median,
     raceSearchesAndPartitionMs: raceMs,
     arrivalMapMs: mapMs,
     fronts: map.fronts.length,

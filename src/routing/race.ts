@@ -12,8 +12,8 @@ import { cellAt } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
-import { edgeCost, edgeSources, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
-import { blocCostTable, edgeKinds, relationsOf } from './territory.js';
+import { edgeSources, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tableRange, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
+import { blocCostTable, edgeKinds, kindsKey, mendKinds, placeTerritories, relationsOf, type EdgeKinds } from './territory.js';
 
 export interface RaceParameters {
   /** Advance through hostile (or neutral) land, km a day, per bloc; others get `defaultAdvanceKmPerDay`. */
@@ -234,9 +234,10 @@ export class RaceContext {
   private samples: RoadSamples | null = null;
   /**
    * Where roads meet land cells, for isochrones (which cover the cells roads pass through, not only those
-   * holding a junction): each junction's cell, and points along every edge, every ~2 km and at its end,
-   * in cells other than its start's (a point in its start's cell is never reached before the start, so
-   * the junction stands for it: on dense networks this leaves out most points). Computed once.
+   * holding a junction): each junction's cell, and points along every edge every ~2 km, in cells other
+   * than its start's (a point in its start's cell is never reached before the start, so the junction
+   * stands for it; the edge's end is its target junction, reached no later than by this edge: on dense
+   * networks this leaves out almost every point). Computed once.
    */
   edgeSamples(): RoadSamples {
     if (!this.samples) {
@@ -255,6 +256,8 @@ export class RaceContext {
           const c = cellAt(this.model.grid, x, y);
           if (c < 0 || c === nodeCell[this.src[e]!]) continue;
           const along = g.reversed[e] ? 1 - f : f;
+          // Nor at its end: that is its target junction, counted in its own cell at no later time.
+          if (along === 1) continue;
           // One sample per edge and cell is enough: the earliest point of the edge in that cell.
           const key = `${e}:${c}`;
           if (seen.has(key)) {
@@ -293,6 +296,90 @@ export class RaceContext {
     return [g.pieceLon[b - 1]!, g.pieceLat[b - 1]!];
   }
 
+  /**
+   * The last race's kinds of edges, kept while control, areas and zones in force stay the same (kindsKey),
+   * and each bloc's costs written out edge by edge from them in 4-byte floats: a search reads one number
+   * an edge instead of a kind, a length and a factor (measured ~15% faster), and writing them out costs
+   * about as much as a search, so they are kept from race to race and mended only where kinds changed.
+   */
+  private kindsMemo: { key: string; overrides: boolean; places: Int32Array; kinds: EdgeKinds } | null = null;
+  private readonly costMemo = new Map<string, { perA: Float64Array; fixed: Float64Array; cost: Float32Array; range: [number, number] }>();
+
+  /**
+   * The kinds of edges on a date: the last ones when nothing they depend on changed; when only places
+   * changed hands (no analyst's area or closing zone in force, then or now), the last ones mended in
+   * place along those places' roads. The array is the context's own, mended by the next call: copy it
+   * to keep it.
+   */
+  kindsFor(date: IsoDate): EdgeKinds {
+    const { key, overrides } = kindsKey(this, date);
+    const last = this.kindsMemo;
+    if (last && last.key === key) return { ...last.kinds, date };
+    const places = placeTerritories(this, date);
+    if (last && !last.overrides && !overrides) {
+      const changed = mendKinds(this, last.kinds.kind, last.places, places);
+      this.mendCosts(last.kinds.kind, changed);
+      this.kindsMemo = { key, overrides, places, kinds: { ...last.kinds, date } };
+      return this.kindsMemo.kinds;
+    }
+    const kinds = edgeKinds(this, date);
+    // Each bloc's written-out costs are mended where the kind changed, or dropped when the kinds are
+    // numbered otherwise (zones in force changed the territories).
+    const same = last !== null && last.kinds.territories.length === kinds.territories.length && last.kinds.territories.every((t, i) => {
+      const u = kinds.territories[i]!;
+      return t.bloc === u.bloc && t.contested === u.contested && t.closedTo.join() === u.closedTo.join();
+    });
+    if (!same) this.costMemo.clear();
+    else if (this.costMemo.size) {
+      const was = last.kinds.kind, now = kinds.kind;
+      const changed: number[] = [];
+      for (let e = 0; e < now.length; e++) if (was[e] !== now[e]) changed.push(e);
+      this.mendCosts(now, changed);
+    }
+    this.kindsMemo = { key, overrides, places, kinds };
+    return kinds;
+  }
+
+  /** Every kept bloc's costs written again on the edges whose kind changed, from its own factors. */
+  private mendCosts(kind: Uint16Array, changed: readonly number[]): void {
+    const a = this.graph.lengthM;
+    for (const m of this.costMemo.values()) for (const e of changed) m.cost[e] = m.perA[kind[e]!]! * a[e]! + m.fixed[kind[e]!]!;
+  }
+
+  private byPlace: { offsets: Int32Array; edges: Int32Array } | null = null;
+  /** The edges nearest each place (those whose land is the place's): edges[offsets[p] .. offsets[p+1]-1]. */
+  placeEdges(): { offsets: Int32Array; edges: Int32Array } {
+    if (!this.byPlace) {
+      const n = this.model.places.length;
+      const offsets = new Int32Array(n + 1);
+      for (const p of this.edgePlace) if (p >= 0) offsets[p + 1]!++;
+      for (let p = 0; p < n; p++) offsets[p + 1]! += offsets[p]!;
+      const fill = offsets.slice(0, n);
+      const edges = new Int32Array(offsets[n]!);
+      this.edgePlace.forEach((p, e) => {
+        if (p >= 0) edges[fill[p]!++] = e;
+      });
+      this.byPlace = { offsets, edges };
+    }
+    return this.byPlace;
+  }
+
+  /** A bloc's costs edge by edge for a table of kindsFor's kinds: kept while its factors stay the same. */
+  costsFor(bloc: string, table: EdgeCostTable): { cost: Float32Array; range: [number, number] } {
+    let m = this.costMemo.get(bloc);
+    const same = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
+    if (m && same(m.perA, table.perA) && same(m.fixed, table.fixed)) return m;
+    const cost = m?.cost ?? new Float32Array(this.graph.edgeCount);
+    const { kind, a, perA, fixed } = table;
+    for (let e = 0; e < cost.length; e++) {
+      const k = kind[e]!;
+      cost[e] = perA[k]! * a[e]! + fixed[k]!;
+    }
+    m = { perA: perA.slice(), fixed: fixed.slice(), cost, range: tableRange(table) };
+    this.costMemo.set(bloc, m);
+    return m;
+  }
+
   /** Edges whose midpoint lies in a polygon (zones, analysts' areas), cached by id. */
   edgesIn(cache: 'zone' | 'area', id: string, coords: MultiPolygonCoords): Int32Array {
     const m = cache === 'zone' ? this.zoneEdges : this.areaEdges;
@@ -318,11 +405,11 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   const { graph: g, model } = ctx;
   const state = model.stateAt(date);
   const day = dayNumber(date);
-  const kinds = edgeKinds(ctx, date);
+  const kinds = ctx.kindsFor(date);
 
   const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
-  const searches = new Map<string, { r: SearchResult; cost: EdgeCostTable; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
+  const searches = new Map<string, { r: SearchResult; cost: Float32Array; table: EdgeCostTable; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
   const pool = ctx.poolFor(blocs.length);
   // The partition of the network (each junction to the bloc that reaches it first) and the cells are
@@ -334,7 +421,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
   for (const [k, bloc] of blocs.entries()) {
     const b = model.blocIds.indexOf(bloc);
     const rel = relationsOf(ctx, bloc, date);
-    const cost = blocCostTable(ctx, kinds, bloc, rel, params);
+    const table = blocCostTable(ctx, kinds, bloc, rel, params);
+    const { cost, range } = ctx.costsFor(bloc, table);
     // The front line: places the bloc holds whose cells touch land held by someone not allied to it.
     const front = frontPlaces(model, state.cellBloc, state.placeBloc, b, rel);
     starts[bloc] = front.map((p) => model.places[p]!.id);
@@ -348,7 +436,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       const s = place >= 0 ? ctx.snapPlace(place, params.snapMaxKm) : ctx.snap(lon, lat, params.snapMaxKm);
       for (const { edge, along } of s?.edges ?? []) {
         const node = g.target[edge]!;
-        const c = edgeCost(cost, edge) * (1 - along);
+        const c = cost[edge]! * (1 - along);
         sources.push(node);
         startCost.push(c);
         // Where a route starting at this node comes from (the cheapest start), for drawing.
@@ -363,8 +451,8 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       searches.set(bloc, null);
       continue;
     }
-    const r = multiSourceSearch(g, cost, sources, startCost, pool.searches[k]);
-    searches.set(bloc, { r, cost, startPlace });
+    const r = multiSourceSearch(g, cost, sources, startCost, pool.searches[k], range);
+    searches.set(bloc, { r, cost, table, startPlace });
     const dist = r.dist;
     // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
     const nodeCell = smp?.nodeCell;
@@ -380,7 +468,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       if (c >= 0 && d < days[c]!) days[c] = d;
     }
     if (!days || !smp) continue;
-    const { kind, perA, fixed } = cost;
+    const { kind, perA, fixed } = table;
     const { edge, frac, cell, node, metres } = smp;
     for (let i = 0; i < edge.length; i++) {
       const d = dist[node[i]!]!;
@@ -407,7 +495,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       let d = Infinity;
       let by = -1;
       for (const { edge, along } of snap.edges) {
-        const x = found.r.dist[ctx.src[edge]!]! + edgeCost(found.cost, edge) * along;
+        const x = found.r.dist[ctx.src[edge]!]! + found.cost[edge]! * along;
         if (x < d) {
           d = x;
           by = edge;

@@ -1,6 +1,6 @@
 /**
- * One-to-all shortest paths from many sources on typed arrays. Costs are per edge (`EdgeCostTable`), any
- * unit, never negative, Infinity for an edge that may not be used.
+ * One-to-all shortest paths from many sources on typed arrays. Costs are per edge (`EdgeCosts`, or an
+ * `EdgeCostTable` written out first), any unit, never negative, Infinity for an edge that may not be used.
  *
  * Δ-stepping on a circular array of buckets of width `delta`. A bucket is emptied in rounds; a round takes
  * every node waiting in the bucket at once, in node order, and relaxes their edges; a node improved to a
@@ -34,17 +34,14 @@ export interface SearchResult {
 
 /**
  * Edge costs as a factor per kind of edge: cost(e) = perA[kind[e]] · a[e] + fixed[kind[e]]. A race's edges
- * are of a few hundred kinds at most (whose land, contested or not, closed zones, road class), so the
- * search reads an edge's length and kind and two small tables that stay in the fastest cache, where
- * writing out every bloc's cost of every edge cost more than the search itself (docs/benchmarks.md).
- * A plain array of costs is the table of one kind (`plainCosts`).
+ * are of a few hundred kinds at most (whose land, contested or not, closed zones, road class), so a bloc's
+ * costs on a date are a few hundred numbers; the search reads them written out edge by edge (a race keeps
+ * them so from race to race: RaceContext.costsFor), which measured ~15% faster than looking up each edge's
+ * kind and factor while searching (docs/benchmarks.md).
  */
 export interface EdgeCostTable {
   kind: Uint16Array;
-  /**
-   * Per edge: a race's are the graph's own lengths in metres (4 bytes an edge: a search reads less memory
-   * than with 8, measured ~15% faster); costs given edge by edge keep all 8 bytes (`plainCosts`).
-   */
+  /** Per edge: a race's are the graph's own lengths in metres. */
   a: Float32Array | Float64Array;
   perA: Float64Array;
   fixed: Float64Array;
@@ -81,6 +78,19 @@ export function positiveRange(a: ArrayLike<number>): [number, number] {
     if (x > max && x !== Infinity) max = x;
   }
   return [min, max];
+}
+
+/** Bounds on a table's cheapest positive and dearest finite cost, from each kind's factors. */
+export function tableRange(t: EdgeCostTable): [number, number] {
+  let minW = Infinity, maxW = 0;
+  for (let k = 0; k < t.perA.length; k++) {
+    const f = t.perA[k]!, c = t.fixed[k]!;
+    const lo = f > 0 && t.aMin < Infinity ? f * t.aMin + c : c;
+    const hi = f * t.aMax + c;
+    if (lo > 0 && lo < minW) minW = lo;
+    if (hi > maxW && hi !== Infinity) maxW = hi;
+  }
+  return [minW, maxW];
 }
 
 const SLOTS = 1 << 16;
@@ -141,9 +151,18 @@ export function searchBuffers(nodeCount: number, scratch?: SearchScratch, option
   return { dist: new Float64Array(nodeCount), via: options.via === false ? null : new Int32Array(nodeCount), scratch: scratch ?? new SearchScratch(nodeCount) };
 }
 
-export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Array, sources: readonly number[], startCost?: readonly number[], buffers?: SearchBuffers): SearchResult {
-  const table = costs instanceof Float64Array ? plainCosts(costs) : costs;
-  if (table.kind.length !== g.edgeCount) throw new RangeError(`costs for ${table.kind.length} edges, the graph has ${g.edgeCount}`);
+/** Costs edge by edge: 8-byte floats, or 4-byte ones (a race's, written out from its table: half the memory to read). */
+export type EdgeCosts = Float64Array | Float32Array;
+
+/**
+ * `costs` are a table (written out edge by edge first, exactly) or the costs themselves. `range` bounds the
+ * cheapest positive and the dearest finite cost (it sets the buckets' width, not the result: any bounds
+ * give the same distances); without it, it is read from the costs.
+ */
+export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | EdgeCosts, sources: readonly number[], startCost?: readonly number[], buffers?: SearchBuffers, range?: readonly [number, number]): SearchResult {
+  const table = costs instanceof Float64Array || costs instanceof Float32Array ? null : costs;
+  const cost = table ? materializeCosts(table) : (costs as EdgeCosts);
+  if (cost.length !== g.edgeCount) throw new RangeError(`costs for ${cost.length} edges, the graph has ${g.edgeCount}`);
   const n = g.nodeCount;
   // Lent arrays for a smaller graph would drop writes past their end without a word: refuse them.
   if (buffers && (buffers.dist.length < n || (buffers.via && buffers.via.length < n) || buffers.scratch.nodeCount < n)) throw new RangeError(`search buffers for ${Math.min(buffers.dist.length, buffers.scratch.nodeCount)} nodes, the graph has ${n}`);
@@ -157,16 +176,8 @@ export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Ar
     if (c < dist[sources[i]!]!) dist[sources[i]!] = c;
   }
   // The window of SLOTS buckets must span the dearest edge and the spread of the start costs.
-  // Bounds on the cheapest positive and the dearest finite edge, from each kind's factors.
-  const { kind, a, perA, fixed } = table;
-  let minW = Infinity, maxW = 0, minStart = Infinity, maxStart = 0;
-  for (let k = 0; k < perA.length; k++) {
-    const f = perA[k]!, c = fixed[k]!;
-    const lo = f > 0 && table.aMin < Infinity ? f * table.aMin + c : c;
-    const hi = f * table.aMax + c;
-    if (lo > 0 && lo < minW) minW = lo;
-    if (hi > maxW && hi !== Infinity) maxW = hi;
-  }
+  const [minW, maxW] = range ?? (table ? tableRange(table) : positiveRange(cost));
+  let minStart = Infinity, maxStart = 0;
   for (const s of sources) {
     minStart = Math.min(minStart, dist[s]!);
     maxStart = Math.max(maxStart, dist[s]!);
@@ -311,8 +322,7 @@ export function multiSourceSearch(g: RoadGraph, costs: EdgeCostTable | Float64Ar
         const du = dist[u]!;
         const end = offsets[u + 1]!;
         for (let e = offsets[u]!; e < end; e++) {
-          const k = kind[e]!;
-          const dv = du + (perA[k]! * a[e]! + fixed[k]!);
+          const dv = du + cost[e]!;
           const v = target[e]!;
           if (dv < dist[v]!) {
             dist[v] = dv;
@@ -390,7 +400,7 @@ export function reverseAdjacency(g: RoadGraph): { inOffsets: Uint32Array; inEdge
  * loop. Every node the search reached has such a path: the edges that last improved each node are tight.
  * `startCost(s)` is the cheapest start cost given for node s, undefined when s is no start.
  */
-export function tightPath(rev: { inOffsets: Uint32Array; inEdges: Uint32Array }, src: Uint32Array, target: Uint32Array, costs: EdgeCostTable, dist: Float64Array, startCost: (node: number) => number | undefined, node: number): number[] | null {
+export function tightPath(rev: { inOffsets: Uint32Array; inEdges: Uint32Array }, src: Uint32Array, target: Uint32Array, costs: EdgeCosts, dist: Float64Array, startCost: (node: number) => number | undefined, node: number): number[] | null {
   if (dist[node] === Infinity) return null;
   // next[u]: the edge from u one step nearer `node` (-1 for `node` itself).
   const next = new Map<number, number>([[node, -1]]);
@@ -405,7 +415,7 @@ export function tightPath(rev: { inOffsets: Uint32Array; inEdges: Uint32Array },
     for (let j = rev.inOffsets[x]!; j < rev.inOffsets[x + 1]!; j++) {
       const e = rev.inEdges[j]!;
       const u = src[e]!;
-      if (next.has(u) || dist[u]! + edgeCost(costs, e) !== dist[x]) continue;
+      if (next.has(u) || dist[u]! + costs[e]! !== dist[x]) continue;
       next.set(u, e);
       queue.push(u);
     }

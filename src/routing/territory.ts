@@ -31,9 +31,52 @@ export interface EdgeKinds {
 
 const CLASSES = ROAD_CLASSES.length;
 
+/** Zones in force on the date that close roads to some bloc. */
+function closingZones(ctx: RaceContext, date: IsoDate): RaceContext['model']['zones'] {
+  return ctx.model.zones.filter((z) => z.closedTo.length && !(z.from && z.from > date) && !(z.to && date > z.to));
+}
+
+/**
+ * All that edgeKinds reads for a date, as a key: two dates with the same key have the same kinds (so a
+ * race can keep the last kinds, and each bloc's costs written out from them, while nothing changed).
+ */
+export function kindsKey(ctx: RaceContext, date: IsoDate): { key: string; overrides: boolean } {
+  const { model } = ctx;
+  const state = model.stateAt(date);
+  const day = dayNumber(date);
+  const areas = model.controlAreasInForce(day).map((a) => `${a.id}:${model.blocIndexOfActor(a.actor, day)}:${a.status}`);
+  const zones = closingZones(ctx, date).map((z) => `${z.id}:${z.closedTo.join(',')}`);
+  return { key: `${state.placeBloc.join(',')}|${state.placeStatus.join(',')}|${areas.join(';')}|${zones.join(';')}`, overrides: areas.length + zones.length > 0 };
+}
+
+/** Each place's territory on the date (see EdgeKinds): (bloc + 1) · 2, plus 1 where contested. */
+export function placeTerritories(ctx: RaceContext, date: IsoDate): Int32Array {
+  const state = ctx.model.stateAt(date);
+  const CONTESTED = STATUS_CODES.indexOf('contested');
+  return Int32Array.from(state.placeBloc, (b, i) => (b + 1) * 2 + (b >= 0 && state.placeStatus[i] === CONTESTED ? 1 : 0));
+}
+
+/**
+ * Kinds mended in place where places changed territory (`was` to `now`), for dates on which no analyst's
+ * area or closing zone is in force: only the edges nearest those places change. Returns them.
+ */
+export function mendKinds(ctx: RaceContext, kind: Uint16Array, was: Int32Array, now: Int32Array): number[] {
+  const { offsets, edges } = ctx.placeEdges();
+  const { roadClass } = ctx.graph;
+  const changed: number[] = [];
+  for (let p = 0; p < now.length; p++) {
+    if (now[p] === was[p]) continue;
+    for (let j = offsets[p]!; j < offsets[p + 1]!; j++) {
+      const e = edges[j]!;
+      kind[e] = now[p]! * CLASSES + roadClass[e]!;
+      changed.push(e);
+    }
+  }
+  return changed;
+}
+
 export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   const { graph: g, model } = ctx;
-  const state = model.stateAt(date);
   const day = dayNumber(date);
   // Territories 0 .. 2·(blocs + 1) − 1: (bloc + 1) · 2 + contested, unclaimed land first.
   const territories: Territory[] = [];
@@ -42,8 +85,7 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   const maxTerritories = Math.floor(65536 / CLASSES);
   if (territories.length > maxTerritories) throw new RangeError(`${model.blocIds.length} blocs: the race handles at most ${Math.floor(maxTerritories / 2) - 1}`);
   const territoryOf = (bloc: number, contested: boolean): number => (bloc + 1) * 2 + (contested ? 1 : 0);
-  const CONTESTED = STATUS_CODES.indexOf('contested');
-  const placeTerritory = Int32Array.from(state.placeBloc, (b, i) => territoryOf(b, b >= 0 && state.placeStatus[i] === CONTESTED));
+  const placeTerritory = placeTerritories(ctx, date);
   const kind = new Uint16Array(g.edgeCount);
   const { edgePlace } = ctx;
   const { roadClass } = g;
@@ -58,8 +100,7 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   }
   // Zones closed to some blocs: the edges inside take a territory that also names those blocs.
   const interned = new Map<string, number>();
-  for (const z of model.zones) {
-    if (!z.closedTo.length || (z.from && z.from > date) || (z.to && date > z.to)) continue;
+  for (const z of closingZones(ctx, date)) {
     const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
     // The territory each territory becomes inside this zone, worked out once per zone and territory.
     const inside = new Map<number, number>();

@@ -11,8 +11,8 @@ import { ControlModel } from '../../src/control/model.js';
 import { readOsmRoads } from '../../src/io/osm.js';
 import { buildRoadGraph, type RoadGraph } from '../../src/routing/graph.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext } from '../../src/routing/race.js';
-import { blocCostTable, edgeKinds, edgeTerritory } from '../../src/routing/territory.js';
-import { materializeCosts, multiSourceSearch, type EdgeCostTable } from '../../src/routing/search.js';
+import { blocCostTable, edgeTerritory } from '../../src/routing/territory.js';
+import { materializeCosts, multiSourceSearch, type EdgeCosts } from '../../src/routing/search.js';
 import { pgMissing, startPg, type PgServer } from '../../tools/pg-server.js';
 import { mulberry32 } from '../../bench/generate.js';
 import { observation, place } from '../store/contract.js';
@@ -37,11 +37,10 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
   afterAll(() => pg?.stop());
 
   /**
-   * Our distances and pgRouting's from the same sources over the same costs (Infinity: no edge). A race's
-   * cost table is searched as it is and given to pgRouting written out edge by edge.
+   * Our distances and pgRouting's from the same sources over the same costs (Infinity: no edge), given
+   * edge by edge (a race's in 4-byte floats, written to pgRouting as the numbers they are).
    */
-  function compare(costs: Float64Array | EdgeCostTable, label: string): void {
-    const cost = costs instanceof Float64Array ? costs : materializeCosts(costs);
+  function compare(cost: EdgeCosts, label: string): void {
     const file = join(pg.dir, `${label}.csv`);
     const rows: string[] = [];
     for (let u = 0; u < graph.nodeCount; u++)
@@ -64,7 +63,7 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
     }
     let compared = 0;
     for (const s of sources) {
-      const dist = multiSourceSearch(graph, costs, [s]).dist;
+      const dist = multiSourceSearch(graph, cost, [s]).dist;
       for (let v = 0; v < graph.nodeCount; v++) {
         if (v === s) continue;
         const want = theirs.get(`${s}>${v}`);
@@ -103,11 +102,14 @@ describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
     const ctx = new RaceContext(graph, model);
     const { edgeBloc } = edgeTerritory(ctx, '2020-02-01');
     const rel = ['allied', 'hostile', 'deconflicted', 'neutral'];
-    // The race's own cost table for the first bloc, written out edge by edge for pgRouting.
-    const table = blocCostTable(ctx, edgeKinds(ctx, '2020-02-01'), model.blocIds[0]!, rel, DEFAULT_RACE_PARAMETERS);
-    const cost = materializeCosts(table);
+    // The first bloc's costs as its race searches them: its cost table, written out edge by edge.
+    const table = blocCostTable(ctx, ctx.kindsFor('2020-02-01'), model.blocIds[0]!, rel, DEFAULT_RACE_PARAMETERS);
+    const { cost } = ctx.costsFor(model.blocIds[0]!, table);
+    // Each the table's cost, to 4-byte precision.
+    const exact = materializeCosts(table);
+    expect(cost.every((c, e) => c === Math.fround(exact[e]!))).toBe(true);
     expect(cost.some((c) => c === Infinity)).toBe(true); // some land is closed
     expect(new Set(edgeBloc).size).toBeGreaterThanOrEqual(3);
-    compare(table, 'territory');
+    compare(cost, 'territory');
   }, 60_000);
 });

@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Bloc, Relation, Zone } from '../../src/core/schemas.js';
+import type { Bloc, ControlArea, Relation, Zone } from '../../src/core/schemas.js';
 import { ControlModel } from '../../src/control/model.js';
 import { cellAt } from '../../src/geo/land-grid.js';
 import { buildRoadGraph, type WayInput } from '../../src/routing/graph.js';
 import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
 import { arrivalMap, arrivalMapFeatures } from '../../src/routing/arrival-map.js';
-import { edgeCost, edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable } from '../../src/routing/search.js';
+import { edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable } from '../../src/routing/search.js';
 import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
@@ -139,6 +139,48 @@ describe('the race (hand-checked)', () => {
     expect(r.snapKm).toBeNull();
     expect(r.winner).toBeNull();
     expect(r.arrivals.filter((a) => a.bloc !== r.holder).every((a) => a.days === null && /no road within 15 km/.test(a.note ?? ''))).toBe(true);
+  });
+});
+
+describe('the race kept from date to date', () => {
+  it('gives what a fresh race gives, whatever was raced before (control, zones, areas and rates changing)', () => {
+    // A 20 × 20 lattice of roads over Freedonia; 16 places whose holders change on random dates; a zone
+    // closed to red in March and April; an analyst's area for blue in April. One context races dates in a
+    // random order with random advance rates; each race must equal a fresh context's race to the digit.
+    // (On dates with neither, a context mends its last kinds where places changed hands.)
+    const N = 20;
+    const at = (i: number): [number, number] => [0.025 + ((i % N) + 0.5) * (0.95 / N), 0.025 + (Math.floor(i / N) + 0.5) * (0.95 / N)];
+    const ways: WayInput[] = [];
+    for (let r = 0; r < N; r++) ways.push({ id: r, refs: Array.from({ length: N }, (_, c) => r * N + c), tags: { highway: r % 5 ? 'track' : 'primary' } });
+    for (let c = 0; c < N; c++) ways.push({ id: N + c, refs: Array.from({ length: N }, (_, r) => r * N + c), tags: { highway: c % 5 ? 'residential' : 'secondary' } });
+    const graph = buildRoadGraph(ways, (id) => (id >= 0 && id < N * N ? at(id) : undefined)).graph;
+    const zone: Zone = { id: 'ring', name: 'ring', kind: 'deconfliction', geometry: { type: 'Polygon', coordinates: [[[0.4, 0.4], [0.6, 0.4], [0.6, 0.6], [0.4, 0.6], [0.4, 0.4]]] }, parties: [], closedTo: ['red'], from: '2020-03-01', to: '2020-04-30', sources: [] };
+    const area: ControlArea = { id: 'blue-box', actor: 'blue-army', status: 'held', from: '2020-04-01', to: '2020-04-30', geometry: { type: 'Polygon', coordinates: [[[0.05, 0.7], [0.3, 0.7], [0.3, 0.95], [0.05, 0.95], [0.05, 0.7]]] }, source: { name: 'test' } };
+    const actors = ['red-army', 'blue-army', 'green-front'];
+    const dates = ['2020-01-15', '2020-02-15', '2020-03-15', '2020-04-15', '2020-05-15', '2020-06-15'];
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), (seed) => {
+        let x = seed;
+        const rand = (): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) / 2 ** 32);
+        const places = Array.from({ length: 16 }, (_, i) => place(`p${i}`, 0.1 + (i % 4) * 0.25, 0.1 + Math.floor(i / 4) * 0.25));
+        const observations = places.flatMap((p, i) => [
+          observation(`a${i}`, p.id, actors[i % 3]!, '2020-01-01'),
+          ...(rand() < 0.5 ? [observation(`b${i}`, p.id, actors[Math.floor(rand() * 3)]!, dates[1 + Math.floor(rand() * 5)]!, rand() < 0.3 ? { status: 'contested' } : {})] : []),
+        ]);
+        const make = (): ControlModel => new ControlModel({ land: LAND, places, observations, blocs: BLOCS, relations: HOSTILE, zones: [zone], controlAreas: [area], radiusKm: 40, resolution: 6 });
+        const m = make();
+        const kept = new RaceContext(graph, m);
+        const objectives = [0, 5, 10, 15].map((i) => ({ name: `p${i}`, lon: places[i]!.lon, lat: places[i]!.lat, placeId: `p${i}` }));
+        for (let k = 0; k < 10; k++) {
+          const date = dates[Math.floor(rand() * dates.length)]!;
+          const p = rand() < 0.5 ? params : { ...params, advanceKmPerDay: { red: 1 + Math.floor(rand() * 20), blue: 10 } };
+          const got = runRace(kept, date, objectives, p, { cells: true });
+          const want = runRace(new RaceContext(graph, m), date, objectives, p, { cells: true });
+          expect(got).toEqual(want);
+        }
+      }),
+      { numRuns: 12 },
+    );
   });
 });
 
@@ -280,11 +322,14 @@ describe('road graph', () => {
           aMin,
           aMax,
         };
-        const cost = materializeCosts(table);
+        // Given as the table, or written out edge by edge in 8-byte floats, or in 4-byte ones (as a race's).
+        const form = Math.floor(rand() * 3);
+        const cost = form === 2 ? Float64Array.from(Float32Array.from(materializeCosts(table))) : materializeCosts(table);
+        const given = form === 0 ? table : form === 1 ? cost : Float32Array.from(cost);
         const sources = Array.from({ length: 1 + Math.floor(rand() * 5) }, () => Math.floor(rand() * n));
         const startCost = sources.map(() => (rand() < 0.5 ? 0 : rand() * 100));
         const graph = { nodeCount: n, edgeCount: target.length, offsets, target } as Parameters<typeof multiSourceSearch>[0];
-        const got = multiSourceSearch(graph, table, sources, startCost, { ...buffers, dist: new Float64Array(n), via: new Int32Array(n) });
+        const got = multiSourceSearch(graph, given, sources, startCost, { ...buffers, dist: new Float64Array(n), via: new Int32Array(n) });
         const want = dijkstra(n, offsets, target, cost, sources, startCost);
         const wrong: string[] = [];
         for (let v = 0; v < n && wrong.length < 5; v++) {
@@ -297,7 +342,7 @@ describe('road graph', () => {
         // Without recorded edges: the same distances, and a best path to any reached node from the
         // distances alone (zero-cost edges, some in cycles, included): a chain of edges from a start,
         // whose costs add up to the node's distance exactly.
-        const lean = multiSourceSearch(graph, table, sources, startCost, { ...buffers, dist: new Float64Array(n), via: null });
+        const lean = multiSourceSearch(graph, given, sources, startCost, { ...buffers, dist: new Float64Array(n), via: null });
         expect(lean.via).toBeNull();
         expect(lean.dist).toEqual(got.dist);
         const cheapest = new Map<number, number>();
@@ -306,7 +351,7 @@ describe('road graph', () => {
         const rev = reverseAdjacency(graph);
         for (let k = 0; k < 20; k++) {
           const v = Math.floor(rand() * n);
-          const path = tightPath(rev, src, target, table, lean.dist, (x) => cheapest.get(x), v);
+          const path = tightPath(rev, src, target, cost, lean.dist, (x) => cheapest.get(x), v);
           if (lean.dist[v] === Infinity) {
             expect(path).toBeNull();
             continue;
@@ -315,7 +360,7 @@ describe('road graph', () => {
           let d = cheapest.get(start)!;
           for (let i = 0; i < path!.length; i++) {
             if (i > 0) expect(src[path![i]!]).toBe(target[path![i - 1]!]);
-            d += edgeCost(table, path![i]!);
+            d += cost[path![i]!]!;
           }
           if (path!.length) expect(target[path!.at(-1)!]).toBe(v);
           expect(d).toBe(lean.dist[v]);
