@@ -364,7 +364,10 @@ export class RaceContext {
     return this.byPlace;
   }
 
-  /** A bloc's costs edge by edge for a table of kindsFor's kinds: kept while its factors stay the same. */
+  /**
+   * A bloc's costs edge by edge for a table of kindsFor's kinds: kept while its factors stay the same. The
+   * array is the context's own, rewritten by later races: copy it to keep it.
+   */
   costsFor(bloc: string, table: EdgeCostTable): { cost: Float32Array; range: [number, number] } {
     let m = this.costMemo.get(bloc);
     const same = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
