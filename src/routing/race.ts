@@ -365,21 +365,24 @@ export class RaceContext {
   }
 
   /**
-   * A bloc's costs edge by edge for a table of kindsFor's kinds: kept while its factors stay the same. The
-   * array is the context's own, rewritten by later races: copy it to keep it.
+   * A bloc's costs edge by edge: for a table of kindsFor's kinds, kept while its factors stay the same
+   * (others are written out and not kept). The array is the context's own, rewritten by later races:
+   * copy it to keep it.
    */
   costsFor(bloc: string, table: EdgeCostTable): { cost: Float32Array; range: [number, number] } {
-    let m = this.costMemo.get(bloc);
+    // Only a table of the kept kinds and the graph's lengths is kept: mending needs both.
+    const keep = table.kind === this.kindsMemo?.kinds.kind && table.a === this.graph.lengthM;
+    let m = keep ? this.costMemo.get(bloc) : undefined;
     const same = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
     if (m && same(m.perA, table.perA) && same(m.fixed, table.fixed)) return m;
-    const cost = m?.cost ?? new Float32Array(this.graph.edgeCount);
+    const cost = m?.cost ?? new Float32Array(table.kind.length);
     const { kind, a, perA, fixed } = table;
     for (let e = 0; e < cost.length; e++) {
       const k = kind[e]!;
       cost[e] = perA[k]! * a[e]! + fixed[k]!;
     }
     m = { perA: perA.slice(), fixed: fixed.slice(), cost, range: tableRange(table) };
-    this.costMemo.set(bloc, m);
+    if (keep) this.costMemo.set(bloc, m);
     return m;
   }
 

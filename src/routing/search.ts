@@ -63,12 +63,6 @@ export function materializeCosts(t: EdgeCostTable): Float64Array {
   return out;
 }
 
-/** A table for costs given edge by edge (any non-negative numbers, Infinity closed). */
-export function plainCosts(cost: Float64Array): EdgeCostTable {
-  const [aMin, aMax] = positiveRange(cost);
-  return { kind: new Uint16Array(cost.length), a: cost, perA: Float64Array.of(1), fixed: Float64Array.of(0), aMin, aMax };
-}
-
 /** The smallest positive and the largest finite value (Infinity and 0 when there is none). */
 export function positiveRange(a: ArrayLike<number>): [number, number] {
   let min = Infinity, max = 0;
