@@ -12,7 +12,7 @@ import { cellAt } from '../geo/land-grid.js';
 import { bboxOfMultiPolygon, haversineKm, pointInMultiPolygon, type MultiPolygonCoords } from '../geo/measure.js';
 import { edgeGeometry, type RoadGraph } from './graph.js';
 import { DEFAULT_SPEED_KMH, type RoadClass } from './road-classes.js';
-import { edgeSources, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tableRange, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
+import { edgeCost, edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tableRange, tightPath, type EdgeCostTable, type SearchBuffers, type SearchResult } from './search.js';
 import { blocCostTable, edgeKinds, kindsKey, mendKinds, placeTerritories, relationsOf, type EdgeKinds } from './territory.js';
 
 export interface RaceParameters {
@@ -312,10 +312,11 @@ export class RaceContext {
    * to keep it.
    */
   kindsFor(date: IsoDate): EdgeKinds {
-    const { key, overrides } = kindsKey(this, date);
+    const state = this.model.stateAt(date);
+    const { key, overrides } = kindsKey(this, date, state);
     const last = this.kindsMemo;
     if (last && last.key === key) return { ...last.kinds, date };
-    const places = placeTerritories(this, date);
+    const places = placeTerritories(this, date, state);
     if (last && !last.overrides && !overrides) {
       const changed = mendKinds(this, last.kinds.kind, last.places, places);
       this.mendCosts(last.kinds.kind, changed);
@@ -342,8 +343,11 @@ export class RaceContext {
 
   /** Every kept bloc's costs written again on the edges whose kind changed, from its own factors. */
   private mendCosts(kind: Uint16Array, changed: readonly number[]): void {
-    const a = this.graph.lengthM;
-    for (const m of this.costMemo.values()) for (const e of changed) m.cost[e] = m.perA[kind[e]!]! * a[e]! + m.fixed[kind[e]!]!;
+    const [aMin, aMax] = this.lengthRangeM();
+    for (const m of this.costMemo.values()) {
+      const table: EdgeCostTable = { kind, a: this.graph.lengthM, perA: m.perA, fixed: m.fixed, aMin, aMax };
+      for (const e of changed) m.cost[e] = edgeCost(table, e);
+    }
   }
 
   private byPlace: { offsets: Int32Array; edges: Int32Array } | null = null;
@@ -375,13 +379,8 @@ export class RaceContext {
     let m = keep ? this.costMemo.get(bloc) : undefined;
     const same = (x: Float64Array, y: Float64Array): boolean => x.length === y.length && x.every((v, i) => v === y[i]);
     if (m && same(m.perA, table.perA) && same(m.fixed, table.fixed)) return m;
-    const cost = m?.cost ?? new Float32Array(table.kind.length);
-    const { kind, a, perA, fixed } = table;
-    for (let e = 0; e < cost.length; e++) {
-      const k = kind[e]!;
-      cost[e] = perA[k]! * a[e]! + fixed[k]!;
-    }
-    m = { perA: perA.slice(), fixed: fixed.slice(), cost, range: tableRange(table) };
+    const cost = materializeCosts(table, m?.cost ?? new Float32Array(table.kind.length));
+    m = { perA: table.perA.slice(), fixed: table.fixed.slice(), cost, range: tableRange(table) };
     if (keep) this.costMemo.set(bloc, m);
     return m;
   }

@@ -56,9 +56,8 @@ export function edgeCost(t: EdgeCostTable, e: number): number {
   return t.perA[k]! * t.a[e]! + t.fixed[k]!;
 }
 
-/** Every edge's cost, as an array (for other engines, and tests). */
-export function materializeCosts(t: EdgeCostTable): Float64Array {
-  const out = new Float64Array(t.kind.length);
+/** Every edge's cost, written into `out` (8 bytes exact unless given 4-byte floats). */
+export function materializeCosts<T extends EdgeCosts = Float64Array>(t: EdgeCostTable, out: T = new Float64Array(t.kind.length) as T): T {
   for (let e = 0; e < out.length; e++) out[e] = edgeCost(t, e);
   return out;
 }

@@ -8,6 +8,7 @@
  * `EdgeCostTable`): a few hundred numbers per bloc instead of a cost per edge.
  */
 import { dayNumber, type IsoDate } from '../core/dates.js';
+import type { ControlState } from '../control/model.js';
 import { STATUS_CODES } from '../control/timeline.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { RaceContext, RaceParameters } from './race.js';
@@ -40,9 +41,8 @@ function closingZones(ctx: RaceContext, date: IsoDate): RaceContext['model']['zo
  * All that edgeKinds reads for a date, as a key: two dates with the same key have the same kinds (so a
  * race can keep the last kinds, and each bloc's costs written out from them, while nothing changed).
  */
-export function kindsKey(ctx: RaceContext, date: IsoDate): { key: string; overrides: boolean } {
+export function kindsKey(ctx: RaceContext, date: IsoDate, state: ControlState = ctx.model.stateAt(date)): { key: string; overrides: boolean } {
   const { model } = ctx;
-  const state = model.stateAt(date);
   const day = dayNumber(date);
   const areas = model.controlAreasInForce(day).map((a) => `${a.id}:${model.blocIndexOfActor(a.actor, day)}:${a.status}`);
   const zones = closingZones(ctx, date).map((z) => `${z.id}:${z.closedTo.join(',')}`);
@@ -50,8 +50,7 @@ export function kindsKey(ctx: RaceContext, date: IsoDate): { key: string; overri
 }
 
 /** Each place's territory on the date (see EdgeKinds): (bloc + 1) · 2, plus 1 where contested. */
-export function placeTerritories(ctx: RaceContext, date: IsoDate): Int32Array {
-  const state = ctx.model.stateAt(date);
+export function placeTerritories(ctx: RaceContext, date: IsoDate, state: ControlState = ctx.model.stateAt(date)): Int32Array {
   const CONTESTED = STATUS_CODES.indexOf('contested');
   return Int32Array.from(state.placeBloc, (b, i) => (b + 1) * 2 + (b >= 0 && state.placeStatus[i] === CONTESTED ? 1 : 0));
 }
