@@ -117,9 +117,9 @@ const bloc = 2;
 // The race's own costs (its cost table written out edge by edge, as a race searches them); pgRouting
 // gets the same numbers.
 const table = blocCostTable(ctx, ctx.kindsFor(date), `b${bloc}`, relationsOf(ctx, `b${bloc}`, date), DEFAULT_RACE_PARAMETERS);
+const kept = ctx.costsFor(`b${bloc}`, table);
 // A copy: the context's own array is rewritten by the races that follow.
-const { range } = ctx.costsFor(`b${bloc}`, table);
-const cost = ctx.costsFor(`b${bloc}`, table).cost.slice();
+const cost = kept.cost.slice(), range = kept.range;
 const race0 = runRace(ctx, date, [], DEFAULT_RACE_PARAMETERS, { blocs: [`b${bloc}`] });
 const sources: number[] = [];
 for (const id of race0.starts[`b${bloc}`]!) {

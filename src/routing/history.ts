@@ -4,8 +4,8 @@
  */
 import { dayNumber, type IsoDate } from '../core/dates.js';
 import { DEFAULT_RACE_PARAMETERS, runRace, type RaceContext, type RaceParameters } from './race.js';
-import { blocCostTable, edgeKinds, relationsOf, territoryOfEdge } from './territory.js';
-import { edgeCost, multiSourceSearch, pathEdges } from './search.js';
+import { blocCostTable, relationsOf, territoryOfEdge } from './territory.js';
+import { multiSourceSearch, pathEdges } from './search.js';
 
 export interface Capture {
   place: string;
@@ -49,13 +49,14 @@ export interface Calibration {
 export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): Calibration {
   const { graph: g, model } = ctx;
   const captures = capturesBetween(ctx, from, to);
-  const kinds = edgeKinds(ctx, from);
+  // The race's own kinds and costs on `from` (the races below keep them), so that routes are the race's.
+  const kinds = ctx.kindsFor(from);
   const blocs: Calibration['blocs'] = [];
   for (const bloc of [...new Set(captures.map((c) => c.bloc))].sort()) {
     const rel = relationsOf(ctx, bloc, from);
     // Routes are those of the race with the default rate; only their hostile kilometres are counted.
-    const cost = blocCostTable(ctx, kinds, bloc, rel, params);
     const race = runRace(ctx, from, [], params, { blocs: [bloc] });
+    const { cost, range } = ctx.costsFor(bloc, blocCostTable(ctx, kinds, bloc, rel, params));
     const sources: number[] = [];
     for (const id of race.starts[bloc] ?? []) {
       const p = model.places[model.placeIndexOf(id)]!;
@@ -63,12 +64,12 @@ export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: 
     }
     const samples: Calibration['blocs'][number]['samples'] = [];
     if (sources.length) {
-      const r = multiSourceSearch(g, cost, sources);
+      const r = multiSourceSearch(g, cost, sources, undefined, undefined, range);
       for (const c of captures.filter((x) => x.bloc === bloc)) {
         const p = model.places[model.placeIndexOf(c.place)]!;
         const snap = ctx.snap(p.lon, p.lat, params.snapMaxKm);
         if (!snap) continue;
-        const arrive = (x: { edge: number; along: number }): number => r.dist[ctx.src[x.edge]!]! + edgeCost(cost, x.edge) * x.along;
+        const arrive = (x: { edge: number; along: number }): number => r.dist[ctx.src[x.edge]!]! + cost[x.edge]! * x.along;
         const best = snap.edges.reduce((x, y) => (arrive(y) < arrive(x) ? y : x));
         if (arrive(best) === Infinity) continue;
         let km = 0;

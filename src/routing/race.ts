@@ -323,7 +323,7 @@ export class RaceContext {
       this.kindsMemo = { key, overrides, places, kinds: { ...last.kinds, date } };
       return this.kindsMemo.kinds;
     }
-    const kinds = edgeKinds(this, date);
+    const kinds = edgeKinds(this, date, places);
     // Each bloc's written-out costs are mended where the kind changed, or dropped when the kinds are
     // numbered otherwise (zones in force changed the territories).
     const same = last !== null && last.kinds.territories.length === kinds.territories.length && last.kinds.territories.every((t, i) => {
@@ -414,7 +414,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
 
   const blocs = (onlyBlocs?.length ? [...onlyBlocs] : model.blocIds.filter((_, i) => state.blocs[i]!.places > 0 && model.blocIds[i] !== 'unaffiliated'));
   for (const b of blocs) if (!model.blocIds.includes(b)) throw new RangeError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
-  const searches = new Map<string, { r: SearchResult; cost: Float32Array; table: EdgeCostTable; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
+  const searches = new Map<string, { r: SearchResult; cost: Float32Array; startPlace: Map<number, { lon: number; lat: number; cost: number }> } | null>();
   const starts: Record<string, string[]> = {};
   const pool = ctx.poolFor(blocs.length);
   // The partition of the network (each junction to the bloc that reaches it first) and the cells are
@@ -457,7 +457,7 @@ export function runRace(ctx: RaceContext, date: IsoDate, objectives: readonly Ob
       continue;
     }
     const r = multiSourceSearch(g, cost, sources, startCost, pool.searches[k], range);
-    searches.set(bloc, { r, cost, table, startPlace });
+    searches.set(bloc, { r, cost, startPlace });
     const dist = r.dist;
     // A land cell is reached when a road through it is (the earliest point of it, sampled every ~2 km).
     const nodeCell = smp?.nodeCell;

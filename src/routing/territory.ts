@@ -74,7 +74,7 @@ export function mendKinds(ctx: RaceContext, kind: Uint16Array, was: Int32Array, 
   return changed;
 }
 
-export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
+export function edgeKinds(ctx: RaceContext, date: IsoDate, placeTerritory: Int32Array = placeTerritories(ctx, date)): EdgeKinds {
   const { graph: g, model } = ctx;
   const day = dayNumber(date);
   // Territories 0 .. 2·(blocs + 1) − 1: (bloc + 1) · 2 + contested, unclaimed land first.
@@ -84,7 +84,6 @@ export function edgeKinds(ctx: RaceContext, date: IsoDate): EdgeKinds {
   const maxTerritories = Math.floor(65536 / CLASSES);
   if (territories.length > maxTerritories) throw new RangeError(`${model.blocIds.length} blocs: the race handles at most ${Math.floor(maxTerritories / 2) - 1}`);
   const territoryOf = (bloc: number, contested: boolean): number => (bloc + 1) * 2 + (contested ? 1 : 0);
-  const placeTerritory = placeTerritories(ctx, date);
   const kind = new Uint16Array(g.edgeCount);
   const { edgePlace } = ctx;
   const { roadClass } = g;
