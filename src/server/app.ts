@@ -589,7 +589,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     '/api/users': async (body: unknown, _url: URL, caller: Caller) => {
       const b = parseBody(body, BODY['/api/users']);
       const r = await store.putUsers([{ id: b.id, name: b.name, role: b.role, passwordHash: hashPassword(b.password), disabled: false }], { ...by(caller), expectVersion: 0 });
-      personalMode = null;
+      teamSeen = true;
       return { id: b.id, role: b.role, created: r.created === 1 };
     },
     '/api/events/create': async (body: unknown, _url: URL, caller: Caller) => {
@@ -704,8 +704,15 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     },
   };
   routes['/api/me'] = async () => ({});
-  let personalMode: boolean | null = null;
-  const isPersonal = async (): Promise<boolean> => (personalMode ??= (await store.listUsers()).length === 0);
+  // The mode is the store's, not this process's: a first user added by another process (`frontline users
+  // add`) ends personal mode at the next request. Users are disabled, never deleted, so team mode once
+  // seen stays (failing closed); only while the store has no users is it asked again, on every request
+  // (an indexed look-up that finds nothing: microseconds on SQLite, one round trip on PostgreSQL).
+  let teamSeen = false;
+  const isPersonal = async (): Promise<boolean> => {
+    if (!teamSeen) teamSeen = (await store.listUsers()).length > 0;
+    return !teamSeen;
+  };
   const publicRead = async (): Promise<boolean> => (await store.getMeta('settings.read')) !== 'private';
   const loginLimit = new RateLimiter(opts.limits?.loginsPerMinute ?? 10, 60_000);
   const writeLimit = new RateLimiter(opts.limits?.writesPerMinute ?? 600, 60_000);
