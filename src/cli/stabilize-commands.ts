@@ -79,7 +79,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
         const w = b.withdraw ? `; without ${b.withdraw}: ${a.withdrawal?.firstThreat ? `${a.withdrawal.firstThreat} in ${a.withdrawal.days!.toFixed(1)} d` : 'none'}` : '';
         io.print(`\n${String(i + 1).padStart(2)}. ${a.name} (${a.id}) — priority ${a.priority.score.toFixed(3)}`);
         io.print(`    held by ${a.holding.bloc ?? 'no one'}${a.holding.since ? ` since ${a.holding.since}` : ''}${a.holding.previous ? ` (from ${a.holding.previous})` : ''}; population ${a.population ? Math.round(a.population.value).toLocaleString('en') : 'unknown'}; first threat: ${threat}${w}`);
-        io.print(`    incidents ${a.protection.incidents} (${a.protection.fatalities} killed); projects ${a.projects.length}; council${a.councils.length === 1 ? '' : 's'}: ${a.councils.map((c) => `${c.name} (${c.formed})`).join(', ') || 'none recorded'}`);
+        io.print(`    incidents ${a.protection.incidents} (${a.protection.fatalities} killed)${a.protection.record.incidents !== a.protection.incidents ? `, ${a.protection.record.incidents} in all since ${a.protection.record.from} (${a.protection.record.fatalities} killed)` : ''}; projects ${a.projects.length}; council${a.councils.length === 1 ? '' : 's'}: ${a.councils.map((c) => `${c.name} (${c.formed})`).join(', ') || 'none recorded'}`);
         io.print(`    terms: ${TERMS.map((t) => `${t} ${a.priority.terms[t].value.toFixed(2)}${a.priority.terms[t].known ? '' : '?'}`).join(', ')}   (? = unknown, counted 0.5)`);
       });
     });

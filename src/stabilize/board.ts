@@ -35,7 +35,15 @@ export interface AreaReport {
   holding: Holding;
   population: (Figure & { basis: 'estimate' | 'gazetteer' }) | null;
   latest: Partial<Record<IndicatorKind, Figure>>;
-  protection: { from: IsoDate; to: IsoDate; incidents: number; fatalities: number; events: { id: string; date: IsoDate; type: string; subType: string; location: string; fatalities: number | null }[] };
+  protection: {
+    from: IsoDate;
+    to: IsoDate;
+    incidents: number;
+    fatalities: number;
+    events: { id: string; date: IsoDate; type: string; subType: string; location: string; fatalities: number | null }[];
+    /** Every incident the store holds for the area up to the date (not only the window): from the first one. */
+    record: { from: IsoDate | null; incidents: number; fatalities: number };
+  };
   projects: Project[];
   sectors: SectorProgress[];
   councils: Council[];
@@ -105,12 +113,15 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
   const chosen = opts.areas?.length ? areas.filter((a) => opts.areas!.includes(a.id)) : areas;
   if (opts.areas?.length) for (const id of opts.areas) if (!areas.some((a) => a.id === id)) throw new RangeError(`no stabilization area "${id}" (see frontline stabilize areas)`);
   const model = opts.model ?? (await loadControlModel(store));
-  const resolved = chosen.map((a) => resolveArea(a, model.places));
+  const resolvedAll = areas.map((a) => resolveArea(a, model.places));
+  const resolved = resolvedAll.filter((r) => chosen.includes(r.area));
   const holdings = resolved.map((r) => areaHolding(model, r, date));
   const from = addDays(date, -windowDays);
   // Streamed as rows, not paged: a busy period can hold more events than any page.
   const events: Pick<ConflictEvent, 'id' | 'date' | 'type' | 'subType' | 'location' | 'place' | 'lon' | 'lat' | 'admin1' | 'admin2' | 'fatalities'>[] = [];
-  for await (const rows of store.scanEvents({ since: from, until: date })) {
+  // Every incident up to the date: the window's count, and the area's whole record (a quiet window must
+  // not read as "no incidents" where the store holds some).
+  for await (const rows of store.scanEvents({ until: date })) {
     for (const r of rows) {
       const e = { id: r[0] as string, date: r[2] as string, type: r[5] as string, subType: r[6] as string, admin1: (r[15] as string) ?? '', admin2: (r[16] as string) ?? '', location: (r[18] as string) ?? '', place: (r[19] as string | null) ?? null, lon: r[20] as number, lat: r[21] as number, fatalities: { best: (r[23] as number | null) ?? null, low: null, high: null } };
       if (r[28] !== 'retracted' && isProtectionIncident(e)) events.push(e);
@@ -138,18 +149,22 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
     }
   }
 
-  const population = resolved.map((r) => {
+  // The people term divides by the largest population among all the store's areas, whichever are
+  // asked for: a briefing of one area then shows the score the board shows (issue 20: 0.056 vs 0.038).
+  const populationOf = (r: ResolvedArea): (Figure & { basis: 'estimate' | 'gazetteer' }) | null => {
     const est = latestIndicators(indicators.filter((i) => i.area === r.area.id && i.indicator === 'population'), date).population;
     if (est) return { ...est, basis: 'estimate' as const };
     if (r.gazetteerPopulation !== null) return { value: r.gazetteerPopulation, date: '' as IsoDate, source: { name: 'gazetteer (GeoNames populations of its places)' }, basis: 'gazetteer' as const };
     return null;
-  });
-  const maxPopulation = Math.max(0, ...population.map((p) => p?.value ?? 0));
+  };
+  const population = resolved.map(populationOf);
+  const maxPopulation = Math.max(0, ...resolvedAll.map((r) => populationOf(r)?.value ?? 0));
   const reports: AreaReport[] = resolved.map((r, i) => {
     const a = r.area;
     const mine = indicators.filter((x) => x.area === a.id);
     const latest = latestIndicators(mine, date);
-    const incidents = events.filter((e) => eventInArea(e, r, model.places));
+    const all = events.filter((e) => eventInArea(e, r, model.places));
+    const incidents = all.filter((e) => e.date >= from);
     const ps = projects.filter((p) => p.area === a.id);
     const terms = priorityTerms({ population: population[i]?.value ?? null, maxPopulation, threatDays: exp[i]?.days ?? null, exposureKnown: exposureKnown && exp[i] !== null, latest });
     const centre = r.centre !== null ? model.places[r.centre]! : null;
@@ -169,6 +184,7 @@ export async function stabilizationBoard(store: Store, date: IsoDate, opts: Boar
         incidents: incidents.length,
         fatalities: incidents.reduce((s, e) => s + (e.fatalities.best ?? 0), 0),
         events: incidents.map((e) => ({ id: e.id, date: e.date, type: e.type, subType: e.subType, location: e.location, fatalities: e.fatalities.best })),
+        record: { from: all[0]?.date ?? null, incidents: all.length, fatalities: all.reduce((s, e) => s + (e.fatalities.best ?? 0), 0) },
       },
       projects: ps,
       sectors: sectorsOf(ps),

@@ -38,6 +38,15 @@ function sourceText(s: SourceRef): string {
   return `${esc(s.name)}${s.published ? `, ${esc(s.published)}` : ''}${s.url ? ` — <a href="${esc(s.url)}">${esc(s.url)}</a>` : ''}`;
 }
 
+/** The window's count and, when it differs, the area's whole record: "0 in the window" never hides earlier incidents. */
+export function incidentsText(a: AreaReport): string {
+  const p = a.protection;
+  const plural = (k: number): string => `${k} incident${k === 1 ? '' : 's'}`;
+  const win = `${plural(p.incidents)} from ${esc(p.from)} to ${esc(p.to)}, ${p.fatalities} killed`;
+  if (p.record.incidents === p.incidents) return win;
+  return `${win}; ${plural(p.record.incidents)} in all since ${esc(p.record.from ?? '')}, ${p.record.fatalities} killed`;
+}
+
 const n = (x: number | null | undefined): string => (x === null || x === undefined ? 'unknown' : Math.round(x).toLocaleString('en'));
 
 function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
@@ -80,7 +89,7 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
   <div><h3>Control history</h3>${strip}
   <h3>Exposure on ${esc(date)}</h3><ul>${threatRows(a.exposure)}</ul>
   ${board.withdraw ? `<h3>If ${esc(board.withdraw)} withdraws</h3><p>Held by ${esc(a.withdrawal?.holder ?? holder.bloc ?? 'no one')}; could be reached by:</p><ul>${threatRows(a.withdrawal)}</ul>` : ''}
-  <h3>Protection incidents</h3><p>${a.protection.incidents} incident${a.protection.incidents === 1 ? '' : 's'} (attacks on civilians, explosions, abductions) from ${esc(a.protection.from)} to ${esc(a.protection.to)}, ${a.protection.fatalities} killed — counted from the events in the store.</p>
+  <h3>Protection incidents</h3><p>${incidentsText(a)} — counted from the events in the store (attacks on civilians, explosions, abductions).</p>
   ${a.protection.events.length ? `<ul class="small">${a.protection.events.slice(0, 8).map((e) => `<li>${esc(e.date)} ${esc(e.subType)}, ${esc(e.location)}${e.fatalities ? `, ${e.fatalities} killed` : ''} (event ${esc(e.id)})</li>`).join('')}</ul>` : ''}
   </div></div>
   <h3>Figures</h3>
@@ -118,7 +127,7 @@ table { border-collapse: collapse; width: 100%; margin: 0.2rem 0 0.5rem; } th, t
 <h1>Stabilization briefing — ${esc(input.board.date)}</h1>
 <p class="small">${areas.length} area${areas.length === 1 ? '' : 's'}, ranked by priority (weights ${TERMS.map((t) => `${t} ${input.board.weights[t]}`).join(', ')}); protection incidents over the ${input.board.windowDays} days before the date. ${input.board.notes.map(esc).join(' ')} Unknown figures are shown as unknown, never as zero. Indicators: ${Object.entries(INDICATORS).map(([k, v]) => `${esc(k)} — ${esc(v)}`).slice(0, 3).join('; ')} ….</p>
 <table><thead><tr><th>#</th><th>area</th><th>held by</th><th>since</th><th>population</th><th>first threat</th><th>incidents</th><th>priority</th></tr></thead><tbody>
-${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ?? '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
+${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ?? '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}${a.protection.record.incidents !== a.protection.incidents ? ` (${a.protection.record.incidents} in all)` : ''}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
 </tbody></table>
 ${areas.map((a) => areaSection(a, input, from)).join('\n')}
 <p class="small">Made by Frontline from the store's data. Map data: the store's boundary and places.</p>

@@ -220,6 +220,29 @@ describe('the stabilization board on Freedonia', () => {
     expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
     expect((bytes.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length).toBeGreaterThanOrEqual(2);
   }, 60_000);
+
+  it('gives an area one priority whether it is briefed alone or ranked with the others (issue 20)', async () => {
+    // Middle alone: its people term must still divide by east's 55,000, not by its own 1,000.
+    const all = await stabilizationBoard(store, '2020-02-10', { exposure: false });
+    const alone = await stabilizationBoard(store, '2020-02-10', { exposure: false, areas: ['middle'] });
+    const m = all.areas.find((a) => a.id === 'middle')!;
+    expect(alone.areas[0]!.priority.terms.people.value).toBeCloseTo(1000 / 55000, 6);
+    expect(alone.areas[0]!.priority.score).toBe(m.priority.score);
+    const html = briefHtml({ board: alone, model: await loadControlModel(store), blocs: BLOCS, indicators: await store.listIndicators() });
+    expect(html).toContain(`Priority <strong>${m.priority.score.toFixed(3)}</strong>`);
+  });
+
+  it('counts the incidents before the window too, so a quiet window does not read as none (issue 20)', async () => {
+    // East on 2019-12-31 (window from 2019-10-02): e1 and e3 are later, e4 (2019-10-01 at Delta) one day
+    // before the window: 0 in the window, 1 in all since 2019-10-01.
+    const b = await stabilizationBoard(store, '2019-12-31', { exposure: false, areas: ['east'] });
+    expect(b.areas[0]!.protection).toMatchObject({ incidents: 0, record: { incidents: 1, from: '2019-10-01' } });
+    const html = briefHtml({ board: b, model: await loadControlModel(store), blocs: BLOCS, indicators: await store.listIndicators() });
+    expect(html).toContain('1 incident in all since 2019-10-01');
+    // On 2020-02-10 the window holds e1 and e3; e4 makes 3 in all.
+    const later = await stabilizationBoard(store, '2020-02-10', { exposure: false, areas: ['east'] });
+    expect(later.areas[0]!.protection).toMatchObject({ incidents: 2, record: { incidents: 3, from: '2019-10-01' } });
+  });
 });
 
 describe('the demo board from the CLI', () => {

@@ -12,7 +12,7 @@ interface AreaRow {
   id: string; name: string; holding: { bloc: string | null; since: string | null };
   population: { value: number } | null; exposure: { firstThreat: string | null; days: number | null } | null;
   withdrawal: { firstThreat: string | null; days: number | null; holder: string | null } | null;
-  protection: { incidents: number; fatalities: number }; projects: unknown[];
+  protection: { incidents: number; fatalities: number; record?: { incidents: number; from: string | null } }; projects: unknown[];
   priority: { score: number; terms: Record<string, Term> };
 }
 interface Board { date: string; withdraw: string | null; areas: AreaRow[]; notes: string[] }
@@ -68,7 +68,7 @@ async function load(): Promise<void> {
     const terms = TERMS.map((t) => `${t} ${a.priority.terms[t]!.value.toFixed(2)}${a.priority.terms[t]!.known ? '' : '?'} — ${a.priority.terms[t]!.basis}`).join('\n');
     tr.append(cell(String(i + 1)), name, cell(a.holding.bloc ?? '—'), cell(a.holding.since ?? ''), cell(a.population ? Math.round(a.population.value).toLocaleString('en') : 'unknown'), cell(threat(a.exposure)));
     if (b.withdraw) tr.append(cell(threat(a.withdrawal), a.withdrawal?.holder ? `held by ${a.withdrawal.holder}` : undefined));
-    tr.append(cell(`${a.protection.incidents} (${a.protection.fatalities} killed)`), cell(String(a.projects.length)), cell(a.priority.score.toFixed(3), terms));
+    tr.append(cell(`${a.protection.incidents} (${a.protection.fatalities} killed)${a.protection.record && a.protection.record.incidents !== a.protection.incidents ? `; ${a.protection.record.incidents} in all since ${a.protection.record.from ?? '?'}` : ''}`), cell(String(a.projects.length)), cell(a.priority.score.toFixed(3), terms));
     body.append(tr);
   });
   if (area) showArea(area);
