@@ -15,14 +15,14 @@ export const FIXTURES = join(ROOT, 'test', 'fixtures');
 export const hasShared = existsSync(join(SHARED, 'data'));
 
 /**
- * Tests on ../shared data skip on a user's machine without it, loudly; under CI=true a missing
- * ../shared is a failure, not a skip.
+ * Tests on ../shared data are reported as skipped on a user's machine without it (`it.skipIf(withoutShared)`);
+ * under CI=true they run, and a missing ../shared is a failure, not a skip.
  */
-export function requireShared(): boolean {
-  if (hasShared) return true;
-  if (process.env.CI === 'true') throw new Error(`../shared/data is missing at ${SHARED}: CI must run with shared/ beside the checkout`);
-  console.warn(`SKIPPED: ../shared/data not found at ${SHARED}; tests on real data files did not run`);
-  return false;
+export const withoutShared = !hasShared && process.env.CI !== 'true';
+
+/** Inside a test on ../shared data: fails, saying what is missing, when the data is not there. */
+export function requireShared(): void {
+  if (!hasShared) throw new Error(`../shared/data is missing at ${SHARED}: CI must run with shared/ beside the checkout`);
 }
 
 export function tempDir(prefix = 'frontline-test-'): string {

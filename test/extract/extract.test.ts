@@ -7,7 +7,7 @@ import { extractEvents, findDates, loadExtractContext, splitSentences, weekdayBe
 import { evaluateJsonl } from '../../src/extract/evaluate.js';
 import { documentText, DocumentError } from '../../src/extract/text.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { requireShared, runCli, SHARED, tempDir } from '../helpers.js';
+import { requireShared, runCli, SHARED, tempDir, withoutShared } from '../helpers.js';
 
 let ctx: ExtractContext;
 beforeAll(async () => {
@@ -121,8 +121,8 @@ describe('extraction', () => {
 });
 
 describe('the framing article (../shared/seed)', () => {
-  it('finds the shoot-down and the convoy strikes, and nothing from its conditionals', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('finds the shoot-down and the convoy strikes, and nothing from its conditionals', async () => {
+    requireShared();
     const text = readFileSync(join(SHARED, 'seed', '000_ec558a90bfed73c4.txt'), 'utf8');
     const r = extractEvents(text, '2017-07-25', ctx);
     // The shoot-down: "Only last month, a US warplane shot down a Syrian jet." June 2017, US (coalition) vs government.
@@ -138,8 +138,8 @@ describe('the framing article (../shared/seed)', () => {
 });
 
 describe('the annotated set (../shared/eval/extract)', () => {
-  it('scores at least the issue targets: event F1 0.80, place and date accuracy 0.90', () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('scores at least the issue targets: event F1 0.80, place and date accuracy 0.90', () => {
+    requireShared();
     const file = join(SHARED, 'eval', 'extract', 'dev.jsonl');
     const report = evaluateJsonl(readFileSync(file, 'utf8'), (text, published) => extractEvents(text, published, ctx).events);
     expect(report.gold).toBeGreaterThan(0);
@@ -150,8 +150,8 @@ describe('the annotated set (../shared/eval/extract)', () => {
 });
 
 describe('extraction from the CLI, with the store', () => {
-  it('writes the JSONL contract, saves drafts, corroborates known events, and reviews them under a name', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('writes the JSONL contract, saves drafts, corroborates known events, and reviews them under a name', async () => {
+    requireShared();
     const dir = tempDir();
     const db = join(dir, 'f.db');
     expect((await runCli('demo', '--db', db, '--json')).code).toBe(0);

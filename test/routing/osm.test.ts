@@ -4,13 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { readOsmRoads } from '../../src/io/osm.js';
 import { buildRoadGraph } from '../../src/routing/graph.js';
 import { EXIT } from '../../src/cli/main.js';
-import { requireShared, runCli, SHARED, tempDir } from '../helpers.js';
+import { requireShared, runCli, SHARED, tempDir, withoutShared } from '../helpers.js';
 
 const OSM = join(SHARED, 'data', 'osm');
 
 describe('OSM road files (../shared/data/osm, counts from its SOURCES.md, made with osmium fileinfo -e)', () => {
-  it('reads Andorra\'s PBF: 69,644 nodes, 2,725 ways, 74 relations, 1,615 ways with a highway tag', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('reads Andorra\'s PBF: 69,644 nodes, 2,725 ways, 74 relations, 1,615 ways with a highway tag', async () => {
+    requireShared();
     const r = await readOsmRoads(join(OSM, 'gh-andorra.osm.pbf'));
     expect(r.counts).toEqual({ nodes: 69644, ways: 2725, relations: 74, highwayWays: 1615 });
     const { graph, report } = buildRoadGraph(r.ways, r.coord);
@@ -25,14 +25,14 @@ describe('OSM road files (../shared/data/osm, counts from its SOURCES.md, made w
     }
   });
 
-  it('reads gzipped OSM XML: Krems, 15,042 nodes, 2,402 ways, 73 relations, 838 highway ways', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('reads gzipped OSM XML: Krems, 15,042 nodes, 2,402 ways, 73 relations, 838 highway ways', async () => {
+    requireShared();
     const r = await readOsmRoads(join(OSM, 'gh-krems.osm.gz'));
     expect(r.counts).toEqual({ nodes: 15042, ways: 2402, relations: 73, highwayWays: 838 });
   });
 
-  it('reads GeoJSON lines: the 1,614 highway LineStrings made from the Andorra PBF, into the same roads', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('reads GeoJSON lines: the 1,614 highway LineStrings made from the Andorra PBF, into the same roads', async () => {
+    requireShared();
     const lines = await readOsmRoads(join(OSM, 'gh-andorra-highways.geojson'));
     expect(lines.counts.highwayWays).toBe(1614);
     const pbf = await readOsmRoads(join(OSM, 'gh-andorra.osm.pbf'));
@@ -45,8 +45,8 @@ describe('OSM road files (../shared/data/osm, counts from its SOURCES.md, made w
     expect(Math.abs(a - b) / b).toBeLessThan(0.005);
   });
 
-  it('refuses truncated or corrupt PBF and files that are not OSM, naming the problem', async () => {
-    if (!requireShared()) return;
+  it.skipIf(withoutShared)('refuses truncated or corrupt PBF and files that are not OSM, naming the problem', async () => {
+    requireShared();
     const dir = tempDir('fl-osm-');
     const buf = readFileSync(join(OSM, 'gh-andorra.osm.pbf'));
     writeFileSync(join(dir, 'cut.osm.pbf'), buf.subarray(0, Math.floor(buf.length / 2)));
@@ -122,10 +122,13 @@ describe('roads and race from the CLI', () => {
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--objective', 'Atlantis')).code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--bloc', 'martians')).code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'race', '--date', '2017-07-31', '--advance', 'sdf=fast')).code).toBe(EXIT.usage);
-    if (requireShared()) {
-      const imp = JSON.parse((await runCli('--db', db, 'roads', 'import', join(OSM, 'gh-monaco.osm.gz'), '--json')).out) as { edges: number; bytesPerEdge: number };
-      expect(imp.edges).toBeGreaterThan(100);
-      expect(imp.bytesPerEdge).toBeLessThan(100);
-    }
+  });
+
+  it.skipIf(withoutShared)('imports an OSM extract from the CLI (../shared/data/osm)', async () => {
+    requireShared();
+    const db = join(tempDir('fl-roads-'), 'r.db');
+    const imp = JSON.parse((await runCli('--db', db, 'roads', 'import', join(OSM, 'gh-monaco.osm.gz'), '--json')).out) as { edges: number; bytesPerEdge: number };
+    expect(imp.edges).toBeGreaterThan(100);
+    expect(imp.bytesPerEdge).toBeLessThan(100);
   });
 });

@@ -16,18 +16,18 @@ import { materializeCosts, multiSourceSearch, type EdgeCosts } from '../../src/r
 import { pgMissing, startPg, type PgServer } from '../../tools/pg-server.js';
 import { mulberry32 } from '../../bench/generate.js';
 import { observation, place } from '../store/contract.js';
-import { requireShared, SHARED } from '../helpers.js';
+import { requireShared, SHARED, withoutShared } from '../helpers.js';
 
 const missing = pgMissing(['postgis', 'pgrouting']);
 if (missing && process.env.CI === 'true') throw new Error(`CI needs ${missing} for the pgRouting oracle tests (.ci/run installs it)`);
 if (missing) console.warn(`SKIPPED: pgRouting oracle tests need ${missing}`);
 
-describe.skipIf(Boolean(missing))('shortest paths against pgRouting', () => {
+describe.skipIf(Boolean(missing) || withoutShared)('shortest paths against pgRouting', () => {
   let pg: PgServer;
   let graph: RoadGraph;
   let ok = false;
   beforeAll(async () => {
-    if (!requireShared()) return;
+    requireShared();
     const r = await readOsmRoads(join(SHARED, 'data', 'osm', 'gh-andorra.osm.pbf'));
     graph = buildRoadGraph(r.ways, r.coord).graph;
     pg = startPg();

@@ -201,7 +201,7 @@ describe('the stabilization board on Freedonia', () => {
     await store.setRelations(RELATIONS, by);
   });
 
-  it('briefs an area in HTML with its sections, figures and sources, text escaped; and prints it to PDF', async () => {
+  it('briefs an area in HTML with its sections, figures and sources, text escaped; and prints it to PDF', async (ctx) => {
     const b = await stabilizationBoard(store, '2020-02-10', { areas: ['east'], withdraw: 'green' });
     const html = briefHtml({ board: b, model: await loadControlModel(store), blocs: BLOCS, indicators: await store.listIndicators() });
     for (const section of ['Control history', 'Exposure on 2020-02-10', 'If green withdraws', 'Protection incidents', 'Figures', 'Priority', 'Projects', 'Local governance']) expect(html).toContain(section);
@@ -211,8 +211,7 @@ describe('the stabilization board on Freedonia', () => {
     expect(html).toContain('<svg');
     if (!existsSync(CHROMIUM)) {
       if (process.env.CI === 'true') throw new Error(`CI needs Chromium at ${CHROMIUM} to print briefings`);
-      console.warn(`SKIPPED: printing a briefing to PDF needs Chromium at ${CHROMIUM}`);
-      return;
+      ctx.skip(`printing a briefing to PDF needs Chromium at ${CHROMIUM} (the HTML checks above passed)`);
     }
     const pdf = join(dir, 'east.pdf');
     printPdf(html, pdf);
