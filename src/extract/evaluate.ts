@@ -49,6 +49,8 @@ export interface EvalReport {
   f1: number;
   /** Over gold events paired with a prediction by span overlap (the same sentence), whatever else. */
   fields: { paired: number; type: number; date: number; place: number; blocs: number };
+  /** Precision, recall and F1 by top-level event type (gold type for recall, predicted type for precision). */
+  byType: Record<string, { gold: number; predicted: number; matchedGold: number; matchedPredicted: number; precision: number; recall: number; f1: number }>;
   misses: { id: string; gold: GoldEvent; why: string }[];
   falseAlarms: { id: string; predicted: PredictedEvent }[];
 }
@@ -82,6 +84,8 @@ export function evaluate(docs: readonly EvalDocument[]): EvalReport {
   const fields = { paired: 0, type: 0, date: 0, place: 0, blocs: 0 };
   const misses: EvalReport['misses'] = [];
   const falseAlarms: EvalReport['falseAlarms'] = [];
+  const byType: EvalReport['byType'] = {};
+  const typeRow = (t: string): EvalReport['byType'][string] => (byType[t] ??= { gold: 0, predicted: 0, matchedGold: 0, matchedPredicted: 0, precision: 0, recall: 0, f1: 0 });
   for (const d of docs) {
     gold += d.gold.length;
     predicted += d.predicted.length;
@@ -97,7 +101,11 @@ export function evaluate(docs: readonly EvalDocument[]): EvalReport {
       gUsed.add(x.g);
       pUsed.add(x.p);
       matched++;
+      typeRow(d.gold[x.g]!.event_type).matchedGold++;
+      typeRow(d.predicted[x.p]!.type).matchedPredicted++;
     }
+    for (const g of d.gold) typeRow(g.event_type).gold++;
+    for (const p of d.predicted) typeRow(p.type).predicted++;
     d.gold.forEach((g, gi) => {
       // Field accuracy: the prediction from the same sentence, if any.
       const same = g.span ? d.predicted.find((p) => p.span && p.span[0] < g.span![1] && g.span![0] < p.span[1]) : undefined;
@@ -119,19 +127,36 @@ export function evaluate(docs: readonly EvalDocument[]): EvalReport {
   const precision = predicted ? matched / predicted : 0;
   const recall = gold ? matched / gold : 0;
   const f1 = precision + recall ? (2 * precision * recall) / (precision + recall) : 0;
-  return { documents: docs.length, gold, predicted, matched, precision, recall, f1, fields, misses, falseAlarms };
+  for (const r of Object.values(byType)) {
+    r.precision = r.predicted ? r.matchedPredicted / r.predicted : 0;
+    r.recall = r.gold ? r.matchedGold / r.gold : 0;
+    r.f1 = r.precision + r.recall ? (2 * r.precision * r.recall) / (r.precision + r.recall) : 0;
+  }
+  return { documents: docs.length, gold, predicted, matched, precision, recall, f1, fields, byType, misses, falseAlarms };
 }
 
 /** Run the extractor over an annotated JSONL set (its text) and score it. */
-export function evaluateJsonl(jsonl: string, extract: (text: string, published: string) => PredictedEvent[]): EvalReport & { perDocument: { id: string; gold: number; predicted: number }[] } {
+export function evaluateJsonl(jsonl: string, extract: (text: string, published: string) => PredictedEvent[], textOf?: (unitId: string) => string | undefined): EvalReport & { perDocument: { id: string; gold: number; predicted: number }[] } {
   const docs: EvalDocument[] = [];
   jsonl.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
-    let d: { id?: string; published?: string; text?: string; events?: GoldEvent[] };
+    let d: { id?: string; published?: string; text?: string; unit_id?: string; events?: (GoldEvent & { evidence?: string })[] };
     try {
       d = JSON.parse(line) as typeof d;
     } catch {
       throw new Error(`line ${i + 1}: not JSON`);
+    }
+    // A set that refers to its articles (eval/fakes): the text from the corpus, spans from the quoted evidence.
+    if (d.text === undefined && d.unit_id !== undefined && textOf) {
+      const text = textOf(d.unit_id);
+      if (text === undefined) throw new Error(`line ${i + 1}: article ${d.unit_id} is not in the corpus`);
+      d.text = text;
+      for (const g of d.events ?? []) {
+        if (g.span || !g.evidence) continue;
+        const at = text.indexOf(g.evidence);
+        if (at < 0) throw new Error(`line ${i + 1}: evidence "${g.evidence}" is not in article ${d.unit_id}`);
+        g.span = [at, at + g.evidence.length];
+      }
     }
     if (typeof d.text !== 'string' || typeof d.published !== 'string') throw new Error(`line ${i + 1}: needs "text" and "published"`);
     docs.push({ id: d.id ?? `line-${i + 1}`, gold: d.events ?? [], predicted: extract(d.text, d.published) });
