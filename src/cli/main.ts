@@ -64,6 +64,16 @@ interface GlobalOpts {
   db?: string;
 }
 
+/** The flags of `frontline serve` and `frontline start`. */
+interface ServeFlags {
+  port: string;
+  host: string;
+  writesPerMinute: string;
+  importDir?: string[];
+  allowedHost?: string[];
+  trustProxy?: string[];
+}
+
 export async function main(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   let exitCode: number = EXIT.ok;
   const print = (s: string): void => void out.write(`${s}\n`);
@@ -90,7 +100,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
 
   /** Serve the web app and the API until interrupted. */
-  const serve = async (store: Store, o: { port: string; host: string; writesPerMinute: string; importDir?: string[] }): Promise<void> => {
+  const serve = async (store: Store, o: ServeFlags): Promise<void> => {
     const port = Number(o.port);
     const writesPerMinute = Number(o.writesPerMinute);
     if (!Number.isInteger(writesPerMinute) || writesPerMinute < 1) throw new UsageError(`--writes-per-minute ${o.writesPerMinute}: a whole number of at least 1`);
@@ -101,7 +111,23 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const loopback = /^(?:127\.|localhost$|::1$|\[::1\]$)/.test(o.host);
     if (!loopback && !(await store.listUsers()).length) throw new UsageError(`--host ${o.host} opens Frontline to the network, but it has no users: create the first admin with frontline users add ID --name NAME --admin (then everyone signs in)`);
     const { createApp } = await import('../server/app.js');
-    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)), secureCookies: process.env.FRONTLINE_SECURE_COOKIES === '1', limits: { writesPerMinute }, importDirs });
+    const { parseAllowedHost, trustedProxies } = await import('../server/network.js');
+    const list = (env: string | undefined): string[] => (env ?? '').split(',').map((x) => x.trim()).filter(Boolean);
+    const allowedHosts = [...(o.allowedHost ?? []), ...list(process.env.FRONTLINE_ALLOWED_HOSTS)];
+    const trustProxy = [...(o.trustProxy ?? []).flatMap((x) => list(x)), ...list(process.env.FRONTLINE_TRUST_PROXY)];
+    for (const h of allowedHosts) {
+      try {
+        parseAllowedHost(h);
+      } catch (e) {
+        throw new UsageError(`--allowed-host / FRONTLINE_ALLOWED_HOSTS: ${(e as Error).message}`);
+      }
+    }
+    try {
+      trustedProxies(trustProxy);
+    } catch (e) {
+      throw new UsageError(`--trust-proxy / FRONTLINE_TRUST_PROXY: ${(e as Error).message}`);
+    }
+    const server = createApp({ store, webRoot: fileURLToPath(new URL('../web/', import.meta.url)), secureCookies: process.env.FRONTLINE_SECURE_COOKIES === '1', limits: { writesPerMinute }, importDirs, allowedHosts, trustProxy });
     await new Promise<void>((resolve, reject) => {
       server.once('error', (e: NodeJS.ErrnoException) => reject(new UsageError(e.code === 'EADDRINUSE' ? `port ${port} is in use: choose another with --port` : e.message)));
       server.listen(port, o.host, () => resolve());
@@ -120,11 +146,13 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--port <n>', 'the port to listen on', '8017')
       .option('--host <address>', 'the address to listen on (0.0.0.0 for every interface)', '127.0.0.1')
       .option('--writes-per-minute <n>', 'writes one user (or one address, without users) may make per minute', '600')
-      .option('--import-dir <dir>', 'a folder POST /api/import may read files from by path (repeatable; also $FRONTLINE_IMPORT_DIRS, colon-separated)', (v: string, prev: string[] = []) => [...prev, v]);
+      .option('--import-dir <dir>', 'a folder POST /api/import may read files from by path (repeatable; also $FRONTLINE_IMPORT_DIRS, colon-separated)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--allowed-host <name>', "another host name the server answers to, e.g. a proxy's public name (repeatable; also $FRONTLINE_ALLOWED_HOSTS, comma-separated); any other Host header gets 421", (v: string, prev: string[] = []) => [...prev, v])
+      .option('--trust-proxy <addresses>', "addresses or subnets of reverse proxies whose X-Forwarded-For names the client (repeatable or comma-separated; also $FRONTLINE_TRUST_PROXY); ignored unless given", (v: string, prev: string[] = []) => [...prev, v]);
 
   serveOptions(
     summaryOptions(program.command('start').description('open the default store, load the demo scenario on first start, show the situation and serve the web app')).option('--no-serve', 'only print the summary'),
-  ).action(async (opts: { date: string; json?: boolean; serve: boolean; port: string; host: string; writesPerMinute: string; importDir?: string[] }, cmd: Command) => {
+  ).action(async (opts: ServeFlags & { date: string; json?: boolean; serve: boolean }, cmd: Command) => {
     const store = await open(cmd);
     if (!(await store.getMeta(DEMO_META_KEY))) {
       err.write(`Loading the Syria 2017 demo into ${store.location} …\n`);
@@ -134,7 +162,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     if (opts.serve && !opts.json) await serve(store, opts);
   });
 
-  serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: { port: string; host: string; writesPerMinute: string; importDir?: string[] }, cmd: Command) => {
+  serveOptions(program.command('serve').description('serve the web app and the HTTP API on this machine (docs/api.md)')).action(async (opts: ServeFlags, cmd: Command) => {
     await serve(await open(cmd), opts);
   });
 

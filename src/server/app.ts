@@ -27,7 +27,7 @@ import { loadRoads } from '../routing/roads-store.js';
 import type { RecordKind, Store, WriteContext } from '../store/store.js';
 import type { EventColumn, EventRow } from '../store/event-row.js';
 import { decodeCursor } from '../store/event-cursor.js';
-import type { ConflictEvent, Scenario } from '../core/schemas.js';
+import type { ConflictEvent, Scenario, User } from '../core/schemas.js';
 import { extractWithStore, listDrafts, rejectDraft, reviewDraft } from '../extract/review.js';
 import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
@@ -36,7 +36,8 @@ import { confinePath } from './confine.js';
 import { basemapFeatures } from './basemap.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
-import { allowed, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, verifyPassword, type Access, type Caller } from './auth.js';
+import { allowed, checkSignIn, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, SignInBackoff, type Access, type Caller } from './auth.js';
+import { clientAddress, hostCheck, trustedProxies } from './network.js';
 import { ACLED_TAXONOMY } from '../core/taxonomy.js';
 import { stabilizationBoard } from '../stabilize/board.js';
 import { briefHtml } from '../stabilize/brief.js';
@@ -54,6 +55,13 @@ export interface AppOptions {
   importDirs?: string[];
   /** How often (ms) to look whether another process changed control in the shared store (default 2000). */
   sharedCheckMs?: number;
+  /**
+   * Host names (optionally name:port) the server answers to besides its own (the loopback names and the
+   * address it is bound to): a proxy's public name. Any other Host header gets 421 (DNS rebinding).
+   */
+  allowedHosts?: string[];
+  /** Addresses or subnets of reverse proxies whose X-Forwarded-For names the client; none: it is ignored. */
+  trustProxy?: string[];
 }
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
@@ -86,6 +94,8 @@ class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** Seconds, for a Retry-After header. */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -566,9 +576,16 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   Object.assign(posts, {
     '/api/login': async (body: unknown, _url: URL, _caller: Caller, res: ServerResponse) => {
       const b = parseBody(body, BODY['/api/login']);
-      const user = await store.getUser(b.user);
-      // One answer for an unknown user and a wrong password: nothing to learn from which it was.
-      if (!user || user.disabled || !verifyPassword(b.password, user.passwordHash)) throw new HttpError(401, 'wrong user or password');
+      const wait = signInBackoff.take(b.user);
+      if (wait > 0) throw new HttpError(429, `too many failed sign-ins on this account: try again in ${Math.ceil(wait / 1000)} s`, Math.ceil(wait / 1000));
+      // One answer, after the same work, for an unknown user, a disabled one and a wrong password.
+      let user: User | null | undefined;
+      try {
+        user = checkSignIn(await store.getUser(b.user), b.password);
+      } finally {
+        signInBackoff.settle(b.user, user === undefined ? null : user !== null); // a store failure proves nothing either way
+      }
+      if (!user) throw new HttpError(401, 'wrong user or password');
       const secret = newSecret(), csrf = newSecret();
       await store.createSession({ tokenHash: hashSecret(secret), user: user.id, csrf, expiresAt: new Date(Date.now() + SESSION_DAYS * 864e5).toISOString() });
       res.setHeader('set-cookie', `${SESSION_COOKIE}=${secret}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${SESSION_DAYS * 86400}${opts.secureCookies ? '; Secure' : ''}`);
@@ -715,15 +732,19 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   };
   const publicRead = async (): Promise<boolean> => (await store.getMeta('settings.read')) !== 'private';
   const loginLimit = new RateLimiter(opts.limits?.loginsPerMinute ?? 10, 60_000);
+  const signInBackoff = new SignInBackoff();
+  const proxies = trustedProxies(opts.trustProxy ?? []);
   const writeLimit = new RateLimiter(opts.limits?.writesPerMinute ?? 600, 60_000);
 
   const webRoot = opts.webRoot && existsSync(join(opts.webRoot, 'index.html')) ? resolve(opts.webRoot) : null;
 
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'http://localhost');
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       try {
+        const misdirected = hostOk(req);
+        if (misdirected) throw new HttpError(421, misdirected);
+        const url = requestUrl(req.url);
         const caller = await identify(req, store, await isPersonal());
         const gate = async (access: Access): Promise<void> => {
           if (allowed(caller, access, await publicRead())) return;
@@ -736,7 +757,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
           if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'send JSON (content-type: application/json)');
           // A cookie session proves itself on writes with its CSRF token; another site cannot read it.
           if (caller.via === 'cookie' && req.headers['x-csrf-token'] !== caller.csrf) throw new HttpError(403, 'missing or wrong x-csrf-token (it is given at login and by GET /api/me)');
-          const ip = req.socket.remoteAddress ?? '?';
+          const ip = clientAddress(req, proxies);
           if (url.pathname === '/api/login' && !loginLimit.take(ip)) throw new HttpError(429, 'too many sign-in attempts: wait a minute');
           if (url.pathname !== '/api/login' && !writeLimit.take(caller.user?.id ?? ip)) throw new HttpError(429, 'too many writes: slow down');
           const body = await readJsonBody(req, url.pathname === '/api/import' ? 25_000_000 : MAX_DOCUMENT_CHARS * 4);
@@ -772,7 +793,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         if (url.pathname.startsWith('/api/')) throw new HttpError(404, `no route ${url.pathname} (see docs/api.md)`);
         if (!webRoot) throw new HttpError(404, 'the web app is not built: run npm run build');
         // Static files, confined to the web root whatever the path says.
-        const path = resolve(webRoot, `.${decodeURIComponent(url.pathname === '/' ? '/index.html' : url.pathname)}`);
+        const path = resolve(webRoot, `.${decodePath(url.pathname === '/' ? '/index.html' : url.pathname)}`);
         if (path !== webRoot && !path.startsWith(webRoot + sep)) throw new HttpError(403, 'outside the app');
         if (!existsSync(path) || !statSync(path).isFile()) throw new HttpError(404, `no file ${url.pathname}`);
         res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
@@ -784,11 +805,12 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         if (status === 500) console.error(err);
         // RFC 9457 problem details (with "error" kept for older clients).
         if (res.headersSent) return void res.destroy(); // a stream already under way can only be cut
-        res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': '5' } : {}) });
+        res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': '5' } : {}), ...(err instanceof HttpError && err.retryAfter ? { 'retry-after': String(err.retryAfter) } : {}) });
         res.end(JSON.stringify({ type: 'about:blank', title: STATUS_TEXT[status] ?? 'Error', status, detail: message, error: message }));
       }
     })();
   });
+  const hostOk = hostCheck(server, opts.allowedHosts ?? []);
   const queryOf = (path: string): z.ZodRawShape | undefined => (QUERY as Record<string, z.ZodRawShape>)[path] ?? (['/api/events', '/api/events/map', '/api/events/weekly'].includes(path) ? QUERY.events : path.startsWith('/api/stabilization') ? QUERY.stabilization : undefined);
   const docs = (): Record<string, unknown> => openApiDocument(table.map((r) => ({ ...r, ...(r.method === 'GET' && queryOf(r.path) ? { query: queryOf(r.path)! } : {}), ...(r.method === 'POST' && (BODY as Record<string, z.ZodRawShape>)[r.path] ? { body: (BODY as Record<string, z.ZodRawShape>)[r.path]! } : {}) })), '0.1.0');
   routes['/api/openapi.json'] = async () => docs();
@@ -819,7 +841,7 @@ export interface RouteSpec {
   access: Access;
 }
 
-const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+const STATUS_TEXT: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Content Too Large', 415: 'Unsupported Media Type', 421: 'Misdirected Request', 422: 'Unprocessable Content', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
 
 /** For every answer. The app's pages satisfy this CSP (MapLibre's workers are blob: URLs). */
 const SECURITY_HEADERS: Record<string, string> = {
@@ -828,6 +850,24 @@ const SECURITY_HEADERS: Record<string, string> = {
   'referrer-policy': 'no-referrer',
   'x-frame-options': 'SAMEORIGIN',
 };
+
+/** The request's URL (path and query); a target that is not one is the client's error (400), not ours. */
+function requestUrl(target: string | undefined): URL {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    throw new HttpError(400, 'the request target is not a URL path (send /path?query)');
+  }
+}
+
+/** A URL path's percent-encoding decoded; bad encoding (a lone %, a cut UTF-8 sequence) is a 400. */
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    throw new HttpError(400, `the path is not valid percent-encoding (each % must be followed by two hex digits, and the bytes must be UTF-8): ${path.slice(0, 200)}`);
+  }
+}
 
 /** The name a write is recorded under: the signed-in user, or in personal mode the name given. */
 function who(caller: Caller, given: string | undefined): string {

@@ -25,6 +25,20 @@ export function verifyPassword(password: string, stored: string): boolean {
   return got.length === want.length && timingSafeEqual(got, want);
 }
 
+let dummy: string | null = null;
+
+/**
+ * The account a sign-in proves, or null. Unknown and disabled accounts are checked against a dummy hash
+ * made like the real ones (same scrypt cost), so every refusal takes as long as a wrong password: the
+ * time of an answer does not tell which accounts exist.
+ */
+export function checkSignIn(user: User | null, password: string): User | null {
+  dummy ??= hashPassword(newSecret()); // made on the first attempt, whoever it names
+  const usable = user && !user.disabled ? user : null;
+  const ok = verifyPassword(password, usable ? usable.passwordHash : dummy);
+  return usable && ok ? usable : null;
+}
+
 export const newSecret = (): string => randomBytes(32).toString('base64url');
 export const hashSecret = (s: string): string => createHash('sha256').update(s).digest('hex');
 
@@ -47,7 +61,12 @@ export const SESSION_DAYS = 7;
 function cookie(req: IncomingMessage, name: string): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k !== name) continue;
+    try {
+      return decodeURIComponent(v.join('='));
+    } catch {
+      return null; // not percent-encoding: no session of ours
+    }
   }
   return null;
 }
@@ -114,5 +133,62 @@ export class RateLimiter {
       for (const [k, v] of this.hits) if (now - v.start >= 2 * w) this.hits.delete(k);
     }
     return true;
+  }
+}
+
+/**
+ * Per-account sign-in backoff, beside the per-address limit: after `free` failed attempts in a row on one
+ * account name, each further attempt waits 1 s, 2 s, 4 s … (doubling) after the last failure, at most
+ * `maxMs` (60 s), so that a guesser gets about one try a minute while the owner is never kept out longer
+ * than a minute. Keyed by the name given, whether an account has it or not (the answer says nothing about
+ * which exist). An attempt under way counts, so parallel guesses cannot slip through together. A success
+ * clears the account; one left alone for `forgetMs` (15 min) starts afresh.
+ */
+export class SignInBackoff {
+  private readonly accounts = new Map<string, { failures: number; pending: number; next: number; last: number }>();
+  constructor(
+    readonly free = 5,
+    readonly baseMs = 1000,
+    readonly maxMs = 60_000,
+    readonly forgetMs = 15 * 60_000,
+  ) {}
+  /** The wait after the n-th failure beyond the free ones (n ≥ 1). */
+  delay(n: number): number {
+    return Math.min(this.maxMs, this.baseMs * 2 ** Math.min(n - 1, 30));
+  }
+  private key = (name: string): string => name.normalize('NFC').toLowerCase();
+  /** 0: the attempt may go ahead (settle it after); else the milliseconds to wait. */
+  take(name: string, now = Date.now()): number {
+    const k = this.key(name);
+    let a = this.accounts.get(k);
+    if (a && a.pending === 0 && now - a.last >= this.forgetMs) a = undefined;
+    a ??= { failures: 0, pending: 0, next: 0, last: now };
+    const tries = a.failures + a.pending;
+    if (tries >= this.free && now < a.next) return a.next - now;
+    a.pending++;
+    // Until this one is settled, the next waits as if it had failed.
+    if (tries >= this.free) a.next = now + this.delay(tries - this.free + 1);
+    this.accounts.delete(k); // re-inserted last: the map stays in order of use, oldest first
+    this.accounts.set(k, a);
+    // Bounded memory under a spray of names: past 50,000 the oldest idle ones go first.
+    if (this.accounts.size > 50_000) {
+      for (const [old, v] of this.accounts) {
+        if (this.accounts.size <= 40_000) break;
+        if (v.pending === 0) this.accounts.delete(old);
+      }
+    }
+    return 0;
+  }
+  /** The end of an attempt `take` let through: signed in, refused, or (null) neither (the store failed). */
+  settle(name: string, ok: boolean | null, now = Date.now()): void {
+    const k = this.key(name);
+    const a = this.accounts.get(k);
+    if (!a) return;
+    a.pending = Math.max(0, a.pending - 1);
+    if (ok === null) return;
+    if (ok) return void this.accounts.delete(k);
+    a.failures++;
+    a.last = now;
+    if (a.failures >= this.free) a.next = Math.max(a.next, now + this.delay(a.failures - this.free + 1));
   }
 }
