@@ -22,6 +22,8 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
+import { placeMatcher } from '../core/fuzzy.js';
+import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 import type { BBox, EventQuery } from '../store/store.js';
@@ -237,15 +239,17 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--since <YYYY-MM-DD>', 'from this date')
       .option('--until <YYYY-MM-DD>', 'up to this date')
       .option('--bbox <w,s,e,n>', 'inside this box (degrees)')
-      .option('--actor <id>', 'an actor id, on either side')
-      .option('--type <type>', 'an ACLED event type')
+      .option('--actor <actor>', 'an actor by id, name or alias (Daesh, YPG …), on either side')
+      .option('--type <type>', 'an ACLED event type, in any case')
       .option('--text <words>', 'words in the notes, location or actor names');
-  const eventQuery = (o: Record<string, string | undefined>): Omit<EventQuery, 'limit' | 'after'> => ({
+  // An actor by any alias and a type in any case (src/core/lookup.ts): an unknown one is a usage error
+  // listing the close ones, not an empty list.
+  const eventQuery = async (store: Store, o: Record<string, string | undefined>): Promise<Omit<EventQuery, 'limit' | 'after'>> => ({
     ...(o.since ? { since: parseDate(o.since, '--since') } : {}),
     ...(o.until ? { until: parseDate(o.until, '--until') } : {}),
     ...(o.bbox ? { bbox: parseBbox(o.bbox) } : {}),
-    ...(o.actor ? { actor: o.actor } : {}),
-    ...(o.type ? { type: o.type } : {}),
+    ...(o.actor ? { actor: resolveActor(await store.listActors(), o.actor, '--actor') } : {}),
+    ...(o.type ? { type: resolveEventType(o.type, '--type') } : {}),
     ...(o.text ? { text: o.text } : {}),
   });
 
@@ -271,7 +275,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       n = collection.count;
     } else {
       const order = assertFormat(opts.order ?? 'date', ['date', 'stored'] as const, 'export order');
-      n = await exportTo(store, fmt, { query: eventQuery(opts), write, order: order === 'stored' ? 'storage' : 'date' });
+      n = await exportTo(store, fmt, { query: await eventQuery(store, opts), write, order: order === 'stored' ? 'storage' : 'date' });
     }
     if (opts.out) {
       const file = target as WriteStream;
@@ -296,7 +300,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     const store = await open(cmd);
     const limit = Number(opts.limit);
     if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit "${opts.limit}" must be a positive whole number`);
-    const q = eventQuery(opts);
+    const q = await eventQuery(store, opts);
     let events: ConflictEvent[];
     let total: number;
     let more: boolean;
@@ -349,12 +353,11 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
         const r = await store.putPlaces(places, { by: 'geonames' });
         err.write(`GeoNames ${opts.geonames.toUpperCase()}: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged\n`);
       }
-      const places = await store.listPlaces({
-        ...(opts.name ? { name: opts.name } : {}),
-        ...(opts.country ? { country: opts.country.toUpperCase() } : {}),
-        ...(opts.kind ? { kind: opts.kind } : {}),
-        limit: Number(opts.limit) || 50,
-      });
+      const limit = Number(opts.limit) || 50;
+      const filters = { ...(opts.country ? { country: opts.country.toUpperCase() } : {}), ...(opts.kind ? { kind: opts.kind } : {}) };
+      // A name is matched in any spelling, and within a few letters when none has it (src/core/fuzzy.ts).
+      const places = opts.name ? placeMatcher(await store.listPlaces(filters)).search(opts.name, { limit }).map((m) => m.item) : await store.listPlaces({ ...filters, limit });
+      if (opts.name && !places.length) err.write(`no place is called "${opts.name}" or anything close${opts.country || opts.kind ? ' with those filters' : ''}\n`);
       if (opts.json) return print(JSON.stringify(places, null, 2));
       for (const p of places) print(`${p.id.padEnd(24)} ${p.name.padEnd(30)} ${p.kind.padEnd(16)} ${String(p.population ?? '').padStart(9)}  ${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`);
     });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
+import { resolveObjectivePlace } from '../core/lookup.js';
 import { findScenario, loadControlModel } from '../control/load.js';
 import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
@@ -283,16 +284,8 @@ async function resolveObjectives(store: Store, names: string[], file?: string): 
       out.push({ name: raw, lon, lat });
       continue;
     }
-    const f = foldName(raw);
-    const objective = objectives.find((x) => x.id === raw || foldName(x.name) === f);
-    if (objective?.place) {
-      out.push(fromPlace(objective.name, objective.place));
-      continue;
-    }
-    const matches = places.filter((p) => p.id === raw || foldName(p.name) === f || p.names.some((n) => foldName(n) === f));
-    if (matches.length === 0) throw new UsageError(`--objective "${raw}" matches no place or objective (try frontline places --name "${raw}")`);
-    if (matches.length > 1) throw new UsageError(`--objective "${raw}" matches ${matches.length} places (${matches.map((p) => p.id).join(', ')}): give the id`);
-    out.push(fromPlace(matches[0]!.name, matches[0]!.id));
+    const hit = resolveObjectivePlace(objectives, places, raw, '--objective');
+    out.push(fromPlace(hit.name, hit.place.id));
   }
   if (file) {
     let doc: { features?: { geometry?: { type?: string; coordinates?: unknown }; properties?: { name?: unknown } | null }[] };

@@ -4,6 +4,7 @@
  */
 import { dayNumber } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
+import { resolveBloc } from '../core/lookup.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import { bboxOfMultiPolygon, pointInMultiPolygon, type BBox4, type MultiPolygonCoords } from '../geo/measure.js';
 import type { ControlModel } from './model.js';
@@ -27,8 +28,8 @@ export function compileControlFilter(model: ControlModel, f: ControlEventFilter)
   const tests: ((e: ConflictEvent, day: number, place: number) => boolean)[] = [];
   let bbox: BBox4 | null = null;
   if (f.heldBy !== undefined) {
-    const b = model.blocIds.indexOf(f.heldBy);
-    if (b < 0) throw new UsageError(`no bloc "${f.heldBy}" (blocs: ${model.blocIds.join(', ')})`);
+    // By id or name, any case; an unknown bloc is an error naming the close ones.
+    const b = model.blocIds.indexOf(resolveBloc(model.blocs, f.heldBy, 'heldBy'));
     tests.push((e, day, place) => model.attribute(e.lon, e.lat, day, place) === b);
   }
   if (f.zone !== undefined) {

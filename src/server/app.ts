@@ -12,6 +12,8 @@ import { z } from 'zod';
 import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
 import { ConflictError, FrontlineError, NotFoundError, UnavailableError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
+import { placeMatcher } from '../core/fuzzy.js';
+import { resolveActor, resolveBloc, resolveEventType, resolveObjectivePlace, resolveSubType } from '../core/lookup.js';
 import { areaFeatures, contestedFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
 import { resolveArea } from '../stabilize/areas.js';
@@ -253,10 +255,24 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
 
+  /**
+   * Filters as people type them: an actor by any alias, a type or sub-type in any case; an unknown value
+   * is a 400 that lists the close ones (src/core/lookup.ts), never an empty answer.
+   */
+  const canonicalFilters = async <Q extends { actor?: string | undefined; type?: string | undefined; subType?: string | undefined }>(q: Q): Promise<Q> => {
+    const type = q.type ? resolveEventType(q.type) : undefined;
+    return {
+      ...q,
+      ...(q.actor ? { actor: resolveActor(await store.listActors(), q.actor) } : {}),
+      ...(type ? { type } : {}),
+      ...(q.subType ? { subType: resolveSubType(q.subType, type) } : {}),
+    };
+  };
+
   // Event filters shared by the event routes: the store's own, plus those that need control (who held
   // the location on the event's date, inside a zone) and a bloc's actors.
   const eventQuery = async (url: URL) => {
-    const q = query(url, QUERY['events']);
+    const q = await canonicalFilters(query(url, QUERY['events']));
     const m = q.heldBy || q.zone || q.bloc ? await getModel() : null;
     let filter: ReturnType<typeof compileControlFilter> | null = null;
     try {
@@ -266,9 +282,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     }
     let blocActors: string[] | null = null;
     if (q.bloc) {
-      const b = m!.blocs.find((x) => x.id === q.bloc);
-      if (!b) throw new HttpError(400, `bloc: no bloc "${q.bloc}" (blocs: ${m!.blocs.map((x) => x.id).join(', ')})`);
-      blocActors = b.members.map((x) => x.actor);
+      const id = resolveBloc(m!.blocs, q.bloc);
+      blocActors = m!.blocs.find((x) => x.id === id)!.members.map((x) => x.actor);
     }
     const base = { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.subType ? { subType: q.subType } : {}), ...(q.text ? { text: q.text } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(filter?.bbox ? { bbox: filter.bbox } : {}) };
     return { q: { ...base, limit: q.limit }, filter, blocActors, after: q.after };
@@ -441,12 +456,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     },
     '/api/places': async (url) => {
       const q = query(url, QUERY['/api/places']);
-      const f = foldName(q.name);
-      const places = await store.listPlaces();
-      return places
-        .filter((p) => [p.name, p.id, ...p.names].some((n) => foldName(n).includes(f)))
-        .slice(0, 20)
-        .map((p) => ({ id: p.id, name: p.name, names: p.names, lon: p.lon, lat: p.lat, population: p.population, kind: p.kind }));
+      // Any spelling, inside a name, or within a few letters when nothing has it (src/core/fuzzy.ts).
+      return placeMatcher(await store.listPlaces())
+        .search(q.name, { limit: 20 })
+        .map(({ item: p }) => ({ id: p.id, name: p.name, names: p.names, lon: p.lon, lat: p.lat, population: p.population, kind: p.kind }));
     },
     // Land, borders and country names round the scenario (Natural Earth via world-atlas), kept.
     '/api/basemap.geojson': async () => {
@@ -495,14 +508,11 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         scenario = { id: 'what-if', name: 'what-if', description: '', baseDate: q.date, ...(stored ?? {}), overrides: [...(stored?.overrides ?? []), ...holds] };
         ctx = new RaceContext(ctx.graph, await loadControlModel(store, { scenario }));
       }
-      const places = ctx.model.places;
-      const f = foldName(q.objective);
-      const hits = places.filter((p) => p.id === q.objective || foldName(p.name) === f || p.names.some((n) => foldName(n) === f));
-      if (hits.length !== 1) throw new HttpError(400, hits.length ? `"${q.objective}" matches ${hits.length} places: give the id` : `"${q.objective}" matches no place`);
-      const p = hits[0]!;
+      // An objective /api/meta lists (by id or name), or a place by id or any spelling of its name.
+      const { name: objectiveName, place: p } = resolveObjectivePlace(await store.listObjectives(), ctx.model.places, q.objective);
       const blocs = q.blocs ? q.blocs.split(',').filter(Boolean) : undefined;
       for (const b of blocs ?? []) if (!ctx.model.blocIds.includes(b)) throw new HttpError(400, `blocs: no bloc "${b}" (blocs: ${ctx.model.blocIds.join(', ')})`);
-      const r = runRace(ctx, q.date, [{ name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }], withScenario(DEFAULT_RACE_PARAMETERS, scenario), {
+      const r = runRace(ctx, q.date, [{ name: objectiveName, lon: p.lon, lat: p.lat, placeId: p.id }], withScenario(DEFAULT_RACE_PARAMETERS, scenario), {
         ...(blocs ? { blocs } : {}),
         positions: positionsOf(scenario),
         cells: Boolean(q.map),
@@ -705,7 +715,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   /** GET routes that write their own answer (a file as it streams). */
   const streams: Record<string, (url: URL, res: ServerResponse) => Promise<void>> = {
     '/api/export': async (url, res) => {
-      const q = query(url, QUERY['/api/export']);
+      const q = await canonicalFilters(query(url, QUERY['/api/export']));
       const { format, ...filters } = q;
       const ext = format === 'geojson' ? 'geojson' : 'csv';
       res.writeHead(200, {

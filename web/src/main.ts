@@ -189,9 +189,17 @@ for (const b of meta.blocs) {
 }
 for (const z of meta.zones) $('f-zone').append(Object.assign(el('option', z.name), { value: z.id }));
 for (const o of meta.objectives ?? []) $('objectives').append(Object.assign(el('option'), { value: o.name }));
-for (const [k, id] of Object.entries(FILTERS)) if (view.get(k) && k !== 'subType') $<HTMLInputElement>(id).value = view.get(k)!;
+/** A filter from the address as people write it: a list's entry by its value or label, in any case. */
+function setFilter(id: string, v: string): void {
+  const input = $<HTMLInputElement | HTMLSelectElement>(id);
+  if (!(input instanceof HTMLSelectElement)) return void (input.value = v);
+  const want = v.trim().toLowerCase();
+  const hit = [...input.options].find((o) => o.value.toLowerCase() === want || (o.textContent ?? '').trim().toLowerCase() === want);
+  input.value = hit ? hit.value : '';
+}
+for (const [k, id] of Object.entries(FILTERS)) if (view.get(k) && k !== 'subType') setFilter(id, view.get(k)!);
 fillSubTypes();
-if (view.get('subType')) $<HTMLSelectElement>('f-sub').value = view.get('subType')!;
+if (view.get('subType')) setFilter('f-sub', view.get('subType')!);
 if (view.get('compare')) $<HTMLInputElement>('compare').value = view.get('compare')!;
 if (view.get('objective')) $<HTMLInputElement>('race-objective').value = view.get('objective')!;
 
