@@ -3,7 +3,6 @@
  * common misspelling, a race objective as /api/meta lists it; an unknown value is an error that names the
  * close ones, in the CLI and the API alike.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT } from '../src/cli/main.js';
 import { demoStore, runCli, serveStore } from './helpers.js';

@@ -11,7 +11,7 @@
 import { foldName } from './names.js';
 
 // Arabic: short vowels, shadda, sukun, dagger alef, hamza marks (NFKD splits أ into ا + U+0654), tatweel.
-const ARABIC_MARKS = /[\u064B-\u065F\u0670\u0640\u0654\u0655]/g;
+const ARABIC_MARKS = /[\u064B-\u065F]|\u0670|\u0640/g;
 
 /** Arabic script brought to one spelling: alef forms, alef maqsura, ta marbuta, hamza seats, the article. */
 export function foldArabic(name: string): string {
