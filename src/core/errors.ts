@@ -32,8 +32,27 @@ export class ImportError extends FrontlineError {
 export class NotFoundError extends FrontlineError {}
 export class ConflictError extends FrontlineError {}
 export class UsageError extends FrontlineError {}
-/** The store cannot be reached just now (its server is down or restarting): try again shortly. */
-export class UnavailableError extends FrontlineError {}
+/**
+ * The store cannot serve this just now (its server is down or restarting, or another writer holds the
+ * lock past every retry): try again shortly. The server answers 503 with `Retry-After: retryAfterSeconds`.
+ */
+export class UnavailableError extends FrontlineError {
+  readonly retryAfterSeconds: number;
+  constructor(message: string, retryAfterSeconds = 5) {
+    super(message);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/**
+ * A store error that says another writer is in the way, not that the request is wrong: SQLite's
+ * SQLITE_BUSY / SQLITE_LOCKED (and their extended codes), PostgreSQL's lock_timeout (55P03), deadlock
+ * (40P01) and serialization failure (40001). The stores retry these; one that still escapes means 503.
+ */
+export function isLockConflict(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && (/^SQLITE_(BUSY|LOCKED)/.test(code) || code === '55P03' || code === '40P01' || code === '40001');
+}
 
 export function formatLocation(where: Location): string {
   const parts: string[] = [];

@@ -1,7 +1,9 @@
 /**
  * The one way rows get into a store: validate every row, keep the bad ones as rejects with their reasons
  * (or, with `strict`, refuse the whole file), and write the good ones in one transaction, so that a crash
- * or a kill mid-import leaves the store exactly as it was.
+ * or a kill mid-import leaves the store exactly as it was. (SQLite stages the batches outside the store
+ * and writes them in one short transaction at commit, so other writers are not locked out while the file
+ * is read: decision 0023.)
  */
 import { ImportError } from '../core/errors.js';
 import type { ImportBatch, ImportReject, Store } from '../store/store.js';
@@ -152,13 +154,14 @@ export async function runImport<T>(opts: ImportOptions, source: RowSource<T>): P
       await session.rollback();
       summary.created = summary.updated = summary.unchanged = 0;
     } else {
-      await session.commit({
+      const written = await session.commit({
         rows: summary.rows,
         created: summary.created,
         updated: summary.updated,
         unchanged: summary.unchanged,
         rejected: summary.rejected,
       });
+      if (written) Object.assign(summary, { created: written.created, updated: written.updated, unchanged: written.unchanged });
       summary.committed = true;
     }
   } catch (err) {

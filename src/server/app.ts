@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { extname, join, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import { dayNumber, fromDayNumber, isIsoDate } from '../core/dates.js';
-import { ConflictError, FrontlineError, NotFoundError, UnavailableError, UsageError } from '../core/errors.js';
+import { ConflictError, FrontlineError, isLockConflict, NotFoundError, UnavailableError, UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveBloc, resolveEventType, resolveObjectivePlace, resolveSubType } from '../core/lookup.js';
@@ -809,13 +809,13 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         res.writeHead(200, { 'content-type': MIME[extname(path)] ?? 'application/octet-stream' });
         createReadStream(path).pipe(res);
       } catch (err) {
-        const status = err instanceof HttpError ? err.status : err instanceof UnavailableError ? 503 : err instanceof ConflictError ? 409 : err instanceof NotFoundError ? 404 : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
+        const status = err instanceof HttpError ? err.status : err instanceof UnavailableError || isLockConflict(err) ? 503 : err instanceof ConflictError ? 409 : err instanceof NotFoundError ? 404 : err instanceof UsageError ? 400 : err instanceof FrontlineError ? 422 : 500;
         // No stack traces to clients: a 500 says only that it failed; the log has the rest.
         const message = status === 500 ? 'the server failed on this request (see its log)' : err instanceof Error ? err.message : String(err);
         if (status === 500) console.error(err);
         // RFC 9457 problem details (with "error" kept for older clients).
         if (res.headersSent) return void res.destroy(); // a stream already under way can only be cut
-        res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': '5' } : {}), ...(err instanceof HttpError && err.retryAfter ? { 'retry-after': String(err.retryAfter) } : {}) });
+        res.writeHead(status, { 'content-type': 'application/problem+json', ...(status === 503 ? { 'retry-after': String(err instanceof UnavailableError ? err.retryAfterSeconds : 1) } : {}), ...(err instanceof HttpError && err.retryAfter ? { 'retry-after': String(err.retryAfter) } : {}) });
         res.end(JSON.stringify({ type: 'about:blank', title: STATUS_TEXT[status] ?? 'Error', status, detail: message, error: message }));
       }
     })();

@@ -182,8 +182,13 @@ export interface ImportWriteResult extends PutResult {
 
 export interface ImportSession {
   readonly id: string;
+  /** Created/updated/unchanged as the store stood when the batch was written (SQLite stages it: see commit). */
   write(batch: ImportBatch, ctx: WriteContext): Promise<ImportWriteResult>;
-  commit(counts: Record<string, number>): Promise<void>;
+  /**
+   * Make the import visible, whole. A store that stages the batches (SQLite) writes them now and returns
+   * what it wrote, which may differ from write()'s counts if another writer changed a record meanwhile.
+   */
+  commit(counts: Record<string, number>): Promise<PutResult | void>;
   rollback(): Promise<void>;
 }
 

@@ -121,7 +121,7 @@ describe('event columns', () => {
     // A rolled-back import does not leave its rows in the index.
     const session = await a.beginImport({ file: 'x', format: 'acled', by: 't', strict: true });
     await session.write({ events: [event('e4', '2017-06-20', 38, 35)] }, { by: 't' });
-    expect((await a.countEventsByPeriod('day', {})).length).toBe(3);
+    expect((await a.countEventsByPeriod('day', {})).length).toBe(2); // staged, not yet in the store (decision 0023)
     await session.rollback();
     expect((await a.countEventsByPeriod('day', {})).length).toBe(2);
   });

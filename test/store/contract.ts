@@ -174,11 +174,11 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       const dup = await good.write({ events: [event('i3', '2017-01-03', 36, 33, { provenance: { kind: 'file', file: 'y.csv', line: 7, format: 'acled' } }), event('i3', '2017-01-04', 36, 33), event('before', '2017-01-01', 36, 33)] }, by);
       // i3 twice in one import: the second is a duplicate (first on line 7); 'before' was stored earlier, so it is not.
       expect(dup).toMatchObject({ created: 1, unchanged: 1, duplicateEvents: [{ index: 1, firstLine: 7 }] });
-      await good.commit({ rows: 2, created: 1, rejected: 1 });
+      await good.commit({ rows: 2, created: 2, unchanged: 1, rejected: 1 }); // i2 and i3 created, 'before' unchanged
       expect(await s.getEvent('i2')).not.toBeNull();
       expect(await s.listRejects(good.id)).toEqual([{ line: 3, field: 'event_date', reason: 'not a date', raw: 'x' }]);
       const imports = await s.listImports();
-      expect(imports.find((i) => i.id === good.id)).toMatchObject({ status: 'committed', counts: { rows: 2, created: 1, rejected: 1 } });
+      expect(imports.find((i) => i.id === good.id)).toMatchObject({ status: 'committed', counts: { rows: 2, created: 2, unchanged: 1, rejected: 1 } });
       await expect(good.write({}, by)).rejects.toThrow(/finished/);
       await s.close();
     });

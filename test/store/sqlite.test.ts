@@ -40,8 +40,8 @@ describe('SQLite bulk import', () => {
     expect(before).toContain('events_rtree_insert');
     const evs = Array.from({ length: 500 }, (_, i) => event(`b${i}`, `2017-0${1 + (i % 6)}-1${i % 10}`, 36 + (i % 50) / 10, 33 + (i % 40) / 10));
     const rolled = await s.beginImport({ file: 'x', format: 'acled', by: 't', strict: true, expectedEvents: 1_000_000 });
-    expect(indexes(s)).not.toContain('events_day_id'); // bulk mode really dropped them
     await rolled.write({ events: evs }, { by: 't' });
+    expect(indexes(s)).toEqual(before); // staged outside the store: its indexes are dropped only inside commit's transaction
     await rolled.rollback();
     expect(indexes(s)).toEqual(before);
     expect(await s.countEvents({ includeRetracted: true })).toBe(0);

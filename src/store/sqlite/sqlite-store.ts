@@ -8,8 +8,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { dayNumber, fromDayNumber } from '../../core/dates.js';
-import { ConflictError, NotFoundError } from '../../core/errors.js';
+import { ConflictError, isLockConflict, NotFoundError, UnavailableError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
+import { neutralizeQuotedLines } from '../../core/csv-cell.js';
 import type {
   Actor,
   Bloc,
@@ -75,12 +76,46 @@ export interface SqliteStoreOptions {
    * `partEvents` events (defaults 100,000 and 20,000; see parallel-csv.ts).
    */
   parallelExport?: { minEvents: number; partEvents: number };
+  /** How writes wait for another connection's lock (defaults: BUSY_DEFAULTS; docs/server.md, "Limits"). */
+  busy?: Partial<BusyOptions>;
 }
+
+/**
+ * Another connection (a CLI import, a second server) may hold SQLite's one write lock. Each attempt
+ * waits for it at most `timeoutMs` (SQLite's busy timeout: a synchronous wait, so kept short in a server
+ * whose one thread serves everyone); then the write is tried again after an asynchronous pause that
+ * doubles from `backoffMs` up to `maxBackoffMs`, until `retryMs` have gone by since the write began. Past
+ * that the write fails with UnavailableError (the server answers 503 with Retry-After: 1); nothing of it
+ * was written. While one write of a process waits for the lock, that process's other writes wait behind
+ * it without polling (one waiter per connection, not one per request).
+ */
+export interface BusyOptions {
+  timeoutMs: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  retryMs: number;
+}
+export const BUSY_DEFAULTS: BusyOptions = { timeoutMs: 25, backoffMs: 10, maxBackoffMs: 250, retryMs: 8000 };
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The store methods that write. Each runs through SqliteStore.retryingBusy: tried again while another
+ * connection holds the lock. (None of them calls another of them: a write that waits for the lock makes
+ * the connection's other writes wait behind it.)
+ */
+const WRITE_METHODS = [
+  'putActors', 'putBlocs', 'putZones', 'putControlAreas', 'putBoundaries', 'putDocuments', 'putObjectives', 'putScenarios',
+  'putStabilizationAreas', 'putIndicators', 'putProjects', 'putCouncils', 'putUsers', 'createSession', 'deleteSessions',
+  'createToken', 'revokeTokens', 'setRelations', 'putPlaces', 'putControlObservations', 'retractControlObservation',
+  'putEvents', 'retractEvent', 'setMeta',
+] as const;
 
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
   if (path !== ':memory:' && !options.readonly) mkdirSync(dirname(path), { recursive: true });
-  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false });
-  const store = new SqliteStore(db, options.readonly ?? false);
+  const busy = { ...BUSY_DEFAULTS, ...options.busy };
+  const db = new Database(path, { readonly: options.readonly ?? false, fileMustExist: options.readonly ?? false, timeout: busy.timeoutMs });
+  const store = new SqliteStore(db, options.readonly ?? false, busy);
   if (options.parallelExport) store.parallelExport = options.parallelExport;
   return store;
 }
@@ -112,9 +147,21 @@ export class SqliteStore implements Store {
     return this.db.name;
   }
   parallelExport = { minEvents: 100_000, partEvents: 20_000 };
+  readonly busy: BusyOptions;
+  /** Set while one write of this connection waits for another connection's lock; the others wait on it. */
+  private lockWait: Promise<void> | null = null;
 
-  constructor(db: Database.Database, readonly = false) {
+  constructor(db: Database.Database, readonly = false, busy: Partial<BusyOptions> = {}) {
     this.db = db;
+    this.busy = { ...BUSY_DEFAULTS, ...busy };
+    // Every connection waits a little for a lock before SQLITE_BUSY (better-sqlite3's default is 5 s of
+    // blocking the event loop); the rest of the waiting is retryingBusy's, asynchronous.
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(this.busy.timeoutMs))}`);
+    for (const m of WRITE_METHODS) {
+      const self = this as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
+      const write = self[m]!.bind(this);
+      self[m] = (...a: unknown[]) => this.retryingBusy(() => write(...a));
+    }
     if (!readonly) {
       db.pragma('journal_mode = WAL');
       db.pragma('synchronous = NORMAL');
@@ -132,7 +179,46 @@ export class SqliteStore implements Store {
    */
   private atomically(fn: () => void): void {
     if (this.db.inTransaction) fn();
-    else this.db.transaction(fn)();
+    // IMMEDIATE: the write lock is taken at BEGIN, where SQLite's busy timeout applies. A deferred
+    // transaction that reads first and then writes cannot wait for the lock (upgrading it would risk a
+    // deadlock, so SQLite answers SQLITE_BUSY at once, whatever the busy timeout).
+    else this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Run a write; while another connection holds the lock (SQLITE_BUSY / SQLITE_LOCKED), try it again
+   * with a growing pause, up to `busy.retryMs`; then UnavailableError. See BusyOptions.
+   */
+  async retryingBusy<T>(fn: () => Promise<T> | T): Promise<T> {
+    const started = Date.now();
+    if (this.lockWait) await this.lockWait;
+    let release: (() => void) | null = null;
+    try {
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await fn();
+        } catch (err) {
+          if (!isLockConflict(err)) throw err;
+          if (Date.now() - started >= this.busy.retryMs) {
+            throw new UnavailableError(`the store is busy: another program (an import?) has held its write lock for ${((Date.now() - started) / 1000).toFixed(1)} s; nothing was written, try again in a moment`, 1);
+          }
+          if (!release) {
+            if (this.lockWait) {
+              // Another write of this connection is already waiting: wait behind it, then try again.
+              await this.lockWait;
+              continue;
+            }
+            this.lockWait = new Promise<void>((r) => (release = r));
+          }
+          await sleep(Math.min(this.busy.maxBackoffMs, this.busy.backoffMs * 2 ** attempt));
+        }
+      }
+    } finally {
+      if (release) {
+        this.lockWait = null;
+        (release as () => void)();
+      }
+    }
   }
 
   async close(): Promise<void> {
@@ -790,12 +876,12 @@ export class SqliteStore implements Store {
       chunk += text as string;
       rows++;
       if (chunk.length > 1 << 20) {
-        yield { bytes: Buffer.from(chunk), rows };
+        yield { bytes: Buffer.from(neutralizeQuotedLines(chunk)), rows };
         chunk = '';
         rows = 0;
       }
     }
-    if (rows) yield { bytes: Buffer.from(chunk), rows };
+    if (rows) yield { bytes: Buffer.from(neutralizeQuotedLines(chunk)), rows };
   }
 
   async *streamEvents(q: Omit<EventQuery, 'limit' | 'after'>, pageSize = 5000): AsyncIterable<ConflictEvent> {
@@ -874,71 +960,144 @@ export class SqliteStore implements Store {
   // ---- imports -----------------------------------------------------------------------------------------
 
   async beginImport(meta: ImportMeta): Promise<ImportSession> {
-    if (this.db.inTransaction) throw new ConflictError('another import is running on this store connection; wait for it to finish');
+    if (this.db.inTransaction) throw new ConflictError('the store connection is inside a transaction (a backup being read?); start the import when it is done');
     const id = `imp-${new Date().toISOString().replace(/[-:.TZ]/g, '').slice(0, 14)}-${randomUUID().slice(0, 8)}`;
-    // One transaction for the whole import: a crash or a kill leaves the store exactly as it was.
-    this.db.exec('BEGIN IMMEDIATE');
-    const startRowid = (this.db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM events').get() as { m: number }).m;
-    // Bulk loading: when the import is at least as large as what is stored, building the secondary indexes
-    // and the R*Tree once at the end beats updating them row by row. The DDL is part of the transaction, so
-    // a rollback or a crash puts them back as they were.
-    const existing = (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
-    const bulk = (meta.expectedEvents ?? 0) >= Math.max(BULK_MIN_EVENTS, existing);
-    if (bulk) {
-      for (const name of EVENT_INDEX_NAMES) this.db.exec(`DROP INDEX ${name}`);
-      this.db.exec('DROP TRIGGER events_rtree_insert');
+    const startedAt = now();
+    // Staged, then published (decision 0023): the batches go to a private temporary database of their own
+    // (ATTACH '': a file SQLite deletes when it is detached or the process dies), which takes no lock on
+    // the store, so other writers go on while the file is read and checked. commit() then writes it all
+    // to the store in one short IMMEDIATE transaction. A crash, a kill or a rollback before that leaves
+    // the store exactly as it was, and nothing of a running import is visible.
+    const stage = `stage_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    this.db.exec(`ATTACH DATABASE '' AS ${stage}`);
+    try {
+      this.db.exec(`
+        CREATE TABLE ${stage}.staged_events (seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, line INTEGER, doc TEXT NOT NULL);
+        CREATE TABLE ${stage}.staged_docs (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, doc TEXT NOT NULL);
+        CREATE TABLE ${stage}.staged_rejects (seq INTEGER PRIMARY KEY, line INTEGER, field TEXT, reason TEXT, raw TEXT);`);
+    } catch (err) {
+      this.db.exec(`DETACH DATABASE ${stage}`);
+      throw err;
     }
-    this.db
-      .prepare("INSERT INTO imports (id, file, format, by, strict, started_at, status) VALUES (?, ?, ?, ?, ?, ?, 'running')")
-      .run(id, meta.file, meta.format, meta.by, meta.strict ? 1 : 0, now());
-    const rejectStmt = this.db.prepare('INSERT INTO import_rejects (import_id, line, field, reason, raw) VALUES (?, ?, ?, ?, ?)');
+    const stageEvent = this.db.prepare(`INSERT INTO ${stage}.staged_events (id, line, doc) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`);
+    const stagedLine = this.db.prepare(`SELECT line FROM ${stage}.staged_events WHERE id = ?`).pluck();
+    const stageDoc = this.db.prepare(`INSERT INTO ${stage}.staged_docs (kind, doc) VALUES (?, ?)`);
+    const stageReject = this.db.prepare(`INSERT INTO ${stage}.staged_rejects (line, field, reason, raw) VALUES (?, ?, ?, ?)`);
+    const stored = this.db.prepare(`SELECT ${SELECT_EVENT} FROM events e WHERE e.id = ?`).raw();
     let open = true;
+    let writeCtx: WriteContext = { by: meta.by };
     // The session's methods run later, outside this call: they need the store itself, not `this`.
     // eslint-disable-next-line @typescript-eslint/no-this-alias
     const store = this;
     const ensureOpen = (): void => {
       if (!open) throw new ConflictError(`import ${id} is already finished`);
     };
+    const detach = (): void => {
+      open = false;
+      if (!store.db.open) return;
+      try {
+        store.db.exec(`DETACH DATABASE ${stage}`);
+      } catch {
+        // a statement still open on it: the temporary file goes when the connection closes
+      }
+    };
+    /** Write what was staged to the store (inside the IMMEDIATE transaction commit() holds). */
+    const publish = (counts: Record<string, number>): PutResult => {
+      const result: PutResult = { created: 0, updated: 0, unchanged: 0 };
+      const add = (r: PutResult): void => {
+        result.created += r.created;
+        result.updated += r.updated;
+        result.unchanged += r.unchanged;
+      };
+      const startRowid = (store.db.prepare('SELECT COALESCE(MAX(rowid), 0) AS m FROM events').get() as { m: number }).m;
+      // Bulk loading: when the import is at least as large as what is stored, building the secondary
+      // indexes and the R*Tree once at the end beats updating them row by row. The DDL is part of the
+      // transaction, so a failure puts them back as they were.
+      const existing = (store.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+      const bulk = (meta.expectedEvents ?? 0) >= Math.max(BULK_MIN_EVENTS, existing);
+      if (bulk) {
+        for (const name of EVENT_INDEX_NAMES) store.db.exec(`DROP INDEX ${name}`);
+        store.db.exec('DROP TRIGGER events_rtree_insert');
+      }
+      const docPage = store.db.prepare(`SELECT seq, kind, doc FROM ${stage}.staged_docs WHERE seq > ? ORDER BY seq LIMIT 5000`);
+      for (let after = 0; ; ) {
+        const page = docPage.all(after) as { seq: number; kind: string; doc: string }[];
+        if (!page.length) break;
+        after = page.at(-1)!.seq;
+        // Consecutive records of one kind are written together, in the order they were staged.
+        for (let i = 0; i < page.length; ) {
+          const kind = page[i]!.kind;
+          let j = i;
+          while (j < page.length && page[j]!.kind === kind) j++;
+          const items = page.slice(i, j).map((r) => JSON.parse(r.doc) as never);
+          if (kind === 'place') add(store.putPlacesSync(items, writeCtx));
+          else if (kind === 'control') add(store.putControlSync(items, writeCtx));
+          else add(store.putSmall(kind as SmallKind, items as { id: string }[], writeCtx));
+          i = j;
+        }
+      }
+      const eventPage = store.db.prepare(`SELECT seq, doc FROM ${stage}.staged_events WHERE seq > ? ORDER BY seq LIMIT 5000`);
+      for (let after = 0; ; ) {
+        const page = eventPage.all(after) as { seq: number; doc: string }[];
+        if (!page.length) break;
+        after = page.at(-1)!.seq;
+        add(store.putEventsSync(page.map((r) => JSON.parse(r.doc) as ConflictEvent), writeCtx));
+      }
+      if (bulk) {
+        for (const sql of EVENT_INDEXES) store.db.exec(sql);
+        store.db.prepare(`INSERT INTO events_rtree SELECT ${EVENT_RTREE_VALUES('events')} FROM events WHERE rowid > ?`).run(startRowid);
+        store.db.exec(EVENT_RTREE_INSERT_TRIGGER);
+      }
+      // What was written is what the record keeps (another writer may have changed a record since it was staged).
+      const recorded = { ...counts };
+      for (const k of ['created', 'updated', 'unchanged'] as const) if (k in recorded) recorded[k] = result[k];
+      store.db
+        .prepare("INSERT INTO imports (id, file, format, by, strict, started_at, finished_at, status, counts) VALUES (?, ?, ?, ?, ?, ?, ?, 'committed', ?)")
+        .run(id, meta.file, meta.format, meta.by, meta.strict ? 1 : 0, startedAt, now(), JSON.stringify(recorded));
+      store.db.prepare(`INSERT INTO import_rejects (import_id, line, field, reason, raw) SELECT ?, line, field, reason, raw FROM ${stage}.staged_rejects ORDER BY seq`).run(id);
+      return result;
+    };
     return {
       id,
       async write(batch: ImportBatch, ctx: WriteContext): Promise<ImportWriteResult> {
         ensureOpen();
+        writeCtx = ctx;
+        // Counts as the store stands now; commit() returns (and records) what it finally wrote.
         const total: ImportWriteResult = { created: 0, updated: 0, unchanged: 0, duplicateEvents: [] };
-        const add = (r: PutResult): void => {
-          total.created += r.created;
-          total.updated += r.updated;
-          total.unchanged += r.unchanged;
-        };
-        if (batch.places?.length) add(store.putPlacesSync(batch.places, ctx));
-        if (batch.zones?.length) add(store.putSmall('zone', batch.zones, ctx));
-        if (batch.controlAreas?.length) add(store.putSmall('control-area', batch.controlAreas, ctx));
-        if (batch.boundaries?.length) add(store.putSmall('boundary', batch.boundaries, ctx));
-        if (batch.documents?.length) add(store.putSmall('document', batch.documents, ctx));
-        if (batch.control?.length) add(store.putControlSync(batch.control, ctx));
-        if (batch.events?.length) {
-          const r = store.putEventsSync(batch.events, ctx, startRowid);
-          add(r);
-          total.duplicateEvents = r.duplicateEvents;
-        }
-        for (const r of batch.rejects ?? []) rejectStmt.run(id, r.line, r.field, r.reason, r.raw);
+        // A transaction on the staging database alone: the store itself is neither locked nor written.
+        store.db.transaction(() => {
+          const docs: [string, readonly unknown[] | undefined][] = [
+            ['place', batch.places], ['zone', batch.zones], ['control-area', batch.controlAreas], ['boundary', batch.boundaries], ['document', batch.documents], ['control', batch.control],
+          ];
+          for (const [kind, items] of docs) for (const item of items ?? []) stageDoc.run(kind, JSON.stringify(item));
+          const events = batch.events ?? [];
+          for (let i = 0; i < events.length; i++) {
+            const e = events[i]!;
+            const line = e.provenance?.kind === 'file' ? (e.provenance.line ?? null) : null;
+            if (stageEvent.run(e.id, line, JSON.stringify(e)).changes === 0) {
+              total.duplicateEvents.push({ index: i, firstLine: (stagedLine.get(e.id) as number | null) ?? null });
+              continue;
+            }
+            const old = stored.get(e.id) as EventRow | undefined;
+            if (!old) total.created++;
+            else if (sameEventRow(old, eventToRow(e, dayNumber(e.date)))) total.unchanged++;
+            else total.updated++;
+          }
+          for (const r of batch.rejects ?? []) stageReject.run(r.line, r.field, r.reason, r.raw);
+        })();
         return total;
       },
-      async commit(counts: Record<string, number>): Promise<void> {
+      async commit(counts: Record<string, number>): Promise<PutResult> {
         ensureOpen();
-        if (bulk) {
-          for (const sql of EVENT_INDEXES) store.db.exec(sql);
-          store.db.prepare(`INSERT INTO events_rtree SELECT ${EVENT_RTREE_VALUES('events')} FROM events WHERE rowid > ?`).run(startRowid);
-          store.db.exec(EVENT_RTREE_INSERT_TRIGGER);
+        try {
+          return await store.retryingBusy(() => store.db.transaction(publish).immediate(counts));
+        } finally {
+          detach();
         }
-        store.db.prepare("UPDATE imports SET status = 'committed', finished_at = ?, counts = ? WHERE id = ?").run(now(), JSON.stringify(counts), id);
-        store.db.exec('COMMIT');
-        open = false;
       },
       async rollback(): Promise<void> {
         if (!open) return;
-        open = false;
-        if (store.db.inTransaction) store.db.exec('ROLLBACK');
-        store.eventsGeneration++; // an index built inside the transaction saw rows that are now gone
+        detach();
       },
     };
   }
@@ -1094,7 +1253,10 @@ const MONTHS_PADDED = MONTH_NAMES.map((m) => m.padEnd(9)).join('');
 /**
  * One field of a line for format(): its conversion and the SQL giving its values. Dates, codes, numbers
  * and ids (letters, digits and _ . : - / only) go as they are; text goes in "%w", which doubles its
- * double quotes: text is always quoted, empty text as "".
+ * double quotes: text is always quoted, empty text as "". Text that a spreadsheet would run as a formula
+ * gets its leading quote afterwards, on whole chunks of lines (neutralizeQuotedLines, in scanEventCsv
+ * and the export's workers): a CASE per text field made SQLite's lines 30–50% slower, the pass over the
+ * chunks costs about a tenth (300,000 rows, decision 0027).
  */
 function csvFieldSql(f: EventCsvField): { spec: string; values: string[] } {
   if ('date' in f && f.date === 'acled') {
