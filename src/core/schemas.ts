@@ -201,7 +201,8 @@ export const EventSchema = z.object({
   status: z.enum(EVENT_STATUSES).default('reviewed'),
   /** Columns of the source format that the model has no field for, kept so that exports give them back. */
   attributes: z.record(z.string(), z.string()).default({}),
-  origin: z.object({ format: z.string(), id: z.string() }).optional(),
+  /** The id the event has in its source format: an id (the ACLED export writes it bare, unquoted). */
+  origin: z.object({ format: z.string(), id: IdSchema }).optional(),
   provenance: ProvenanceSchema,
 });
 export type ConflictEvent = z.infer<typeof EventSchema>;

@@ -10,9 +10,12 @@
 import { isIsoDate } from '../core/dates.js';
 import { CONTROL_STATUSES, type ControlObservation, type ControlStatus, type Provenance } from '../core/schemas.js';
 import { clip, idField, RowErrors, type RowResult } from './convert.js';
+import { columnPositions } from './csv.js';
 
 export const CONTROL_COLUMNS = ['place', 'actor', 'status', 'from', 'source', 'source_url', 'confidence', 'notes', 'id'] as const;
 export const CONTROL_REQUIRED = ['place', 'actor', 'status', 'from', 'source'] as const;
+/** Columns of numbers: a negative number there is a number, not a formula (csvLine). */
+export const CONTROL_NUMERIC = columnPositions(CONTROL_COLUMNS, ['confidence']);
 
 export function controlRowToObservation(raw: (col: string) => string, provenance: Provenance): RowResult<ControlObservation> {
   const errs = new RowErrors();

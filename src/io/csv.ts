@@ -1,10 +1,15 @@
 /**
  * Streaming CSV with the line numbers people see in an editor, whatever the line endings, a UTF-8 BOM or
  * newlines inside quoted fields. Files are streamed, never read whole: imports run in bounded memory.
+ * Cells that could run as spreadsheet formulas are neutralized on the way out and restored on the way in
+ * (neutralizeCell, restoreCell).
  */
 import { parse } from 'csv-parse';
 import { createReadStream, statSync } from 'node:fs';
+import { FORMULA_START, restoreCell } from '../core/csv-cell.js';
 import { ImportError } from '../core/errors.js';
+
+export { neutralizeCell, neutralizeQuotedLines, restoreCell } from '../core/csv-cell.js';
 
 export interface CsvRecord {
   /** 1-based line on which the record starts. */
@@ -68,7 +73,10 @@ export async function* readCsvRecords(file: string, options: CsvReadOptions = {}
       const body = rec.raw.replace(/\r?\n$/, '').replace(/\r$/, '');
       next += 1 + countNewlines(body);
       if (rec.record.length === 1 && rec.record[0]!.trim() === '') continue;
-      yield { line, fields: rec.record, raw: body };
+      const fields = rec.record;
+      // What the exporters neutralized comes back as it was (GeoNames dumps are not ours: read as they are).
+      if (!options.noQuotes) for (let i = 0; i < fields.length; i++) if (fields[i]!.charCodeAt(0) === 39) fields[i] = restoreCell(fields[i]!);
+      yield { line, fields, raw: body };
     }
   } catch (err) {
     if (err instanceof ImportError) throw err;
@@ -118,17 +126,40 @@ export function rowGetter(index: Map<string, number>, fields: string[]): (name: 
   };
 }
 
-/** One CSV line, quoted as RFC 4180 wants (fields with commas, quotes or newlines in double quotes). */
-export function csvLine(fields: readonly (string | number | null | undefined)[]): string {
+/**
+ * One CSV line, quoted as RFC 4180 wants (fields with commas, quotes or newlines in double quotes), with
+ * text that a spreadsheet would run as a formula neutralized (neutralizeCell). JavaScript numbers are
+ * written as they are; a string is text unless its position is in `numeric` and it is a plain number
+ * (-36.5, +3, 1e-7): numeric columns keep their negative numbers, anything else in them is text too.
+ */
+export function csvLine(fields: readonly (string | number | null | undefined)[], numeric?: ReadonlySet<number>): string {
   let out = '';
   for (let i = 0; i < fields.length; i++) {
     const f = fields[i];
-    const s = f === null || f === undefined ? '' : String(f);
+    let s = f === null || f === undefined ? '' : typeof f === 'number' ? String(f) : f;
+    let quote = NEEDS_QUOTES.test(s);
+    if (typeof f === 'string' && FORMULA_START.test(s) && !(numeric?.has(i) && PLAIN_NUMBER.test(s))) {
+      s = `'${s}`;
+      quote = true;
+    }
     if (i > 0) out += ',';
-    out += NEEDS_QUOTES.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+    out += quote ? `"${s.replace(/"/g, '""')}"` : s;
   }
   return `${out}\n`;
 }
+
+/** The positions of `names` in `columns`: the numeric columns of a format, for csvLine. */
+export function columnPositions(columns: readonly string[], names: readonly string[]): ReadonlySet<number> {
+  const set = new Set<number>();
+  for (const n of names) {
+    const i = columns.indexOf(n);
+    if (i < 0) throw new Error(`no column "${n}"`);
+    set.add(i);
+  }
+  return set;
+}
+
+const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 // Leading or trailing spaces are quoted too, so that readers that trim unquoted fields keep them.
 const NEEDS_QUOTES = /[",\r\n]|^\s|\s$/;

@@ -6,6 +6,7 @@ import { DATE_PRECISIONS, parseFlexibleDate, type DatePrecision } from '../core/
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { canonicalEventType, canonicalSubEventType, disorderTypeOf } from '../core/taxonomy.js';
 import { clip, coordField, idField, intField, RowErrors, type RowResult } from './convert.js';
+import { columnPositions } from './csv.js';
 
 /** [header, hashtag, value]: the export's columns in order. */
 export const HXL_EVENT_COLUMNS: [string, string, (e: ConflictEvent) => string][] = [
@@ -28,6 +29,9 @@ export const HXL_EVENT_COLUMNS: [string, string, (e: ConflictEvent) => string][]
   ['Reporting organisation', '#org+name', (e) => e.sources[0]?.name ?? ''],
   ['Notes', '#description', (e) => e.notes],
 ];
+
+/** Columns of numbers: a negative number there is a number, not a formula (csvLine). */
+export const HXL_NUMERIC = columnPositions(HXL_EVENT_COLUMNS.map((c) => c[0]), ['Latitude', 'Longitude', 'Geo precision', 'Fatalities']);
 
 /** Hashtags compare without regard to attribute order or case: #geo+lat and #GEO +lat are one tag. */
 export function normalizeHashtag(tag: string): string {

@@ -12,15 +12,15 @@ import type { Boundary, ConflictEvent, ControlArea, ControlObservation, Place, Z
 import { multiPolygonAreaKm2, type MultiPolygonCoords } from '../geo/measure.js';
 import type { EventQuery, ImportBatch, Store } from '../store/store.js';
 import { ACLED_COLUMNS, ACLED_EXPORT_FIELDS, ACLED_REQUIRED, acledRowToEvent } from './acled.js';
-import { CONTROL_COLUMNS, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
+import { CONTROL_COLUMNS, CONTROL_NUMERIC, CONTROL_REQUIRED, controlRowToObservation, observationToControlRow } from './control-csv.js';
 import { csvLine, readCsvRecords } from './csv.js';
 import { csvRows } from './csv-source.js';
 import { COLLECTION_TAIL, collectionHead, controlFeature, eventFeature, geojsonRows, inferKind, placeFeature, readFeatureCollection, zoneFeature, type GeoJsonKind, type GeoJsonRecord } from './geojson.js';
-import { HXL_EVENT_COLUMNS, HXL_REQUIRED, hxlRowToEvent } from './hxl.js';
+import { HXL_EVENT_COLUMNS, HXL_NUMERIC, HXL_REQUIRED, hxlRowToEvent } from './hxl.js';
 import { markControlChanged } from '../control/load.js';
 import { runImport, type ImportOptions, type ImportSummary, type SourceRow } from './import-runner.js';
-import { geonamesRowToPlace, PLACE_COLUMNS, PLACE_REQUIRED, placeRowToPlace, placeToRow } from './places.js';
-import { UCDP_COLUMNS, UCDP_REQUIRED, ucdpRowToEvent, eventToUcdpRow } from './ucdp.js';
+import { geonamesRowToPlace, PLACE_COLUMNS, PLACE_NUMERIC, PLACE_REQUIRED, placeRowToPlace, placeToRow } from './places.js';
+import { UCDP_COLUMNS, UCDP_NUMERIC, UCDP_REQUIRED, ucdpRowToEvent, eventToUcdpRow } from './ucdp.js';
 
 export const IMPORT_FORMATS = ['acled', 'ucdp', 'hxl', 'geojson', 'places', 'control'] as const;
 export type ImportFormat = (typeof IMPORT_FORMATS)[number];
@@ -226,8 +226,9 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
         break;
       }
       const toRow = format === 'ucdp' ? eventToUcdpRow : (e: ConflictEvent) => HXL_EVENT_COLUMNS.map((c) => c[2](e));
+      const numeric = format === 'ucdp' ? UCDP_NUMERIC : HXL_NUMERIC;
       for await (const e of store.streamEvents(q)) {
-        await push(csvLine(toRow(e)));
+        await push(csvLine(toRow(e), numeric));
         n++;
       }
       break;
@@ -244,7 +245,7 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
     case 'places': {
       await push(csvLine(PLACE_COLUMNS));
       for (const p of await store.listPlaces()) {
-        await push(csvLine(placeToRow(p)));
+        await push(csvLine(placeToRow(p), PLACE_NUMERIC));
         n++;
       }
       break;
@@ -252,7 +253,7 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
     case 'control': {
       await push(csvLine(CONTROL_COLUMNS));
       for (const o of await store.listControlObservations()) {
-        await push(csvLine(observationToControlRow(o)));
+        await push(csvLine(observationToControlRow(o), CONTROL_NUMERIC));
         n++;
       }
       break;

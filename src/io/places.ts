@@ -9,9 +9,12 @@ import { createRequire } from 'node:module';
 import { foldName } from '../core/names.js';
 import { PLACE_KINDS, type Place, type Provenance } from '../core/schemas.js';
 import { clip, coordField, idField, intField, RowErrors, type RowResult } from './convert.js';
+import { columnPositions } from './csv.js';
 
 export const PLACE_COLUMNS = ['id', 'name', 'names', 'kind', 'lon', 'lat', 'country', 'admin1', 'admin2', 'population', 'geonames_id', 'source', 'source_url'] as const;
 export const PLACE_REQUIRED = ['id', 'name', 'kind', 'lon', 'lat'] as const;
+/** Columns of numbers: a negative number there is a number, not a formula (csvLine). */
+export const PLACE_NUMERIC = columnPositions(PLACE_COLUMNS, ['lon', 'lat', 'population', 'geonames_id']);
 
 export function placeRowToPlace(raw: (col: string) => string, provenance: Provenance): RowResult<Place> {
   const errs = new RowErrors();

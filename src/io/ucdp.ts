@@ -6,6 +6,7 @@ import { parseFlexibleDate, precisionFromUcdp, precisionToUcdp } from '../core/d
 import type { ConflictEvent, Provenance } from '../core/schemas.js';
 import { eventTypeFromUcdp, ucdpViolenceTypeOf } from '../core/taxonomy.js';
 import { clip, coordField, intField, RowErrors, type RowResult } from './convert.js';
+import { columnPositions } from './csv.js';
 
 export const UCDP_COLUMNS = [
   'id', 'relid', 'year', 'active_year', 'code_status', 'type_of_violence', 'conflict_dset_id', 'conflict_new_id',
@@ -16,6 +17,14 @@ export const UCDP_COLUMNS = [
   'event_clarity', 'date_prec', 'date_start', 'date_end', 'deaths_a', 'deaths_b', 'deaths_civilians',
   'deaths_unknown', 'best', 'high', 'low', 'gwnoa', 'gwnob',
 ] as const;
+
+/** Columns of numbers: a negative number there is a number, not a formula (csvLine). */
+export const UCDP_NUMERIC = columnPositions(UCDP_COLUMNS, [
+  'id', 'year', 'active_year', 'type_of_violence', 'conflict_dset_id', 'conflict_new_id', 'dyad_dset_id', 'dyad_new_id',
+  'side_a_dset_id', 'side_a_new_id', 'side_b_dset_id', 'side_b_new_id', 'number_of_sources', 'where_prec', 'latitude',
+  'longitude', 'priogrid_gid', 'country_id', 'event_clarity', 'date_prec', 'deaths_a', 'deaths_b', 'deaths_civilians',
+  'deaths_unknown', 'best', 'high', 'low', 'gwnoa', 'gwnob',
+]);
 
 export const UCDP_REQUIRED = [
   'id', 'year', 'type_of_violence', 'conflict_name', 'dyad_name', 'side_a', 'side_b', 'source_article',

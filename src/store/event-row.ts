@@ -6,6 +6,7 @@
  * values, and only the small nested parts (sources, attributes, provenance) are JSON. Parsing a whole JSON
  * document per row capped the ACLED export at ~160,000 rows/s (measured on 200,000 generated rows).
  */
+import { neutralizeCell } from '../core/csv-cell.js';
 import type { ConflictEvent } from '../core/schemas.js';
 
 export const EVENT_COLUMNS = [
@@ -119,10 +120,11 @@ const BARE_COLUMNS = new Set(['id', 'lon', 'lat', 'geo_precision', 'fatalities',
 /**
  * Builds CSV lines from stored rows in JavaScript, byte for byte what the SQLite store writes in SQL
  * (scanEventCsv): for a store whose server cannot format lines itself. Text is always quoted, empty
- * text as "", quotes doubled; numbers, dates, codes and ids go bare.
+ * text as "", quotes doubled, formula starts neutralized; numbers, dates, codes and ids go bare.
  */
 export function eventCsvLineWriter(fields: readonly EventCsvField[]): (r: EventRow) => string {
-  const quote = (s: string): string => `"${s.replace(/"/g, '""')}"`;
+  // Text that a spreadsheet would run as a formula gets its leading quote (neutralizeCell), as in SQL.
+  const quote = (s: string): string => `"${neutralizeCell(s).replace(/"/g, '""')}"`;
   const parts = fields.map((f): ((r: EventRow) => string) => {
     if ('date' in f) {
       const i = COLUMN_INDEX.get('date')!;

@@ -8,6 +8,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { dateRule, eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
 import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
+import { eventsCsv } from './events-csv.js';
 
 interface Meta {
   scenario: { id: string; name: string } | null;
@@ -618,19 +619,8 @@ $('export-png').addEventListener('click', () => {
   void map.once('render', () => map.getCanvas().toBlob((b) => b && download(`frontline-${dateOf(current)}.png`, b), 'image/png'));
   map.triggerRepaint();
 });
-const CSV_FIELDS = ['id', 'date', 'type', 'subType', 'actor1', 'actor2', 'location', 'best'];
-const csvCell = (v: unknown): string => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
 $('export-csv').addEventListener('click', () => {
-  const lines = [[...CSV_FIELDS, 'longitude', 'latitude'].join(',')];
-  for (const f of loadedEvents) {
-    const p = f.properties as Record<string, unknown>;
-    const [lon, lat] = (f.geometry as GeoJSON.Point).coordinates;
-    lines.push([...CSV_FIELDS.map((k) => csvCell(p[k])), lon, lat].join(','));
-  }
-  download(`frontline-events-${dateOf(current)}.csv`, new Blob([`${lines.join('\n')}\n`], { type: 'text/csv' }));
+  download(`frontline-events-${dateOf(current)}.csv`, new Blob([eventsCsv(loadedEvents)], { type: 'text/csv' }));
 });
 $('export-geojson').addEventListener('click', () => download(`frontline-events-${dateOf(current)}.geojson`, new Blob([JSON.stringify({ type: 'FeatureCollection', features: loadedEvents })], { type: 'application/geo+json' })));
 

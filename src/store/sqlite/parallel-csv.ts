@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { QUOTED_LINES_SOURCES } from '../../core/csv-cell.js';
 
 /** The worker is plain CommonJS given as text: it then runs the same under tsx, vitest and the build. */
 const WORKER_SOURCE = `
@@ -25,8 +26,12 @@ db.exec('BEGIN');
 db.prepare('SELECT 1 FROM events LIMIT 1').get();
 const stmt = db.prepare(workerData.sql).pluck();
 parentPort.postMessage({ type: 'ready' });
-// Encoded here and moved, not copied, to the main thread: it only writes bytes.
+// Text that a spreadsheet would run as a formula is neutralized here (neutralizeQuotedLines, the same
+// patterns), then encoded and moved, not copied, to the main thread: it only writes bytes.
+const f = workerData.formula;
+const may = new RegExp(f.may), start = new RegExp(f.start), fix = new RegExp(f.replace, 'g');
 const send = (type, part, text, rows) => {
+  if (may.test(text) || start.test(text)) text = text.replace(fix, f.replacement);
   const bytes = new Uint8Array(Buffer.from(text));
   parentPort.postMessage({ type, part, bytes, rows }, [bytes.buffer]);
 };
@@ -95,7 +100,7 @@ export async function* parallelCsv(
   ready: () => boolean,
 ): AsyncGenerator<CsvChunk, boolean> {
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-  const pool = Array.from({ length: Math.min(workers, parts.length) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, sql, args } }));
+  const pool = Array.from({ length: Math.min(workers, parts.length) }, () => new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, path, sql, args, formula: QUOTED_LINES_SOURCES } }));
   const done: boolean[] = parts.map(() => false);
   const chunks: CsvChunk[][] = parts.map(() => []);
   const idle: Worker[] = [];
