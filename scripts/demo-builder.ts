@@ -7,7 +7,7 @@ import { kindFromGeonames, PLACE_COLUMNS } from '../src/io/places.js';
 import { ACLED_COLUMNS } from '../src/io/acled.js';
 import { formatAcledDate } from '../src/core/dates.js';
 import { canonicalEventType, disorderTypeOf } from '../src/core/taxonomy.js';
-import { ADMIN1, PLACES, SOURCES, type PlaceFact } from './demo-facts.js';
+import { ADMIN1, CROSSINGS, PLACES, SOURCES, type PlaceFact } from './demo-facts.js';
 import { EVENTS } from './demo-events.js';
 import { DEMO_ROADS } from './demo-roads.js';
 
@@ -97,7 +97,7 @@ export function buildDemoFiles(): Record<string, string> {
     };
     events += csvLine(ACLED_COLUMNS.map((c) => row[c] ?? ''));
   }
-  return { 'places.csv': places, 'control.csv': control, 'events.csv': events, 'boundary.geojson': syriaBoundary(require), 'roads.geojson': demoRoads(located) };
+  return { 'places.csv': places, 'control.csv': control, 'events.csv': events, 'boundary.geojson': syriaBoundary(require), 'roads.geojson': demoRoads(located), 'crossings.geojson': demoCrossings() };
 }
 
 /**
@@ -127,6 +127,16 @@ function syriaBoundary(require: NodeJS.Require): string {
     ],
   };
   return `${JSON.stringify(collection)}\n`;
+}
+
+/** The crossings of the Euphrates, Lake Assad and the Tigris (scripts/demo-facts.ts), as GeoJSON points. */
+function demoCrossings(): string {
+  const features = CROSSINGS.map((c) => ({
+    type: 'Feature',
+    geometry: { type: 'Point', coordinates: c.at },
+    properties: { id: c.id, name: c.name, kind: c.kind, source: c.source, url: c.url, ...(c.note ? { note: c.note } : {}) },
+  }));
+  return `${JSON.stringify({ type: 'FeatureCollection', frontline: { kind: 'crossings' }, features }, null, 1)}\n`;
 }
 
 /** The coarse road network as GeoJSON lines between the demo's places (see scripts/demo-roads.ts). */

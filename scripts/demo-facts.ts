@@ -301,3 +301,44 @@ export const PLACES: PlaceFact[] = [
   { id: 'kafriya', name: 'Kafriya', aliases: 'Kefraya|Kafarya', kind: 'town', at: [36.71, 35.98], t: 'saa/besieged' },
   { id: 'bab-al-hawa', name: 'Bab al-Hawa crossing', aliases: 'Bab al-Hawa|Cilvegozu', kind: 'border-crossing', at: [36.67, 36.23], t: 'ahrar-al-sham hts@2017-07-23#idlib' },
 ];
+
+/**
+ * Crossings of the Euphrates, Lake Assad and the Tigris (data/demo/crossings.geojson): where the movement
+ * surface (src/surface/) lets a step over a river or off the lake. Coordinates from each place's public
+ * Wikipedia article or map, approximate to a kilometre or two (the surface opens steps within 4 km of a
+ * crossing). Static for Jan–Jul 2017: bridges struck during the period (Raqqa's, Deir ez-Zor's) stay
+ * crossings, since boats and ferries kept crossing there; the note says so.
+ */
+export interface CrossingFact {
+  id: string;
+  name: string;
+  kind: 'bridge' | 'dam' | 'ford';
+  at: [number, number];
+  source: string;
+  url: string;
+  note?: string;
+}
+
+const WP = (title: string): string => `https://en.wikipedia.org/wiki/${encodeURIComponent(title.replace(/ /g, '_'))}`;
+export const CROSSINGS: CrossingFact[] = [
+  { id: 'jarabulus-bridge', name: 'Jarabulus bridge (Euphrates)', kind: 'bridge', at: [38.02, 36.82], source: 'Wikipedia, Jarabulus', url: WP('Jarabulus') },
+  { id: 'qara-qozak-bridge', name: 'Qara Qozak bridge (M4 over the Euphrates)', kind: 'bridge', at: [38.22, 36.63], source: 'Wikipedia, Qara Qozak', url: WP('Qara Qozak') },
+  { id: 'tishrin-dam-crossing', name: 'Tishrin Dam', kind: 'dam', at: [38.18, 36.38], source: 'Wikipedia, Tishrin Dam', url: WP('Tishrin Dam') },
+  { id: 'tabqa-dam-crossing', name: 'Tabqa Dam (road over the crest)', kind: 'dam', at: [38.56, 35.87], source: 'Wikipedia, Tabqa Dam', url: WP('Tabqa Dam') },
+  { id: 'baath-dam-crossing', name: 'Baath Dam', kind: 'dam', at: [38.79, 35.84], source: 'Wikipedia, Baath Dam', url: WP('Baath Dam'), note: 'coordinates approximate (about 27 km downstream of the Tabqa Dam)' },
+  {
+    id: 'raqqa-old-bridge', name: 'Raqqa old bridge', kind: 'bridge', at: [39.0, 35.935], source: 'Wikipedia, Battle of Raqqa (2017)', url: WP('Battle of Raqqa (2017)'),
+    note: 'disabled by coalition strikes in early 2017; kept as a crossing (boats crossed there)',
+  },
+  {
+    id: 'raqqa-new-bridge', name: 'Raqqa new bridge (al-Rashid bridge)', kind: 'bridge', at: [39.03, 35.94], source: 'Wikipedia, Battle of Raqqa (2017)', url: WP('Battle of Raqqa (2017)'),
+    note: 'disabled by coalition strikes in early 2017; kept as a crossing (boats crossed there)',
+  },
+  {
+    id: 'deir-ez-zor-bridges', name: 'Deir ez-Zor bridges (al-Siyasiyah bridge)', kind: 'bridge', at: [40.16, 35.34], source: 'Wikipedia, Siege of Deir ez-Zor (2014–2017)', url: WP('Siege of Deir ez-Zor (2014–2017)'),
+    note: 'struck in 2016–2017; kept as a crossing (ferries)',
+  },
+  { id: 'mayadin-bridge', name: 'Al-Mayadin bridge', kind: 'bridge', at: [40.45, 35.01], source: 'Wikipedia, Mayadin', url: WP('Mayadin') },
+  { id: 'abu-kamal-bridge', name: 'Abu Kamal bridge (towards al-Qaim)', kind: 'bridge', at: [40.93, 34.46], source: 'Wikipedia, Abu Kamal', url: WP('Abu Kamal') },
+  { id: 'semalka-bridge', name: 'Semalka pontoon bridge (Tigris, to Faysh Khabur)', kind: 'bridge', at: [42.37, 37.08], source: 'Wikipedia, Semalka Border Crossing', url: WP('Semalka Border Crossing') },
+];

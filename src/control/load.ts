@@ -7,7 +7,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { ScenarioSchema, type Scenario } from '../core/schemas.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { Store } from '../store/store.js';
-import { ControlModel } from './model.js';
+import { ControlModel, type AreaMethod } from './model.js';
+import { loadSurface } from './surface-inputs.js';
 
 /**
  * A mark in the store's meta that changes with every write the control model reads (places, control
@@ -30,6 +31,8 @@ export interface LoadControlOptions {
   boundary?: string;
   resolution?: number;
   radiusKm?: number;
+  /** "cost-distance" (default, on the movement surface at resolution 7) or "nearest" (within the radius, resolution 6). */
+  method?: AreaMethod;
 }
 
 export async function loadControlModel(store: Store, opts: LoadControlOptions = {}): Promise<ControlModel> {
@@ -60,6 +63,8 @@ export async function loadControlModel(store: Store, opts: LoadControlOptions = 
         ...relations,
       ]
     : relations;
+  const method = opts.method ?? 'cost-distance';
+  const surface = method === 'cost-distance' ? await loadSurface(store, boundary.id, land, opts.resolution ?? 7) : null;
   return new ControlModel({
     land,
     places,
@@ -71,6 +76,7 @@ export async function loadControlModel(store: Store, opts: LoadControlOptions = 
     ...(scenario ? { overrides: scenario.overrides, overrideFrom: scenario.baseDate } : {}),
     ...(opts.resolution !== undefined ? { resolution: opts.resolution } : {}),
     ...(opts.radiusKm !== undefined ? { radiusKm: opts.radiusKm } : {}),
+    ...(surface ? { surface: surface.surface, surfaceSources: surface.sources } : { method }),
   });
 }
 

@@ -12,6 +12,9 @@ import { buildPlaceLocator, type PlaceLocator } from '../geo/place-locator.js';
 import { upperBound } from '../core/search.js';
 import { ControlTimeline, STATUS_CODES, type Holding } from './timeline.js';
 import { joinByEnds } from '../geo/join-lines.js';
+import { buildSurface, type MovementSurface } from '../surface/surface.js';
+import { latticeOf, partition, partitionBuffers, type Lattice, type PartitionBuffers, type Seed } from '../surface/partition.js';
+import * as h3 from 'h3-js';
 
 export const UNAFFILIATED = 'unaffiliated';
 
@@ -25,11 +28,34 @@ export interface ControlInput {
   controlAreas?: readonly ControlArea[];
   overrides?: readonly ScenarioOverride[];
   overrideFrom?: IsoDate;
-  /** H3 resolution of the cells (default 6, ~36 km² a cell). */
+  /**
+   * H3 resolution of the cells when no surface is given (default 6, ~36 km² a cell; the app layer builds
+   * a resolution-7 surface).
+   */
   resolution?: number;
-  /** Land farther than this from every place is left unassigned (default 30 km). */
+  /**
+   * The "nearest" method's radius: land farther than this from every place is left unassigned (default
+   * 30 km). The cost-distance method ignores it for areas; events still use it (attribute()).
+   */
   radiusKm?: number;
+  /**
+   * The movement surface the land is partitioned on (src/surface/); without one, a plain surface over the
+   * land (open country everywhere, no roads, no water) is built at `resolution`.
+   */
+  surface?: MovementSurface;
+  /** What the surface was built from, for the method's report (sources of roads, water, crossings). */
+  surfaceSources?: Record<string, string>;
+  /**
+   * How areas are drawn: "cost-distance" (default: every cell to the held place that reaches it first
+   * over the surface) or "nearest" (the earlier rule: nearest place in a straight line within the radius).
+   */
+  method?: AreaMethod;
+  /** A besieged place holds the cells within this many steps of it, nearer to it than to anyone (default 2). */
+  besiegedSteps?: number;
 }
+
+export type AreaMethod = 'cost-distance' | 'nearest';
+
 
 interface AnalystArea {
   area: ControlArea;
@@ -47,6 +73,8 @@ export interface BlocStat {
   population: number;
   areaKm2: number;
   contestedKm2: number;
+  /** Land of this bloc's besieged places (their pockets). */
+  besiegedKm2: number;
 }
 
 export interface PlaceState {
@@ -73,6 +101,15 @@ export interface ControlState {
   blocs: BlocStat[];
   unassignedKm2: number;
   landKm2: number;
+  /** The place whose land each cell is (cost-distance: the place that reached it first), -1 none. */
+  cellPlace?: Int32Array;
+}
+
+/** Read-only per-date cell states, shared by every state of the same holders (see stateAt). */
+interface CellStates {
+  cellBloc: Int32Array;
+  cellStatus: Uint8Array;
+  cellPlace: Int32Array;
 }
 
 export class ControlModel {
@@ -89,6 +126,18 @@ export class ControlModel {
   readonly cellPlace: Int32Array;
   readonly locator: PlaceLocator;
   readonly radiusKm: number;
+  readonly method: AreaMethod;
+  /** The movement surface areas are partitioned on (cost-distance). */
+  readonly surface: MovementSurface | null;
+  readonly surfaceSources: Record<string, string>;
+  readonly besiegedSteps: number;
+  /** The grid cell of each place (-1: not on the land, nor within two cells of it). */
+  readonly placeCell: Int32Array;
+  private readonly lattice: Lattice | null;
+  private buffers: PartitionBuffers | null = null;
+  private readonly cellCache = new Map<string, CellStates>();
+  private readonly seedsOf: Seed[][];
+  private readonly observationCount: number;
   private readonly analyst: AnalystArea[];
   private readonly placeIndex: Map<string, number>;
   /** Per actor (timeline index): membership intervals [from, to, blocIndex]. */
@@ -99,7 +148,12 @@ export class ControlModel {
 
   constructor(input: ControlInput) {
     this.radiusKm = input.radiusKm ?? 30;
-    this.grid = buildLandGrid(input.land, input.resolution ?? 6);
+    this.method = input.method ?? 'cost-distance';
+    this.besiegedSteps = input.besiegedSteps ?? 2;
+    this.surface = input.surface ?? (this.method === 'cost-distance' ? buildSurface({ land: input.land }, buildLandGrid(input.land, input.resolution ?? 6)) : null);
+    this.surfaceSources = input.surfaceSources ?? (input.surface ? {} : { roads: 'none', water: 'none', crossings: 'none' });
+    this.grid = this.surface?.grid ?? buildLandGrid(input.land, input.resolution ?? 6);
+    this.lattice = this.surface ? latticeOf(this.surface) : null;
     this.places = input.places;
     this.placeIndex = new Map(input.places.map((p, i) => [p.id, i]));
     this.timeline = new ControlTimeline(input.observations, input.overrides ?? [], input.overrideFrom);
@@ -118,6 +172,9 @@ export class ControlModel {
     const g = this.grid;
     this.cellPlace = new Int32Array(g.cells.length);
     for (let i = 0; i < g.cells.length; i++) this.cellPlace[i] = this.locator.nearest(g.lon[i]!, g.lat[i]!);
+    this.placeCell = Int32Array.from(input.places, (p) => landCellNear(g, p.lon, p.lat));
+    this.observationCount = input.observations.filter((o) => !o.retracted).length;
+    this.seedsOf = input.places.map((p, i) => this.seedsFor(i, p.lon, p.lat));
     this.analyst = (input.controlAreas ?? []).map((area) => {
       const coords = (area.geometry.type === 'Polygon' ? [area.geometry.coordinates] : area.geometry.coordinates) as MultiPolygonCoords;
       const bbox = bboxOfMultiPolygon(coords);
@@ -177,7 +234,7 @@ export class ControlModel {
     const nb = this.blocIds.length;
     const placeBloc = new Int32Array(this.places.length).fill(-1);
     const placeStatus = new Uint8Array(this.places.length);
-    const stats = this.blocIds.map((bloc, i): BlocStat => ({ bloc, name: this.blocNames[i]!, places: 0, population: 0, areaKm2: 0, contestedKm2: 0 }));
+    const stats = this.blocIds.map((bloc, i): BlocStat => ({ bloc, name: this.blocNames[i]!, places: 0, population: 0, areaKm2: 0, contestedKm2: 0, besiegedKm2: 0 }));
     this.places.forEach((p, i) => {
       const t = this.timeline.raw(p.id);
       if (!t) return;
@@ -189,25 +246,7 @@ export class ControlModel {
       stats[b]!.places++;
       stats[b]!.population += p.population ?? 0;
     });
-    const cellBloc = new Int32Array(g.cells.length).fill(-1);
-    const cellStatus = new Uint8Array(g.cells.length);
-    for (let c = 0; c < g.cells.length; c++) {
-      const p = this.cellPlace[c]!;
-      if (p >= 0) {
-        cellBloc[c] = placeBloc[p]!;
-        cellStatus[c] = placeStatus[p]!;
-      }
-    }
-    // Analysts' polygons take precedence where they lie (by cell centre).
-    for (const a of this.analyst) {
-      if (day < a.from || day > a.to) continue;
-      const b = this.blocIndexOfActor(a.area.actor, day);
-      const s = STATUS_CODES.indexOf(a.area.status);
-      for (const c of a.cells) {
-        cellBloc[c] = b;
-        cellStatus[c] = s;
-      }
-    }
+    const { cellBloc, cellStatus, cellPlace } = this.cellStates(day, placeBloc, placeStatus);
     let unassigned = 0;
     for (let c = 0; c < g.cells.length; c++) {
       const b = cellBloc[c]!;
@@ -215,10 +254,168 @@ export class ControlModel {
       else {
         stats[b]!.areaKm2 += g.areaKm2[c]!;
         if (cellStatus[c] === 1) stats[b]!.contestedKm2 += g.areaKm2[c]!;
+        else if (cellStatus[c] === 2) stats[b]!.besiegedKm2 += g.areaKm2[c]!;
       }
     }
     void nb;
-    return { date, day, cellBloc, cellStatus, placeBloc, placeStatus, blocs: stats, unassignedKm2: unassigned, landKm2: g.landAreaKm2 };
+    return { date, day, cellBloc, cellStatus, placeBloc, placeStatus, blocs: stats, unassignedKm2: unassigned, landKm2: g.landAreaKm2, cellPlace };
+  }
+
+  /**
+   * Every cell's holder, status and place for the places' holders of a day, then analysts' polygons on
+   * top. Worked out once per distinct set of holders (and polygons in force) and kept: weeks in which
+   * nothing changed hands cost a lookup. The arrays are shared: read them, never write them.
+   */
+  private cellStates(day: number, placeBloc: Int32Array, placeStatus: Uint8Array): CellStates {
+    const inForce = this.analyst.filter((a) => day >= a.from && day <= a.to);
+    const polyBlocs = inForce.map((a) => `${a.area.id}=${this.blocIndexOfActor(a.area.actor, day)}`);
+    const key = `${placeBloc.join(',')}|${placeStatus.join('')}|${polyBlocs.join(',')}`;
+    const hit = this.cellCache.get(key);
+    if (hit) {
+      this.cellCache.delete(key);
+      this.cellCache.set(key, hit); // most recently used last
+      return hit;
+    }
+    const n = this.grid.cells.length;
+    const cellBloc = new Int32Array(n).fill(-1);
+    const cellStatus = new Uint8Array(n);
+    const cellPlace = new Int32Array(n).fill(-1);
+    if (this.method === 'nearest') {
+      for (let c = 0; c < n; c++) {
+        const p = this.cellPlace[c]!;
+        if (p >= 0 && placeBloc[p]! >= 0) cellPlace[c] = p;
+      }
+    } else this.partitionCells(placeBloc, placeStatus, cellPlace);
+    for (let c = 0; c < n; c++) {
+      const p = cellPlace[c]!;
+      if (p >= 0) {
+        cellBloc[c] = placeBloc[p]!;
+        cellStatus[c] = placeStatus[p]!;
+      }
+    }
+    // Analysts' polygons take precedence where they lie (by cell centre).
+    for (const a of inForce) {
+      const b = this.blocIndexOfActor(a.area.actor, day);
+      const st = STATUS_CODES.indexOf(a.area.status);
+      for (const c of a.cells) {
+        cellBloc[c] = b;
+        cellStatus[c] = st;
+      }
+    }
+    const out = { cellBloc, cellStatus, cellPlace };
+    this.cellCache.set(key, out);
+    if (this.cellCache.size > 64) this.cellCache.delete(this.cellCache.keys().next().value!);
+    return out;
+  }
+
+  /** How the areas were drawn: the method, its parameters and its inputs (part of the JSON contract). */
+  methodReport(): ControlMethod {
+    const g = this.grid;
+    const inputs = {
+      places: this.places.length,
+      placesOnLand: this.placeCell.reduce((n, c) => n + (c >= 0 ? 1 : 0), 0),
+      observations: this.observationCount,
+      controlAreas: this.analyst.length,
+      ...this.surfaceSources,
+    };
+    if (this.method === 'nearest' || !this.surface) {
+      return {
+        name: 'nearest',
+        parameters: { resolution: g.resolution, cells: g.cells.length, radiusKm: this.radiusKm },
+        inputs,
+        rules: { areas: 'each cell takes the holder of the nearest place in a straight line within radiusKm; farther cells are unheld' },
+      };
+    }
+    const p = this.surface.params;
+    return {
+      name: 'cost-distance',
+      parameters: { resolution: g.resolution, cells: g.cells.length, offroadKmh: p.offroadKmh, crossingRadiusKm: p.crossingRadiusKm, steps: p.steps, besiegedSteps: this.besiegedSteps, bridgesWhereRoadsCross: p.bridgesWhereRoadsCross },
+      surface: { ...this.surface.counts },
+      inputs,
+      rules: {
+        areas: 'each cell goes to the held or contested place that reaches it first over the movement surface (multi-source Dijkstra); ties to the place listed first',
+        surface: 'open country at offroadKmh, cells crossed by a road at its speed; a step over a river or out of a lake only within crossingRadiusKm of a crossing',
+        contested: "a contested place's land is contested between its holder and the hostile blocs whose land touches it",
+        besieged: 'a besieged place holds the cells within besiegedSteps steps of it (not other places\' cells); the rest goes to whoever reaches it first',
+        unheld: 'only cells no held place can reach across the barriers, and all land before the first observation',
+        analystPolygons: "analysts' polygons in force take precedence, by cell centre",
+        events: 'events are attributed to the nearest place within radiusKm (not to the partition)',
+      },
+    };
+  }
+
+  private placeSeeds(i: number): Seed[] {
+    return this.seedsOf[i]!;
+  }
+
+  /**
+   * A place's seeds: its cell and the cells one allowed step from it, each with the time from the place's
+   * own position to the cell's centre (the straight line, at the mean pace of the two cells), so that a
+   * place off its cell's centre does not lend its land that offset.
+   */
+  private seedsFor(i: number, lon: number, lat: number): Seed[] {
+    const c = this.placeCell[i]!;
+    const s = this.surface;
+    if (c < 0 || !s) return [];
+    const g = s.grid;
+    const pace = (x: number): number => 1 / s.speedKmh[x]!;
+    const own = haversineKm(lon, lat, g.lon[c]!, g.lat[c]!) * pace(c);
+    const out: Seed[] = [{ cell: c, label: i, hours: own }];
+    const S = s.params.steps;
+    for (let k = c * S; k < c * S + S; k++) {
+      const v = s.stepTarget[k]!;
+      if (v < 0 || s.stepHours[k] === Infinity) continue;
+      out.push({ cell: v, label: i, hours: haversineKm(lon, lat, g.lon[v]!, g.lat[v]!) * (0.5 * pace(c) + 0.5 * pace(v)) });
+    }
+    return out;
+  }
+
+  /**
+   * The cost-distance partition (docs/control.md): every held or contested place seeds its cell; each
+   * cell goes to the place that reaches it first over the surface. A besieged place holds only a pocket:
+   * the cells within `besiegedSteps` steps of it (over allowed steps), except cells of other places;
+   * pockets meeting split by step count, then place order. Cells no place reaches stay -1 (unheld).
+   */
+  private partitionCells(placeBloc: Int32Array, placeStatus: Uint8Array, cellPlace: Int32Array): void {
+    const lat = this.lattice!;
+    const besieged = STATUS_CODES.indexOf('besieged');
+    const seeds: Seed[] = [];
+    const pockets: number[] = [];
+    for (let i = 0; i < this.places.length; i++) {
+      const cell = this.placeCell[i]!;
+      if (placeBloc[i]! < 0 || cell < 0) continue;
+      if (placeStatus[i] === besieged) pockets.push(i);
+      else seeds.push(...this.placeSeeds(i));
+    }
+    this.buffers ??= partitionBuffers(lat.cellCount, lat.steps);
+    const r = partition(lat, seeds, Infinity, this.buffers);
+    cellPlace.set(r.label);
+    if (!pockets.length) return;
+    // Pockets: a breadth-first search from every besieged place at once, by steps.
+    const seeded = new Uint8Array(lat.cellCount);
+    for (const s of seeds) if (!s.hours || s.cell === this.placeCell[s.label]) seeded[s.cell] = 1;
+    const hop = new Int32Array(lat.cellCount).fill(-1);
+    let queue: number[] = [];
+    for (const i of pockets) {
+      const c = this.placeCell[i]!;
+      if (hop[c]! >= 0 || seeded[c]) continue; // another pocket's or another place's cell
+      hop[c] = 0;
+      cellPlace[c] = i;
+      queue.push(c);
+    }
+    for (let h = 1; h <= this.besiegedSteps && queue.length; h++) {
+      const next: number[] = [];
+      for (const c of queue) {
+        for (let k = c * lat.steps, e = k + lat.steps; k < e; k++) {
+          const v = lat.stepTarget[k]!;
+          if (v < 0 || hop[v]! >= 0 || seeded[v] || lat.stepHours[k] === Infinity) continue;
+          hop[v] = h;
+          cellPlace[v] = cellPlace[c]!;
+          next.push(v);
+        }
+      }
+      queue = next;
+    }
   }
 
   /** Analysts' polygons in force on a day. */
@@ -339,15 +536,56 @@ export class ControlModel {
     };
   }
 
-  /** Places, population and area of each bloc at every step from `from` to `to`. */
+  /** Places, population and area (km² and % of the land) of each bloc at every step from `from` to `to`. */
   series(from: IsoDate, to: IsoDate, stepDays: number): SeriesRow[] {
     const rows: SeriesRow[] = [];
     for (let d = dayNumber(from); d <= dayNumber(to); d += stepDays) {
       const s = this.stateAt(fromDayNumber(d));
-      for (const b of s.blocs) if (b.places || b.areaKm2) rows.push({ date: s.date, bloc: b.bloc, places: b.places, population: b.population, areaKm2: b.areaKm2 });
-      rows.push({ date: s.date, bloc: 'unassigned', places: 0, population: 0, areaKm2: s.unassignedKm2 });
+      const pct = (km2: number): number => (s.landKm2 > 0 ? (100 * km2) / s.landKm2 : 0);
+      for (const b of s.blocs) if (b.places || b.areaKm2) rows.push({ date: s.date, bloc: b.bloc, places: b.places, population: b.population, areaKm2: b.areaKm2, sharePct: pct(b.areaKm2), contestedKm2: b.contestedKm2 });
+      rows.push({ date: s.date, bloc: 'unassigned', places: 0, population: 0, areaKm2: s.unassignedKm2, sharePct: pct(s.unassignedKm2), contestedKm2: 0 });
     }
     return rows;
+  }
+
+  /**
+   * Contested land by who contests it: each connected patch of contested cells of one holder, with the
+   * blocs hostile to that holder whose land touches the patch (none found: the holder alone).
+   */
+  contestedBetween(state: ControlState): { between: string[]; areaKm2: number }[] {
+    const g = this.grid;
+    const contested = STATUS_CODES.indexOf('contested');
+    const seen = new Uint8Array(g.cells.length);
+    const out = new Map<string, { between: string[]; areaKm2: number }>();
+    for (let c0 = 0; c0 < g.cells.length; c0++) {
+      if (seen[c0] || state.cellStatus[c0] !== contested || state.cellBloc[c0]! < 0) continue;
+      const holder = state.cellBloc[c0]!;
+      const others = new Set<number>();
+      let km2 = 0;
+      const stack = [c0];
+      seen[c0] = 1;
+      while (stack.length) {
+        const c = stack.pop()!;
+        km2 += g.areaKm2[c]!;
+        for (let k = 0; k < 6; k++) {
+          const v = g.neighbors[c * 6 + k]!;
+          if (v < 0) continue;
+          const b = state.cellBloc[v]!;
+          if (b === holder && state.cellStatus[v] === contested) {
+            if (!seen[v]) {
+              seen[v] = 1;
+              stack.push(v);
+            }
+          } else if (b >= 0 && b !== holder && this.relation(holder, b, state.date) === 'hostile') others.add(b);
+        }
+      }
+      const between = [holder, ...[...others].sort((a, b) => a - b)].map((b) => this.blocIds[b]!);
+      const key = between.join('|');
+      const e = out.get(key);
+      if (e) e.areaKm2 += km2;
+      else out.set(key, { between, areaKm2: km2 });
+    }
+    return [...out.values()];
   }
 
   /**
@@ -394,6 +632,14 @@ export class ControlModel {
   }
 }
 
+export interface ControlMethod {
+  name: AreaMethod;
+  parameters: Record<string, number | boolean>;
+  surface?: Record<string, number>;
+  inputs: Record<string, number | string>;
+  rules: Record<string, string>;
+}
+
 export interface FrontLine {
   sides: [string, string];
   names: [string, string];
@@ -427,6 +673,30 @@ export interface SeriesRow {
   places: number;
   population: number;
   areaKm2: number;
+  /** Share of the land, %. */
+  sharePct: number;
+  contestedKm2: number;
+}
+
+/**
+ * The land cell a place is in; a place just off the land (a border crossing on the line, a town the
+ * boundary's simplification leaves outside) takes the nearest land cell within two rings; else -1.
+ */
+export function landCellNear(g: LandGrid, lon: number, lat: number): number {
+  const h = h3.latLngToCell(lat, lon, g.resolution);
+  const own = g.indexOf.get(h);
+  if (own !== undefined) return own;
+  let best = -1, bestKm = Infinity;
+  for (const x of h3.gridDisk(h, 2)) {
+    const i = g.indexOf.get(x);
+    if (i === undefined) continue;
+    const km = haversineKm(lon, lat, g.lon[i]!, g.lat[i]!);
+    if (km < bestKm) {
+      bestKm = km;
+      best = i;
+    }
+  }
+  return best;
 }
 
 /** Join two-point segments that share end points into lines. */

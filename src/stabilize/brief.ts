@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { addDays, fromDayNumber, type IsoDate } from '../core/dates.js';
 import { FrontlineError } from '../core/errors.js';
+import { httpUrl } from '../core/links.js';
 import { INDICATORS, type Bloc, type Indicator, type IndicatorKind, type SourceRef } from '../core/schemas.js';
 import type { ControlModel } from '../control/model.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
@@ -34,8 +35,10 @@ function colorOf(blocs: readonly Bloc[], bloc: string | null): string {
   return blocs[i]?.color ?? FALLBACK[Math.max(0, i) % FALLBACK.length]!;
 }
 
-function sourceText(s: SourceRef): string {
-  return `${esc(s.name)}${s.published ? `, ${esc(s.published)}` : ''}${s.url ? ` — <a href="${esc(s.url)}">${esc(s.url)}</a>` : ''}`;
+/** A source: its URL a link only if it is http(s) (src/core/links.ts), else plain text. */
+export function sourceText(s: SourceRef): string {
+  const href = httpUrl(s.url);
+  return `${esc(s.name)}${s.published ? `, ${esc(s.published)}` : ''}${href ? ` — <a href="${esc(href)}">${esc(s.url!)}</a>` : s.url ? ` — ${esc(s.url)}` : ''}`;
 }
 
 /** The window's count and, when it differs, the area's whole record: "0 in the window" never hides earlier incidents. */

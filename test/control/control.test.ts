@@ -73,7 +73,7 @@ describe('areas of control in Freedonia (hand-checked)', () => {
     expect(stat(s, 'blue').areaKm2).toBeGreaterThan(0.41 * DEG2_KM2 * 0.96);
     expect(stat(s, 'green').areaKm2).toBeGreaterThan(0.18 * DEG2_KM2 * 0.94);
     expect(stat(s, 'green').areaKm2).toBeLessThan(0.18 * DEG2_KM2 * 1.06);
-    expect(s.unassignedKm2).toBe(0); // radius 100 km reaches every corner
+    expect(s.unassignedKm2).toBe(0); // every cell is reached from some town
     expect(sumAreas(s)).toBeCloseTo(LAND_KM2, 0);
   });
 
@@ -89,9 +89,10 @@ describe('areas of control in Freedonia (hand-checked)', () => {
     expect(stat(s, 'unaffiliated').places).toBe(0);
   });
 
-  it('leaves land beyond the radius unassigned', () => {
+  it('the "nearest" method leaves land beyond the radius unassigned; cost-distance ignores the radius', () => {
     // Five discs of 10 km: 5 · π · 10² ≈ 1,571 km², to a cell's width (here ±15%).
-    const s = freedonia({ radiusKm: 10 }).stateAt('2020-01-20');
+    expect(freedonia({ radiusKm: 10 }).stateAt('2020-01-20').unassignedKm2).toBe(0); // every cell is reachable
+    const s = freedonia({ radiusKm: 10, method: 'nearest' }).stateAt('2020-01-20');
     const assigned = s.blocs.reduce((a, b) => a + b.areaKm2, 0);
     expect(assigned).toBeGreaterThan(1571 * 0.85);
     expect(assigned).toBeLessThan(1571 * 1.15);

@@ -8,6 +8,7 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { dateRule, eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
 import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
+import { httpUrl } from '../../src/core/links.js';
 import { eventsCsv } from './events-csv.js';
 
 interface Meta {
@@ -273,8 +274,10 @@ async function showEvent(id: string): Promise<void> {
   const src = el('p', 'Sources: ');
   p.sources.forEach((s, i) => {
     if (i) src.append('; ');
-    if (s.url && /^https?:\/\//.test(s.url)) src.append(Object.assign(el('a', s.name), { href: s.url, target: '_blank', rel: 'noopener' }));
-    else src.append(s.name);
+    // Only http(s) links (src/core/links.ts); any other URL is shown as text beside the name.
+    const href = httpUrl(s.url);
+    if (href) src.append(Object.assign(el('a', s.name), { href, target: '_blank', rel: 'noopener' }));
+    else src.append(s.url ? `${s.name} (${s.url})` : s.name);
     if (s.published) src.append(` (${s.published})`);
   });
   box.append(src);
