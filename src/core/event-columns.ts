@@ -15,7 +15,7 @@ export interface EventColumnsFilter {
   subType?: string;
   /** Actor ids: matches when either side is one of them. */
   actors?: readonly string[];
-  /** Status values to keep (default: everything but retracted). */
+  /** Status values to keep (default: reviewed events only, the stores' default: no drafts, nothing retracted). */
   statuses?: readonly string[];
 }
 
@@ -310,7 +310,7 @@ export function forEachMatch(c: EventColumns, f: EventColumnsFilter, visit: (i: 
   }
   const statusOk = new Uint8Array(c.statuses.length);
   c.statuses.forEach((s, i) => {
-    statusOk[i] = f.statuses ? Number(f.statuses.includes(s)) : Number(s !== 'retracted');
+    statusOk[i] = f.statuses ? Number(f.statuses.includes(s)) : Number(s !== 'retracted' && s !== 'draft');
   });
   const [w, s, e, n] = f.bbox ?? [-Infinity, -Infinity, Infinity, Infinity];
   const { lon, lat } = c;
@@ -387,14 +387,16 @@ function countDaysInBox(c: EventColumns, f: EventColumnsFilter, perDay: Int32Arr
   const [w, s, e, n] = f.bbox!;
   const start = f.minDay === undefined ? 0 : lowerBound(c.day, f.minDay);
   const end = f.maxDay === undefined ? c.length : lowerBound(c.day, f.maxDay + 1);
+  // Left out, as by default everywhere: retracted events and drafts.
   const retracted = c.statuses.indexOf('retracted');
+  const draft = c.statuses.indexOf('draft');
   const { lon, lat, day, status } = c;
   const ranges = cellRanges(c, f, end - start);
   if (!ranges) {
     for (let i = start; i < end; i++) {
       const x = lon[i]!;
       const y = lat[i]!;
-      if (x >= w && x <= e && y >= s && y <= n && status[i] !== retracted) perDay[day[i]! - day0]!++;
+      if (x >= w && x <= e && y >= s && y <= n && status[i] !== retracted && status[i] !== draft) perDay[day[i]! - day0]!++;
     }
     return;
   }
@@ -404,7 +406,7 @@ function countDaysInBox(c: EventColumns, f: EventColumnsFilter, perDay: Int32Arr
     for (let k = lo; k < hi; k++) {
       const x = g.lon[k]!;
       const y = g.lat[k]!;
-      if (x >= w && x <= e && y >= s && y <= n && g.status[k] !== retracted) perDay[g.day[k]! - day0]!++;
+      if (x >= w && x <= e && y >= s && y <= n && g.status[k] !== retracted && g.status[k] !== draft) perDay[g.day[k]! - day0]!++;
     }
   }
 }

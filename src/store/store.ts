@@ -85,7 +85,14 @@ export interface EventQuery {
   /** Words to find in notes, location or actor names (case-insensitive substring). */
   text?: string;
   place?: string;
+  /**
+   * Only events of this status (the review queue asks for 'draft'). Without it a query reads reviewed
+   * events only: drafts are not events until an analyst accepts them, so no reader (map, counts, charts,
+   * exports, briefings, attribution) sees them unless it asks (docs/server.md, decision 0028).
+   */
   status?: ConflictEvent['status'];
+  /** Drafts too, marked by their status: for callers who may review them (analysts, personal mode). */
+  includeDrafts?: boolean;
   includeRetracted?: boolean;
   limit?: number;
   /** Opaque cursor from a previous page's `next`. */

@@ -36,7 +36,7 @@ function naive(rows: EventColumnsInput[], f: EventColumnsFilter): EventColumnsIn
     if (f.type !== undefined && type !== f.type) return false;
     if (f.subType !== undefined && sub !== f.subType) return false;
     if (f.actors && !f.actors.includes(a1 ?? '\0') && !f.actors.includes(a2 ?? '\0')) return false;
-    if (f.statuses ? !f.statuses.includes(status) : status === 'retracted') return false;
+    if (f.statuses ? !f.statuses.includes(status) : status === 'retracted' || status === 'draft') return false;
     return true;
   });
 }

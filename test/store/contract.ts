@@ -73,6 +73,60 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       await s.close();
     });
 
+    it('leaves drafts out of every read, count and export unless the query asks for them (then they say so)', async () => {
+      const s = await makeStore();
+      await s.putEvents([
+        event('ok1', '2017-06-05', 38.5, 35.8, { fatalities: { best: 2, low: null, high: null } }),
+        event('draft1', '2017-06-06', 38.6, 35.9, { status: 'draft', notes: 'unreviewed', fatalities: { best: 40, low: null, high: null } }),
+        event('gone1', '2017-06-07', 38.7, 35.9, { fatalities: { best: 500, low: null, high: null } }),
+      ], by);
+      await s.retractEvent('gone1', { by: 'tester', reason: 'duplicate' });
+      const csvIds = async (q: object): Promise<string[]> => {
+        let text = '';
+        for await (const c of s.scanEventCsv(q, [{ column: 'id' }, { column: 'status' }])) text += Buffer.from(c.bytes).toString('utf8');
+        return text.trim().split('\n').filter(Boolean);
+      };
+      const ids = async (q: object): Promise<string[]> => (await s.queryEvents({ ...q, limit: 100 })).events.map((e) => e.id);
+      const check = async (): Promise<void> => {
+        for (const box of [{}, { bbox: [38, 35, 39, 36] as [number, number, number, number] }]) {
+          // By default: the reviewed event only, whichever way the store is read.
+          expect(await ids(box)).toEqual(['ok1']);
+          expect(await s.countEvents(box)).toBe(1);
+          expect(await s.countEventsBy('type', box)).toEqual({ Battles: 1 });
+          expect(await s.countEventsByPeriod('week', box)).toEqual([{ start: '2017-06-05', count: 1 }]);
+          expect(await s.summarizeEventsByPeriod('week', box)).toEqual([{ start: '2017-06-05', type: 'Battles', count: 1, fatalities: 2 }]);
+          expect((await s.countEventsByCell(1, box)).map((c) => c.count)).toEqual([1]);
+          expect(await s.sumFatalities(box)).toBe(2);
+          const scanned: unknown[] = [];
+          for await (const rows of s.scanEvents(box, 'date', ['id'])) scanned.push(...rows.map((r) => r[0]));
+          expect(scanned).toEqual(['ok1']);
+          const streamed: string[] = [];
+          for await (const e of s.streamEvents(box)) streamed.push(e.id);
+          expect(streamed).toEqual(['ok1']);
+          expect(await csvIds(box)).toEqual(['ok1,"reviewed"']);
+          // Asked for: drafts come too, each with its status.
+          const withDrafts = { ...box, includeDrafts: true };
+          expect((await s.queryEvents({ ...withDrafts, limit: 100 })).events.map((e) => [e.id, e.status])).toEqual([['ok1', 'reviewed'], ['draft1', 'draft']]);
+          expect(await s.countEvents(withDrafts)).toBe(2);
+          expect(await s.sumFatalities(withDrafts)).toBe(42);
+          expect(await s.countEventsByPeriod('week', withDrafts)).toEqual([{ start: '2017-06-05', count: 2 }]);
+          expect(await csvIds(withDrafts)).toEqual(['ok1,"reviewed"', 'draft1,"draft"']);
+          // The review queue asks by status; retracted events need their own flag, drafts theirs.
+          expect(await ids({ ...box, status: 'draft' })).toEqual(['draft1']);
+          expect(await ids({ ...box, includeRetracted: true })).toEqual(['ok1', 'gone1']);
+          expect(await ids({ ...box, includeRetracted: true, includeDrafts: true })).toEqual(['ok1', 'draft1', 'gone1']);
+        }
+      };
+      await check();
+      // A store with an in-memory index (a server's) answers from it the same way.
+      const indexed = s as Store & { eventColumns?: () => unknown };
+      if (indexed.eventColumns) {
+        indexed.eventColumns();
+        await check();
+      }
+      await s.close();
+    });
+
     it('answers bbox + time window + actor + type queries exactly, with stable cursors', async () => {
       const s = await makeStore();
       const evs: ConflictEvent[] = [];

@@ -53,6 +53,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventCsvLineWriter, selectColumns, type EventColumn, eventToRow, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
 import { decodeCursor, pageOf } from '../event-cursor.js';
+import { queryStatuses } from '../event-status.js';
 import { currentEntry, unchanged } from '../record-versions.js';
 import { PG_MIGRATIONS } from './migrations.js';
 import { BACKUP_TABLES, DUMP_ORDER, TABLE_ORDER, type TableChunk } from '../backup-format.js';
@@ -607,8 +608,9 @@ export class PgStore implements Store {
       where.push(`(e.actor1_id = ANY(${a}::text[]) OR e.actor2_id = ANY(${a}::text[]))`);
     }
     if (q.place) where.push(`e.place = ${p(q.place)}`);
-    if (q.status) where.push(`e.status = ${p(q.status)}`);
-    else if (!q.includeRetracted) where.push("e.status <> 'retracted'");
+    // Reviewed events only, unless the query asks for drafts or retracted ones (queryStatuses).
+    const statuses = queryStatuses(q);
+    where.push(statuses.length === 1 ? `e.status = ${p(statuses[0])}` : `e.status = ANY(${p(statuses)}::text[])`);
     if (q.text) {
       const t = p(`%${q.text.toLowerCase().replace(/[\\%_]/g, (ch) => `\\${ch}`)}%`);
       where.push(`(lower(e.notes) LIKE ${t} OR lower(e.location) LIKE ${t} OR lower(e.actor1) LIKE ${t} OR lower(e.actor2) LIKE ${t})`);

@@ -54,6 +54,7 @@ import type {
 } from '../store.js';
 import { EVENT_COLUMNS, eventToRow, MONTH_NAMES, selectColumns, type EventColumn, PROVENANCE_INDEX, rowToEvent, sameEventRow, SELECT_EVENT, type EventCsvField, type EventRow } from '../event-row.js';
 import { decodeCursor, pageOf } from '../event-cursor.js';
+import { queryStatuses } from '../event-status.js';
 import { BACKUP_TABLES, BOOLEAN_COLUMNS, DUMP_ORDER, TABLE_ORDER, type BackupTable, type TableChunk } from '../backup-format.js';
 import { currentEntry, unchanged } from '../record-versions.js';
 import { buildEventColumnsByDay, countByCell, countByPeriod, forEachMatch, type EventColumns, type EventColumnsFilter, type EventColumnsInput } from '../../core/event-columns.js';
@@ -660,12 +661,10 @@ export class SqliteStore implements Store {
       where.push('e.place = ?');
       args.push(q.place);
     }
-    if (q.status) {
-      where.push(`${t}.status = ?`);
-      args.push(q.status);
-    } else if (!q.includeRetracted) {
-      where.push(`${t}.status <> 'retracted'`);
-    }
+    // Reviewed events only, unless the query asks for drafts or retracted ones (queryStatuses).
+    const statuses = queryStatuses(q);
+    where.push(statuses.length === 1 ? `${t}.status = ?` : `${t}.status IN (${statuses.map(() => '?').join(', ')})`);
+    args.push(...statuses);
     if (q.text) {
       // Searched inside the fields people type about, never spliced into SQL.
       const pattern = `%${q.text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
@@ -756,7 +755,8 @@ export class SqliteStore implements Store {
       ...(q.type ? { type: q.type } : {}),
       ...(q.subType ? { subType: q.subType } : {}),
       ...(q.actor || q.actors ? { actors } : {}),
-      ...(q.status ? { statuses: [q.status] } : q.includeRetracted ? { statuses: ['draft', 'reviewed', 'retracted'] } : {}),
+      // The index's default is the store's: reviewed events only.
+      ...(q.status || q.includeDrafts || q.includeRetracted ? { statuses: queryStatuses(q) } : {}),
     };
   }
 
@@ -1243,7 +1243,7 @@ function periodKeySql(period: 'day' | 'week' | 'month'): string {
 
 /** An export filtered on time (and status) only: the large ones, which worker threads write. */
 function onlyTimeFilters(q: Omit<EventQuery, 'limit' | 'after'>): boolean {
-  const timeOnly = new Set(['since', 'until', 'status', 'includeRetracted']);
+  const timeOnly = new Set(['since', 'until', 'status', 'includeDrafts', 'includeRetracted']);
   return Object.entries(q).every(([k, v]) => v === undefined || timeOnly.has(k));
 }
 
