@@ -30,19 +30,23 @@ interface ModelOpts {
   scenario?: string;
   resolution?: string;
   radius?: string;
+  method?: string;
 }
 const modelOptions = (c: Command): Command =>
   c
     .option('--scenario <id>', "apply a scenario's control overrides")
-    .option('--resolution <n>', 'H3 resolution of the area cells (5: ~250 km², 6: ~36 km², 7: ~5 km²)', '6')
-    .option('--radius <km>', 'land farther than this from every place is left unassigned', '30');
+    .option('--resolution <n>', 'H3 resolution of the area cells (5: ~250 km², 6: ~36 km², 7: ~5 km²)', '7')
+    .option('--method <m>', 'cost-distance (every cell to the place that reaches it first over the movement surface) or nearest (the nearest place within --radius)', 'cost-distance')
+    .option('--radius <km>', 'events: the nearest place within this attributes them; --method nearest: land farther than this is unassigned', '30');
 
 async function model(io: Io, cmd: Command, o: ModelOpts): Promise<ControlModel> {
-  const resolution = Number(o.resolution ?? 6);
+  const resolution = Number(o.resolution ?? 7);
+  const method = o.method ?? 'cost-distance';
+  if (method !== 'cost-distance' && method !== 'nearest') throw new UsageError(`--method ${o.method}: use cost-distance or nearest`);
   const radiusKm = Number(o.radius ?? 30);
   if (!Number.isInteger(resolution) || resolution < 3 || resolution > 9) throw new UsageError(`--resolution ${o.resolution}: use a whole number from 3 to 9`);
   if (!(radiusKm > 0)) throw new UsageError(`--radius ${o.radius}: use a distance in km above 0`);
-  return loadControlModel((await io.open(cmd)), { resolution, radiusKm, ...(o.scenario ? { scenario: o.scenario } : {}) });
+  return loadControlModel((await io.open(cmd)), { resolution, radiusKm, method, ...(o.scenario ? { scenario: o.scenario } : {}) });
 }
 
 function warnOutside(io: Io, m: ControlModel, d: IsoDate): void {
@@ -78,7 +82,7 @@ export function registerControlCommands(program: Command, io: Io): void {
       io.print(JSON.stringify(controlReport(m, at, o.bloc), null, 2));
       return;
     }
-    io.print(`Control on ${at} (land ${Math.round(s.landKm2).toLocaleString('en-US')} km²; cells: H3 resolution ${m.grid.resolution}, radius ${m.radiusKm} km)`);
+    io.print(`Control on ${at} (land ${Math.round(s.landKm2).toLocaleString('en-US')} km²; method ${m.method}, cells: H3 resolution ${m.grid.resolution}${m.method === 'nearest' ? `, radius ${m.radiusKm} km` : ''})`);
     for (const b of blocs) io.print(`  ${b.name.padEnd(34)} ${String(b.places).padStart(4)} places  ${b.population.toLocaleString('en-US').padStart(11)} people  ${Math.round(b.areaKm2).toLocaleString('en-US').padStart(8)} km²`);
     io.print(`  ${'Unassigned land'.padEnd(34)} ${''.padStart(4)}         ${''.padStart(11)}         ${Math.round(s.unassignedKm2).toLocaleString('en-US').padStart(8)} km²`);
     if (conflicts.length) io.print(`  ${conflicts.length} same-day disagreements between sources were resolved by rule (see --json "conflicts")`);

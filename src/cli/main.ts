@@ -22,6 +22,7 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
+import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis, type GisFormat } from '../io/gis-export.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { openStore } from '../store/open-store.js';
@@ -256,16 +257,36 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   addEventFilters(
     program
       .command('export')
-      .description('export events (acled, ucdp, hxl, geojson), places (CSV) or control observations (CSV); places/zones/control as GeoJSON with --kind')
-      .argument('<format>', EXPORT_FORMATS.join('|'))
-      .option('-o, --out <file>', 'write to a file instead of standard output')
-      .option('--kind <kind>', 'for geojson: events (default), places, zones or control')
-      .option('--order <order>', 'for acled: date (default) or stored (the order events were imported in; fastest)', 'date'),
+      .description('export events (acled, ucdp, hxl, geojson), places (CSV) or control observations (CSV); places/zones/control as GeoJSON with --kind; GIS layers (gpkg, kml, fgb) of control on a date, events or zones')
+      .argument('<format>', [...EXPORT_FORMATS, ...GIS_FORMATS].join('|'))
+      .option('-o, --out <file>', 'write to a file instead of standard output (needed for gpkg and fgb)')
+      .option('--kind <kind>', 'for geojson: events (default), places, zones or control; for gpkg, kml, fgb: control (default), events or zones')
+      .option('--date <YYYY-MM-DD>', 'for gpkg, kml, fgb --kind control: the date (default: the latest in the store)')
+      .option('--order <order>', 'for acled: date (default) or stored (the order events were imported in; fastest)', 'date')
+      .addHelpText('after', '\nGIS examples:\n  frontline export gpkg --kind control --date 2017-06-01 -o control.gpkg   # QGIS, ArcGIS\n  frontline export kml --kind events --since 2017-06-01 -o events.kml     # Google Earth\n  frontline export fgb --kind zones -o zones.fgb'),
   ).action(async (format: string, opts: Record<string, string | undefined>, cmd: Command) => {
     const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
     const store = await open(cmd);
     const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
     const write = (chunk: string | Uint8Array): Promise<void> | void => {
+    if ((GIS_FORMATS as readonly string[]).includes(format)) {
+      const gis = format as GisFormat;
+      const kind = assertFormat(opts.kind ?? 'control', GIS_KINDS, `${gis} kind`);
+      if (!opts.out && gis !== 'kml') throw new UsageError(`${gis} is a binary file: give -o FILE.${gis}`);
+      const store = await open(cmd);
+      const date = opts.date ? parseDate(opts.date, '--date') : undefined;
+      let exp;
+      try {
+        exp = await gisLayers(store, kind, { ...(date ? { date } : {}), query: await eventQuery(store, opts) });
+      } catch (e) {
+        if (e instanceof RangeError) throw new UsageError(e.message);
+        throw e;
+      }
+      if (!opts.out) return void out.write(Buffer.from(gisBytes('kml', exp)));
+      const n = writeGis(gis, opts.out, exp);
+      err.write(`wrote ${n} features in ${exp.layers.length} layer${exp.layers.length === 1 ? '' : 's'} (${exp.layers.map((l) => `${l.name} ${l.features.length}`).join(', ')}) to ${opts.out}\n`);
+      return;
+    }
       if (!target.write(chunk)) return new Promise((resolve) => target.once('drain', () => resolve()));
     };
     let n: number;

@@ -2,6 +2,7 @@
  * Control of a date as GeoJSON: an area per bloc (cells outlined and cut to the land), unassigned land,
  * front lines with their two sides, zones in force and places with their holders.
  */
+import { blocColors, UNASSIGNED_COLOR } from '../core/bloc-colors.js';
 import { traceCellsOutline } from '../geo/land-grid.js';
 import type { ControlDiff, ControlModel, ControlState, FrontLine } from './model.js';
 
@@ -20,7 +21,7 @@ export function areaFeatures(model: ControlModel, state: ControlState, onlyBloc?
     if (onlyBloc && bloc !== onlyBloc) continue;
     const coords = traceCellsOutline(model.grid, cells);
     const areaKm2 = cells.reduce((s, c) => s + model.grid.areaKm2[c]!, 0);
-    out.push({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: coords }, properties: { kind: 'area', bloc, name: b >= 0 ? model.blocNames[b] : 'Unassigned', color: b >= 0 ? (model.blocs[b]?.color ?? null) : null, date: state.date, areaKm2: round(areaKm2) } });
+    out.push({ type: 'Feature', geometry: { type: 'MultiPolygon', coordinates: coords }, properties: { kind: 'area', bloc, name: b >= 0 ? model.blocNames[b] : 'Unassigned', color: b >= 0 ? (blocColors(model.blocs)[bloc] ?? null) : UNASSIGNED_COLOR, date: state.date, areaKm2: round(areaKm2) } });
   }
   return out;
 }

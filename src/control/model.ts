@@ -50,8 +50,8 @@ export interface ControlInput {
    * over the surface) or "nearest" (the earlier rule: nearest place in a straight line within the radius).
    */
   method?: AreaMethod;
-  /** A besieged place holds the cells within this many steps of it, nearer to it than to anyone (default 2). */
-  besiegedSteps?: number;
+  /** A besieged place holds the cells within this many km of it over allowed steps (default 4). */
+  besiegedKm?: number;
 }
 
 export type AreaMethod = 'cost-distance' | 'nearest';
@@ -130,7 +130,8 @@ export class ControlModel {
   /** The movement surface areas are partitioned on (cost-distance). */
   readonly surface: MovementSurface | null;
   readonly surfaceSources: Record<string, string>;
-  readonly besiegedSteps: number;
+  readonly besiegedKm: number;
+  private kmSteps: Lattice | null = null;
   /** The grid cell of each place (-1: not on the land, nor within two cells of it). */
   readonly placeCell: Int32Array;
   private readonly lattice: Lattice | null;
@@ -149,7 +150,7 @@ export class ControlModel {
   constructor(input: ControlInput) {
     this.radiusKm = input.radiusKm ?? 30;
     this.method = input.method ?? 'cost-distance';
-    this.besiegedSteps = input.besiegedSteps ?? 2;
+    this.besiegedKm = input.besiegedKm ?? 4;
     this.surface = input.surface ?? (this.method === 'cost-distance' ? buildSurface({ land: input.land }, buildLandGrid(input.land, input.resolution ?? 6)) : null);
     this.surfaceSources = input.surfaceSources ?? (input.surface ? {} : { roads: 'none', water: 'none', crossings: 'none' });
     this.grid = this.surface?.grid ?? buildLandGrid(input.land, input.resolution ?? 6);
@@ -329,14 +330,14 @@ export class ControlModel {
     const p = this.surface.params;
     return {
       name: 'cost-distance',
-      parameters: { resolution: g.resolution, cells: g.cells.length, offroadKmh: p.offroadKmh, crossingRadiusKm: p.crossingRadiusKm, steps: p.steps, besiegedSteps: this.besiegedSteps, bridgesWhereRoadsCross: p.bridgesWhereRoadsCross },
+      parameters: { resolution: g.resolution, cells: g.cells.length, offroadKmh: p.offroadKmh, crossingRadiusKm: p.crossingRadiusKm, steps: p.steps, besiegedKm: this.besiegedKm, bridgesWhereRoadsCross: p.bridgesWhereRoadsCross },
       surface: { ...this.surface.counts },
       inputs,
       rules: {
         areas: 'each cell goes to the held or contested place that reaches it first over the movement surface (multi-source Dijkstra); ties to the place listed first',
         surface: 'open country at offroadKmh, cells crossed by a road at its speed; a step over a river or out of a lake only within crossingRadiusKm of a crossing',
         contested: "a contested place's land is contested between its holder and the hostile blocs whose land touches it",
-        besieged: 'a besieged place holds the cells within besiegedSteps steps of it (not other places\' cells); the rest goes to whoever reaches it first',
+        besieged: "a besieged place holds its cell and the cells within besiegedKm of it over allowed steps (not other places' cells); the land round the pocket goes to whoever reaches it first",
         unheld: 'only cells no held place can reach across the barriers, and all land before the first observation',
         analystPolygons: "analysts' polygons in force take precedence, by cell centre",
         events: 'events are attributed to the nearest place within radiusKm (not to the partition)',
@@ -373,8 +374,8 @@ export class ControlModel {
   /**
    * The cost-distance partition (docs/control.md): every held or contested place seeds its cell; each
    * cell goes to the place that reaches it first over the surface. A besieged place holds only a pocket:
-   * the cells within `besiegedSteps` steps of it (over allowed steps), except cells of other places;
-   * pockets meeting split by step count, then place order. Cells no place reaches stay -1 (unheld).
+   * the cells within `besiegedKm` of it over allowed steps (its own cell always), except cells of other
+   * places; pockets meeting split by distance, then place order. Cells no place reaches stay -1 (unheld).
    */
   private partitionCells(placeBloc: Int32Array, placeStatus: Uint8Array, cellPlace: Int32Array): void {
     const lat = this.lattice!;
@@ -391,31 +392,36 @@ export class ControlModel {
     const r = partition(lat, seeds, Infinity, this.buffers);
     cellPlace.set(r.label);
     if (!pockets.length) return;
-    // Pockets: a breadth-first search from every besieged place at once, by steps.
+    // Pockets: every besieged place at once, by distance over allowed steps (km, whatever the terrain).
     const seeded = new Uint8Array(lat.cellCount);
     for (const s of seeds) if (!s.hours || s.cell === this.placeCell[s.label]) seeded[s.cell] = 1;
-    const hop = new Int32Array(lat.cellCount).fill(-1);
-    let queue: number[] = [];
+    const km = this.kmLattice();
+    const pocketSeeds: Seed[] = [];
     for (const i of pockets) {
-      const c = this.placeCell[i]!;
-      if (hop[c]! >= 0 || seeded[c]) continue; // another pocket's or another place's cell
-      hop[c] = 0;
-      cellPlace[c] = i;
-      queue.push(c);
-    }
-    for (let h = 1; h <= this.besiegedSteps && queue.length; h++) {
-      const next: number[] = [];
-      for (const c of queue) {
-        for (let k = c * lat.steps, e = k + lat.steps; k < e; k++) {
-          const v = lat.stepTarget[k]!;
-          if (v < 0 || hop[v]! >= 0 || seeded[v] || lat.stepHours[k] === Infinity) continue;
-          hop[v] = h;
-          cellPlace[v] = cellPlace[c]!;
-          next.push(v);
-        }
+      const c = this.placeCell[i]!, p = this.places[i]!, g = this.grid;
+      pocketSeeds.push({ cell: c, label: i, hours: 0 });
+      for (let k = c * km.steps; k < (c + 1) * km.steps; k++) {
+        const v = km.stepTarget[k]!;
+        if (v >= 0 && km.stepHours[k]! < Infinity) pocketSeeds.push({ cell: v, label: i, hours: haversineKm(p.lon, p.lat, g.lon[v]!, g.lat[v]!) });
       }
-      queue = next;
     }
+    const pr = partition(km, pocketSeeds, this.besiegedKm);
+    for (let c = 0; c < lat.cellCount; c++) if (pr.label[c]! >= 0 && !seeded[c]) cellPlace[c] = pr.label[c]!;
+  }
+
+  /** The surface's steps in km (Infinity where the surface forbids them), for besieged pockets. */
+  private kmLattice(): Lattice {
+    if (!this.kmSteps) {
+      const s = this.lattice!, g = this.grid;
+      const h = new Float32Array(s.stepHours.length).fill(Infinity);
+      for (let c = 0; c < s.cellCount; c++)
+        for (let k = c * s.steps; k < (c + 1) * s.steps; k++) {
+          const v = s.stepTarget[k]!;
+          if (v >= 0 && s.stepHours[k]! < Infinity) h[k] = haversineKm(g.lon[c]!, g.lat[c]!, g.lon[v]!, g.lat[v]!);
+        }
+      this.kmSteps = { cellCount: s.cellCount, steps: s.steps, stepTarget: s.stepTarget, stepHours: h };
+    }
+    return this.kmSteps;
   }
 
   /** Analysts' polygons in force on a day. */
@@ -541,7 +547,7 @@ export class ControlModel {
     const rows: SeriesRow[] = [];
     for (let d = dayNumber(from); d <= dayNumber(to); d += stepDays) {
       const s = this.stateAt(fromDayNumber(d));
-      const pct = (km2: number): number => (s.landKm2 > 0 ? (100 * km2) / s.landKm2 : 0);
+      const pct = (km2: number): number => (s.landKm2 > 0 ? Math.round((10000 * km2) / s.landKm2) / 100 : 0);
       for (const b of s.blocs) if (b.places || b.areaKm2) rows.push({ date: s.date, bloc: b.bloc, places: b.places, population: b.population, areaKm2: b.areaKm2, sharePct: pct(b.areaKm2), contestedKm2: b.contestedKm2 });
       rows.push({ date: s.date, bloc: 'unassigned', places: 0, population: 0, areaKm2: s.unassignedKm2, sharePct: pct(s.unassignedKm2), contestedKm2: 0 });
     }

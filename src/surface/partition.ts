@@ -66,6 +66,7 @@ export function partition(lat: Lattice, seeds: readonly Seed[], maxHours = Infin
   seeds.forEach((s, r) => {
     if (s.cell < 0 || s.cell >= n) return;
     const h = s.hours ?? 0;
+    if (h > maxHours) return;
     if (hours[s.cell]! > h || (hours[s.cell] === h && rank[s.cell]! > r)) {
       hours[s.cell] = h;
       label[s.cell] = s.label;

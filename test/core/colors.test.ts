@@ -21,3 +21,22 @@ describe('colour-vision check of palettes', () => {
     for (const p of closestPairs(palette)) expect(p.deltaE, `${p.vision}: ${p.a} and ${p.b}`).toBeGreaterThanOrEqual(20);
   });
 });
+
+describe('bloc colours (src/core/bloc-colors.ts): one source for the map, charts and briefings', () => {
+  it('keeps a bloc\'s own colour and gives the others free Okabe–Ito colours, never one already taken', async () => {
+    const { blocColors, OKABE_ITO, UNASSIGNED_COLOR } = await import('../../src/core/bloc-colors.js');
+    const c = blocColors([{ id: 'a', color: '#E69F00' }, { id: 'b' }, { id: 'c', color: null }]);
+    expect(c.a).toBe('#e69f00');
+    // 'a' took Okabe–Ito's first colour, so 'b' and 'c' get the second and third.
+    expect([c.b, c.c]).toEqual([OKABE_ITO[1], OKABE_ITO[2]]);
+    expect(UNASSIGNED_COLOR).toBe('#d9d9d9'); // the colour the ΔE check above holds apart from every bloc
+  });
+
+  it('counts a bloc of civilians or "other" actors as no racer', async () => {
+    const { isCombatantBloc } = await import('../../src/core/bloc-colors.js');
+    const kinds: Record<string, string> = { saa: 'state-military', civ: 'civilians', misc: 'other' };
+    expect(isCombatantBloc({ members: [{ actor: 'saa' }, { actor: 'civ' }] }, (id) => kinds[id])).toBe(true);
+    expect(isCombatantBloc({ members: [{ actor: 'civ' }, { actor: 'misc' }] }, (id) => kinds[id])).toBe(false);
+    expect(isCombatantBloc({ members: [] }, (id) => kinds[id])).toBe(false);
+  });
+});
