@@ -18,7 +18,6 @@ export interface GisLayer {
   types?: Record<string, 'INTEGER' | 'REAL' | 'TEXT'>;
 }
 
-const WKB_TYPES: Record<string, number> = { Point: 1, LineString: 2, Polygon: 3, MultiPoint: 4, MultiLineString: 5, MultiPolygon: 6 };
 type Geom = GeoJSON.Point | GeoJSON.LineString | GeoJSON.Polygon | GeoJSON.MultiPoint | GeoJSON.MultiLineString | GeoJSON.MultiPolygon;
 
 /** Polygons as MultiPolygons, lines as MultiLineStrings: one geometry type per layer. */

@@ -8,7 +8,7 @@
 import pg from 'pg';
 import { randomUUID } from 'node:crypto';
 import { dayNumber, fromDayNumber } from '../../core/dates.js';
-import { ConflictError, NotFoundError, UnavailableError, UsageError } from '../../core/errors.js';
+import { ConflictError, isLockConflict, NotFoundError, UnavailableError, UsageError } from '../../core/errors.js';
 import { foldName } from '../../core/names.js';
 import type {
   Actor,
@@ -90,6 +90,19 @@ export interface PgStoreOptions {
   /** Apply migrations on open (default true). */
   migrate?: boolean;
 }
+
+/**
+ * How API and command writes wait for other writers on PostgreSQL: each transaction waits at most
+ * `lockTimeoutMs` for a lock (lock_timeout); a lock timeout, deadlock or serialization failure is tried
+ * again after ~`backoffMs` (doubling, jittered), `attempts` times in all, then UnavailableError → 503.
+ * An import's own long transaction is not limited: it waits for the short ones.
+ */
+export interface LockPolicy {
+  lockTimeoutMs: number;
+  attempts: number;
+  backoffMs: number;
+}
+export const LOCK_DEFAULTS: LockPolicy = { lockTimeoutMs: 2000, attempts: 3, backoffMs: 50 };
 
 /** Open (and migrate) the store at a postgres:// URL. */
 export async function openPgStore(url: string, options: PgStoreOptions = {}): Promise<PgStore> {
@@ -182,29 +195,44 @@ export class PgStore implements Store {
     }
   }
 
+  /** How a write transaction waits for other writers' locks (docs/server.md, "Limits"). */
+  lockPolicy: LockPolicy = { ...LOCK_DEFAULTS };
+
   /**
-   * Run `fn` in a transaction of its own, or in the one `within` holds (an import's). A deadlock with
-   * another writer rolls this one back; it is tried again, up to three times.
+   * Run `fn` in a transaction of its own, or in the one `within` holds (an import's). It waits at most
+   * `lockTimeoutMs` for a row another transaction holds (lock_timeout); that, a deadlock or a
+   * serialization failure rolls it back, and it is tried again after a short pause, `attempts` times in
+   * all; then UnavailableError (503 with Retry-After: 1), never a 500.
    */
   private async tx<T>(fn: (c: pg.PoolClient) => Promise<T>, within?: pg.PoolClient): Promise<T> {
     if (within) return fn(within);
+    const { lockTimeoutMs, attempts, backoffMs } = this.lockPolicy;
     for (let attempt = 1; ; attempt++) {
       const c = await this.connect();
       let broken = false;
+      let conflict: unknown;
       try {
-        await this.q(c, 'BEGIN');
+        await this.q(c, `BEGIN; SET LOCAL lock_timeout = ${Math.max(1, Math.floor(lockTimeoutMs))}`);
         const out = await fn(c);
         await this.q(c, 'COMMIT');
         return out;
       } catch (err) {
         await c.query('ROLLBACK').catch(() => (broken = true));
-        const code = (err as { code?: string }).code;
-        if ((code === '40P01' || code === '40001') && attempt < 3) continue;
-        if (isUnavailable(err)) broken = true;
-        throw err instanceof UnavailableError || !isUnavailable(err) ? err : translate(err, this.location);
+        if (!isLockConflict(err)) {
+          if (isUnavailable(err)) broken = true;
+          throw err instanceof UnavailableError || !isUnavailable(err) ? err : translate(err, this.location);
+        }
+        conflict = err;
       } finally {
         c.release(broken);
       }
+      // Rolled back and the connection given back: pause (jittered, so two writers do not meet again), retry.
+      if (attempt >= attempts) {
+        const code = (conflict as { code?: string }).code;
+        const what = code === '55P03' ? `another writer held a lock it needs for more than ${lockTimeoutMs / 1000} s` : code === '40P01' ? 'it deadlocked with another writer' : 'it clashed with another writer';
+        throw new UnavailableError(`the store is busy: ${what}, ${attempts} times; nothing was written, try again in a moment`, 1);
+      }
+      await new Promise((r) => setTimeout(r, backoffMs * 2 ** (attempt - 1) * (0.5 + Math.random())));
     }
   }
 
