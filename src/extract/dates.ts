@@ -41,6 +41,16 @@ export function weekdayBefore(published: IsoDate, weekday: number): IsoDate {
   return fromDayNumber(n - back);
 }
 
+/**
+ * The latest `weekday` on or before `published` (issue 19): "on Tuesday" in a report of Thursday is two days
+ * before; "on Monday" in a report of Monday is that day (reports of the day name it).
+ */
+export function weekdayOnOrBefore(published: IsoDate, weekday: number): IsoDate {
+  const n = dayNumber(published);
+  const today = (((n + 4) % 7) + 7) % 7;
+  return fromDayNumber(n - ((today - weekday + 7) % 7));
+}
+
 interface Rule {
   re: RegExp;
   resolve: (m: RegExpExecArray, published: IsoDate, anchor: IsoDate | null) => { date: IsoDate; precision: DatePrecision; relative?: boolean } | null;
@@ -48,6 +58,8 @@ interface Rule {
 
 const RULES: Rule[] = [
   { re: /\b(\d{4})-(\d{2})-(\d{2})\b/g, resolve: (m) => ({ date: toIsoDate(+m[1]!, +m[2]!, +m[3]!), precision: 'day' }) },
+  // "30-06-2016", "17.05.2017": day first, as the region's outlets write it.
+  { re: /\b(\d{1,2})[-./](\d{1,2})[-./]((?:19|20)\d{2})\b/g, resolve: (m) => { const d = safeDate(+m[3]!, +m[2]!, +m[1]!); return d ? { date: d, precision: 'day' } : null; } },
   {
     // "May 18", "May 18, 2017", "18 May", "18 May 2017"
     re: new RegExp(`\\b(?:${MONTH_RE}\\.?\\s+(\\d{1,2})(?:st|nd|rd|th)?(?:,?\\s+(\\d{4}))?|(\\d{1,2})(?:st|nd|rd|th)?\\s+(?:of\\s+)?${MONTH_RE}(?:,?\\s+(\\d{4}))?)\\b`, 'gi'),
@@ -67,13 +79,24 @@ const RULES: Rule[] = [
     },
   },
   {
-    re: /\b(?:(?:early|late)\s+)?(?:on\s+|last\s+|this\s+(?:past\s+)?)?(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/gi,
+    // "since Sunday": it began then and goes on; dated by its start, to the week.
+    re: /\bsince\s+(?:last\s+)?(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/gi,
+    resolve: (m, published) => ({ date: weekdayOnOrBefore(addDays(published, -1), WEEKDAYS.indexOf(m[1]!.toLowerCase())), precision: 'week' }),
+  },
+  {
+    // "last Tuesday" is never the publication day itself.
+    re: /\blast\s+(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)\b/gi,
     resolve: (m, published) => ({ date: weekdayBefore(published, WEEKDAYS.indexOf(m[1]!.toLowerCase())), precision: 'day' }),
   },
+  {
+    re: /\b(?:(?:early|late)\s+)?(?:on\s+|this\s+(?:past\s+)?)?(Sunday|Monday|Tuesday|Wednesday|Thursday|Friday|Saturday)(?:'s|’s|s)?\b/g,
+    resolve: (m, published) => ({ date: weekdayOnOrBefore(published, WEEKDAYS.indexOf(m[1]!.toLowerCase())), precision: 'day' }),
+  },
+  { re: /\b(?:overnight|last\s+night)\b/gi, resolve: (_m, p) => ({ date: addDays(p, -1), precision: 'day' }) },
+  { re: /\b(?:earlier\s+this\s+week|this\s+week|in\s+recent\s+days|past\s+few\s+days)\b/gi, resolve: (_m, p) => ({ date: p, precision: 'week' }) },
   { re: /\byesterday\b/gi, resolve: (_m, p) => ({ date: addDays(p, -1), precision: 'day' }) },
   { re: /\b(?:today|this morning|this afternoon|this evening|tonight)\b/gi, resolve: (_m, p) => ({ date: p, precision: 'day' }) },
   { re: /\b(?:last|past) week\b/gi, resolve: (_m, p) => ({ date: addDays(p, -7), precision: 'week' }) },
-  { re: /\bthis week\b/gi, resolve: (_m, p) => ({ date: p, precision: 'week' }) },
   {
     re: /\blast month\b/gi,
     resolve: (_m, p) => {
@@ -147,4 +170,24 @@ export function findDates(text: string, published: IsoDate, anchor: IsoDate | nu
     }
   }
   return found.sort((a, b) => a.start - b.start);
+}
+
+/**
+ * The date a document gives itself: a full date (with its year) in its header or dateline, within the
+ * first 160 characters ("Date of publication 24 October 2016", "AFP Sunday 24 Aug 2014", "30-06-2016",
+ * "BEIRUT, June 19, 2017 (Reuters)"). Null when there is none, or it is after `published`.
+ */
+export function headerDate(text: string, published: IsoDate): IsoDate | null {
+  const head = text.slice(0, 160);
+  for (const d of findDates(head, published)) {
+    if (d.precision !== 'day' || !/(?:19|20)\d{2}/.test(head.slice(d.start, d.end + 6))) continue;
+    const full = /(?:19|20)\d{2}/.test(head.slice(d.start, d.end)) ? d.date : null;
+    const date = full ?? (() => {
+      // "Wed Jul 27 2016": the year just after the day.
+      const y = /^\s*((?:19|20)\d{2})\b/.exec(head.slice(d.end, d.end + 6));
+      return y ? `${y[1]}${d.date.slice(4)}` : null;
+    })();
+    if (date && date <= published) return date;
+  }
+  return null;
 }

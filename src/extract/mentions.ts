@@ -54,12 +54,24 @@ export class Gazetteer {
     }
     return f;
   }
-  constructor(readonly places: readonly Place[]) {
+  /**
+   * `places` are the store's; `builtin` (the world gazetteer, builtin.ts) only add names the store does not
+   * have, and are found only where the text's parts of speech make the name a proper noun.
+   */
+  readonly builtinFrom: number;
+  constructor(readonly places: readonly Place[], builtin: readonly Place[] = [], blocked: ReadonlySet<string> = new Set()) {
+    if (builtin.length) places = [...places, ...builtin];
+    this.places = places;
+    this.builtinFrom = places.length - builtin.length;
+    const own = new Set<string>();
     places.forEach((p, i) => {
       for (const name of new Set([p.name, ...p.names])) {
+        const key = foldName(name);
+        if (i < this.builtinFrom) own.add(key);
+        else if (own.has(key) || blocked.has(key)) continue;
         this.add(name, i, true);
         const bare = name.replace(KIND_SUFFIX, '');
-        if (bare !== name && bare.trim()) this.add(bare, i, false);
+        if (bare !== name && bare.trim() && !(i >= this.builtinFrom && own.has(foldName(bare)))) this.add(bare, i, false);
       }
     });
     for (const list of this.index.values()) list.sort((a, b) => Number(b.exact) - Number(a.exact) || (places[b.place]!.population ?? 0) - (places[a.place]!.population ?? 0));
@@ -74,7 +86,7 @@ export class Gazetteer {
   }
 
   /** Place names in `text`, longest match first; a name must start with a capital letter (or al-/as-/ad-…). */
-  find(text: string, tokens: Token[] = tokenize(text), skip: readonly { start: number; end: number }[] = []): PlaceMention[] {
+  find(text: string, tokens: Token[] = tokenize(text), skip: readonly { start: number; end: number }[] = [], properNoun?: (start: number) => boolean): PlaceMention[] {
     const out: PlaceMention[] = [];
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
@@ -86,8 +98,11 @@ export class Gazetteer {
         const phrase = text.slice(t.start, last.end);
         // Words joined by anything but a space or a hyphen (a comma, "and") are not one name.
         if (n > 1 && /[^\p{L}\p{N}\s'’-]/u.test(phrase)) continue;
-        const hit = this.index.get(this.fold(phrase));
+        let hit = this.index.get(this.fold(phrase));
         if (!hit) continue;
+        // A name only the world gazetteer has must read as a proper noun here ("Heavy shelling" is no town).
+        if (properNoun && hit.every((x) => x.place >= this.builtinFrom) && !properNoun(t.start)) continue;
+        if (hit.some((x) => x.place < this.builtinFrom)) hit = hit.filter((x) => x.place < this.builtinFrom);
         const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
         const after = text.slice(last.end, last.end + 25).toLowerCase();
         const cue = /([a-z-]+(?: of)?)\s*(?:the\s+)?(?:(?:town|city|village|province|governorate|district|countryside|area|outskirts|suburbs?|region|desert|neighbou?rhood|base|crossing|dam|field)\s+of\s+)?(?:(?:northern|southern|eastern|western|central|rural|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western)\s+)?$/.exec(before)?.[1] ?? '';
@@ -112,7 +127,7 @@ export interface ActorMention {
 }
 
 /** Nouns that follow an actor's name without changing who it is: "Daesh militants", "coalition jets". */
-const HEADS = new Set('force forces troop troops fighter fighters militant militants militia militias militiamen soldier soldiers unit units group groups faction factions jet jets warplane warplanes plane planes aircraft drone drones helicopter helicopters position positions gunmen jihadist jihadists member members official officials commander commanders army military convoy convoys armor armour artillery air'.split(' '));
+const HEADS = new Set('terrorist terrorists element elements force forces troop troops fighter fighters militant militants militia militias militiamen soldier soldiers unit units group groups faction factions jet jets warplane warplanes plane planes aircraft drone drones helicopter helicopters position positions gunmen jihadist jihadists member members official officials commander commanders army military convoy convoys armor armour artillery air'.split(' '));
 
 function normalizeWord(w: string): string {
   let s = w.toLowerCase().replace(/’/g, "'").replace(/'s$/, '').replace(/s'$/, 's').replace(/^((?:\p{L}\.){2,})$/u, (m) => m.replace(/\./g, ''));
@@ -138,7 +153,10 @@ export class ActorLexicon {
           if (!this.acronyms.has(name)) this.acronyms.set(name, a.id);
           continue;
         }
-        const words = tokenize(name).map((t) => normalizeWord(t.text));
+        const toks = tokenize(name);
+        // "IS militants": a phrase led by an acronym is read through the acronym ("is" is never IS).
+        if (toks.length > 1 && /^[A-Z]{2,5}$/.test(toks[0]!.text) && toks.slice(1).every((t) => HEADS.has(normalizeWord(t.text)))) continue;
+        const words = toks.map((t) => normalizeWord(t.text));
         if (words[0] === 'the') words.shift();
         if (!words.length) continue;
         this.claim(words, a.id);
@@ -146,7 +164,8 @@ export class ActorLexicon {
         if (words.length > 1 && HEADS.has(words[words.length - 1]!)) later.push([words.slice(0, -1), a.id]);
       }
     }
-    for (const [words, id] of later) if (!(words.length === 1 && /^(?:syrian|iraqi|kurdish|arab|islamic|local)$/.test(words[0]!))) this.claim(words, id);
+    // A lone modifier left by dropping the head ("armed" of "armed groups", "US-backed" of "US-backed forces") names no one.
+    for (const [words, id] of later) if (!(words.length === 1 && /^(?:syrian|iraqi|kurdish|arab|islamic|local|armed|us-led|us-backed|turkish-backed|turkey-backed|kurdish-led|iran-backed|iranian-backed|pro-government|pro-regime|pro-gna|gna-aligned|loyalist|terrorist|militant|paramilitary|shiite|shia|popular|security|federal|special|elite|emergency|eastern|libyan|misrata|misratan|haftar|rebel|opposition)$/.test(words[0]!))) this.claim(words, id);
   }
 
   /** The longest phrase starting with each word: most words start none, and are passed at once. */
@@ -165,7 +184,8 @@ export class ActorLexicon {
     for (let i = 0; i < tokens.length; i++) {
       const t = tokens[i]!;
       const acronym = this.acronyms.get(t.text.replace(/['’]s$/, '').replace(/\./g, ''));
-      if (acronym) {
+      // In a line set in capitals ("IS IT OVER"), a word in capitals is no acronym.
+      if (acronym && !/^(?:[^\p{Ll}]*\p{Lu}){12}[^\p{Ll}]*$/u.test(text.slice(Math.max(0, t.start - 12), t.end + 12))) {
         out.push({ start: t.start, end: t.end, actor: acronym, holder: false });
         continue;
       }
@@ -198,4 +218,4 @@ export class ActorLexicon {
 }
 
 /** Words for people who are harmed, not fighting: the victims of an attack are civilians. */
-export const VICTIM_WORDS = /\b(?:civilians?|people|children|residents|evacuees|villagers|wom[ae]n|worshipp?ers|patients|students|families|passengers|shoppers|displaced|pilgrims|journalists?|activists?|doctors?|aid workers?|(?:council|local) (?:members?|officials?)|teachers?|farmers?|shepherds?)\b/i;
+export const VICTIM_WORDS = /\b(?:civilians?|people|children|residents|evacuees|villagers|wom[ae]n|worshipp?ers|patients|students|families|passengers|shoppers|displaced|pilgrims|journalists?|activists?|doctors?|aid workers?|(?:council|local) (?:members?|officials?)|teachers?|farmers?|shepherds?|civil defen[cs]e|rescue workers?|rescuers|White Helmets|volunteers|mourners|babies|baby|infants?|men|women)\b/i;

@@ -4,7 +4,7 @@
  * unit_id is odd, else in `dev`. Within each half, the articles to annotate are the first 32 in SHA-1
  * order whose text has at most 2,400 characters (short enough to annotate whole).
  *
- *   npx tsx eval/fakes/split.ts   # writes eval/fakes/split.json
+ *   npx tsx scripts/fakes-split.ts   # writes eval/fakes/split.json
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 
-const HERE = fileURLToPath(new URL('.', import.meta.url));
+const HERE = fileURLToPath(new URL('../eval/fakes/', import.meta.url));
 const CSV = join(HERE, '..', '..', '..', 'shared', 'data', 'text', 'fa-kes-syria-news-to-2017-07-31.csv');
 const rows = parse(readFileSync(CSV, 'utf8'), { columns: true }) as { unit_id: string; article_content: string }[];
 const sha = (id: string): string => createHash('sha1').update(id).digest('hex');
