@@ -2,6 +2,7 @@
  * `frontline control …` and `frontline frontlines`: thin over the control engine (src/control/).
  * The JSON of `control at` is a contract scripts rely on (docs/control.md); fields are only ever added.
  */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { isIsoDate, addDays, type IsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
@@ -12,11 +13,22 @@ import { controlReport } from '../control/report.js';
 import type { ControlModel } from '../control/model.js';
 import { csvLine } from '../io/csv.js';
 import type { Store } from '../store/store.js';
+import { resolveBloc } from '../core/lookup.js';
+import { dateOrLatest } from './dates.js';
+import { table } from './table.js';
 
 interface Io {
   open: (cmd: Command) => Promise<Store>;
   print: (s: string) => void;
   err: NodeJS.WritableStream;
+  /** Standard output is a terminal: tables and summaries; else (a pipe, a file) the data formats. */
+  tty?: boolean;
+}
+
+/** A progress bar on standard error, only on a terminal (null elsewhere: pipes and logs stay clean). */
+function progressBar(io: Io, label: string): cliProgress.SingleBar | null {
+  const stream = io.err as NodeJS.WriteStream;
+  return stream.isTTY ? new cliProgress.SingleBar({ format: `{bar} {percentage}% | {value}/{total} ${label}`, stream, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
 }
 
 const r1 = (x: number): number => Math.round(x * 10) / 10;
@@ -49,10 +61,11 @@ async function model(io: Io, cmd: Command, o: ModelOpts): Promise<ControlModel> 
   return loadControlModel((await io.open(cmd)), { resolution, radiusKm, method, ...(o.scenario ? { scenario: o.scenario } : {}) });
 }
 
-function warnOutside(io: Io, m: ControlModel, d: IsoDate): void {
-  const first = m.timeline.firstDay;
-  if (first === null) io.err.write('warning: the store has no control observations; every place is unknown\n');
-  else if (d < addDays('1970-01-01', first)) io.err.write(`warning: ${d} is before the first control observation (${addDays('1970-01-01', first)}); nothing is known then\n`);
+/** The date given, or the store's last day of data; warnings (on stderr) for a date outside the data. */
+async function dateArg(io: Io, cmd: Command, d: string | undefined, what: string): Promise<{ date: IsoDate; warnings: string[] }> {
+  const r = await dateOrLatest(await io.open(cmd), d, what);
+  for (const w of r.warnings) io.err.write(`warning: ${w}\n`);
+  return r;
 }
 
 export function registerControlCommands(program: Command, io: Io): void {
@@ -62,29 +75,28 @@ export function registerControlCommands(program: Command, io: Io): void {
     control
       .command('at')
       .description('control on a date: places, population and area per bloc, unassigned land')
-      .argument('<date>', 'YYYY-MM-DD')
+      .argument('[date]', "YYYY-MM-DD (default: the store's last day of data)")
       .option('--bloc <id>', 'only this bloc')
       .option('--json', 'machine-readable output (a stable contract)')
       .option('--geojson', 'areas, front lines, zones and places as a GeoJSON FeatureCollection'),
-  ).action(async (d: string, o: ModelOpts & { bloc?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
-    const at = date(d, 'date');
+  ).action(async (d: string | undefined, o: ModelOpts & { bloc?: string; json?: boolean; geojson?: boolean }, cmd: Command) => {
+    const { date: at, warnings } = await dateArg(io, cmd, d, 'date');
     const m = await model(io, cmd, o);
-    if (o.bloc && !m.blocIds.includes(o.bloc)) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${m.blocIds.join(', ')})`);
-    warnOutside(io, m, at);
+    const bloc = o.bloc ? resolveBloc(m.blocs, o.bloc, '--bloc') : undefined;
     const s = m.stateAt(at);
-    const blocs = s.blocs.filter((b) => (b.places || b.areaKm2) && (!o.bloc || b.bloc === o.bloc));
+    const blocs = s.blocs.filter((b) => (b.places || b.areaKm2) && (!bloc || b.bloc === bloc));
     if (o.geojson) {
-      io.print(collection([...areaFeatures(m, s, o.bloc), ...(o.bloc ? [] : contestedFeatures(m, s)), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, o.bloc)], { kind: 'control', date: at }));
+      io.print(collection([...areaFeatures(m, s, bloc), ...(bloc ? [] : contestedFeatures(m, s)), ...frontLineFeatures(m.frontLines(s), at), ...zoneFeatures(m, s), ...placeFeatures(m, s, bloc)], { kind: 'control', date: at, warnings }));
       return;
     }
     const conflicts = m.timeline.conflicts.filter((c) => c.date <= at);
     if (o.json) {
-      io.print(JSON.stringify(controlReport(m, at, o.bloc), null, 2));
+      io.print(JSON.stringify({ ...controlReport(m, at, bloc), warnings }, null, 2));
       return;
     }
     io.print(`Control on ${at} (land ${Math.round(s.landKm2).toLocaleString('en-US')} km²; method ${m.method}, cells: H3 resolution ${m.grid.resolution}${m.method === 'nearest' ? `, radius ${m.radiusKm} km` : ''})`);
-    for (const b of blocs) io.print(`  ${b.name.padEnd(34)} ${String(b.places).padStart(4)} places  ${b.population.toLocaleString('en-US').padStart(11)} people  ${Math.round(b.areaKm2).toLocaleString('en-US').padStart(8)} km²`);
-    io.print(`  ${'Unassigned land'.padEnd(34)} ${''.padStart(4)}         ${''.padStart(11)}         ${Math.round(s.unassignedKm2).toLocaleString('en-US').padStart(8)} km²`);
+    const rows = [...blocs.map((b) => [b.name, b.places, b.population, Math.round(b.areaKm2)]), ['Unassigned land', null, null, Math.round(s.unassignedKm2)]];
+    for (const line of table(['bloc', 'places', 'people', 'km²'], rows, { indent: '  ', align: ['left', 'right', 'right', 'right'] })) io.print(line);
     if (conflicts.length) io.print(`  ${conflicts.length} same-day disagreements between sources were resolved by rule (see --json "conflicts")`);
   });
 
@@ -97,6 +109,7 @@ export function registerControlCommands(program: Command, io: Io): void {
       .option('--json', 'machine-readable output')
       .option('--geojson', 'the land that changed hands, as polygons'),
   ).action(async (a: string, b: string, o: ModelOpts & { json?: boolean; geojson?: boolean }, cmd: Command) => {
+    const warnings = [...(await dateArg(io, cmd, a, 'from')).warnings, ...(await dateArg(io, cmd, b, 'to')).warnings];
     const m = await model(io, cmd, o);
     const sa = m.stateAt(date(a, 'from')), sb = m.stateAt(date(b, 'to'));
     const d = m.diff(sa, sb);
@@ -107,15 +120,16 @@ export function registerControlCommands(program: Command, io: Io): void {
     const name = new Map(m.places.map((p) => [p.id, p.name]));
     const shaped = { ...d, changes: d.changes.map(({ cells: _c, ...c }) => ({ ...c, areaKm2: r1(c.areaKm2) })), blocs: d.blocs.map((x) => ({ ...x, areaGainedKm2: r1(x.areaGainedKm2), areaLostKm2: r1(x.areaLostKm2) })) };
     if (o.json) {
-      io.print(JSON.stringify(shaped, null, 2));
+      io.print(JSON.stringify({ ...shaped, warnings }, null, 2));
       return;
     }
+    const blocName = new Map(m.blocs.map((x) => [x.id, x.name]));
     io.print(`Changes from ${d.from} to ${d.to}`);
     for (const x of d.blocs) {
-      io.print(`  ${x.bloc}: +${x.placesGained.length} places (+${x.populationGained.toLocaleString('en-US')} people, +${Math.round(x.areaGainedKm2)} km²), -${x.placesLost.length} places (-${x.populationLost.toLocaleString('en-US')} people, -${Math.round(x.areaLostKm2)} km²)`);
+      io.print(`  ${blocName.get(x.bloc) ?? x.bloc}: +${x.placesGained.length} places (+${x.populationGained.toLocaleString('en-US')} people, +${Math.round(x.areaGainedKm2)} km²), -${x.placesLost.length} places (-${x.populationLost.toLocaleString('en-US')} people, -${Math.round(x.areaLostKm2)} km²)`);
       if (x.placesGained.length) io.print(`    gained: ${x.placesGained.map((p) => name.get(p) ?? p).join(', ')}`);
     }
-    for (const f of d.frontLines) io.print(`  front ${f.sides.join(' / ')}: ${Math.round(f.fromKm)} km -> ${Math.round(f.toKm)} km`);
+    for (const f of d.frontLines) io.print(`  front ${f.sides.map((x) => blocName.get(x) ?? x).join(' / ')}: ${Math.round(f.fromKm)} km -> ${Math.round(f.toKm)} km`);
   });
 
   modelOptions(
@@ -126,18 +140,33 @@ export function registerControlCommands(program: Command, io: Io): void {
       .argument('<to>', 'YYYY-MM-DD')
       .option('--step <step>', 'day, week or a number of days', 'week')
       .option('--json', 'machine-readable output')
-      .option('--csv', 'CSV: date,bloc,places,population,areaKm2'),
-  ).action(async (a: string, b: string, o: ModelOpts & { step: string; json?: boolean; csv?: boolean }, cmd: Command) => {
+      .option('--csv', 'CSV: date,bloc,places,population,areaKm2')
+      .option('--no-progress', 'no progress bar'),
+  ).action(async (a: string, b: string, o: ModelOpts & { step: string; json?: boolean; csv?: boolean; progress: boolean }, cmd: Command) => {
     const step = o.step === 'day' ? 1 : o.step === 'week' ? 7 : Number(o.step);
     if (!Number.isInteger(step) || step < 1) throw new UsageError(`--step "${o.step}": use day, week or a whole number of days`);
     const from = date(a, 'from'), to = date(b, 'to');
     if (from > to) throw new UsageError(`the range ${from} to ${to} runs backwards`);
+    await dateArg(io, cmd, to, 'to');
     const m = await model(io, cmd, o);
-    const rows = m.series(from, to, step).map((r) => ({ ...r, areaKm2: r1(r.areaKm2) }));
+    // Date by date, so that a long series shows its progress (on a terminal).
+    const dates: IsoDate[] = [];
+    for (let x = from; x <= to; x = addDays(x, step)) dates.push(x);
+    const bar = o.progress ? progressBar(io, 'dates') : null;
+    bar?.start(dates.length, 0);
+    const rows = dates.flatMap((x, i) => {
+      bar?.update(i + 1);
+      return m.series(x, x, 1);
+    }).map((r) => ({ ...r, areaKm2: r1(r.areaKm2) }));
+    bar?.stop();
     if (o.json) io.print(JSON.stringify(rows, null, 2));
-    else {
+    else if (o.csv) {
       io.print(csvLine(['date', 'bloc', 'places', 'population', 'areaKm2']).trimEnd());
       for (const r of rows) io.print(csvLine([r.date, r.bloc, r.places, r.population, r.areaKm2]).trimEnd());
+    } else {
+      const blocName = new Map(m.blocs.map((x) => [x.id, x.name]));
+      const tableRows = rows.map((r) => [r.date, r.bloc === 'unassigned' ? 'Unassigned land' : (blocName.get(r.bloc) ?? r.bloc), r.places, r.population, Math.round(r.areaKm2)]);
+      for (const line of table(['date', 'bloc', 'places', 'people', 'km²'], tableRows, { align: ['left', 'left', 'right', 'right', 'right'] })) io.print(line);
     }
   });
 
@@ -188,14 +217,20 @@ export function registerControlCommands(program: Command, io: Io): void {
     program
       .command('frontlines')
       .description('front lines on a date: boundaries between areas of hostile blocs, with their sides and length')
-      .argument('<date>', 'YYYY-MM-DD')
-      .option('--geojson', 'GeoJSON lines (default)')
+      .argument('[date]', "YYYY-MM-DD (default: the store's last day of data)")
+      .option('--geojson', 'GeoJSON lines (the default when standard output is not a terminal)')
       .option('--json', 'sides and lengths only'),
-  ).action(async (d: string, o: ModelOpts & { json?: boolean }, cmd: Command) => {
-    const at = date(d, 'date');
+  ).action(async (d: string | undefined, o: ModelOpts & { json?: boolean; geojson?: boolean }, cmd: Command) => {
+    const { date: at, warnings } = await dateArg(io, cmd, d, 'date');
     const m = await model(io, cmd, o);
     const lines = m.frontLines(m.stateAt(at));
     if (o.json) io.print(JSON.stringify(lines.map((f) => ({ sides: f.sides, names: f.names, lengthKm: r1(f.lengthKm) })), null, 2));
-    else io.print(collection(frontLineFeatures(lines, at), { kind: 'front-lines', date: at }));
+    else if (o.geojson || !io.tty) io.print(collection(frontLineFeatures(lines, at), { kind: 'front-lines', date: at, warnings }));
+    else {
+      // On a terminal: what a person reads (the GeoJSON is for files and pipes).
+      io.print(`Front lines on ${at}: ${lines.length}, ${Math.round(lines.reduce((a, f) => a + f.lengthKm, 0)).toLocaleString('en-US')} km in all`);
+      for (const line of table(['between', 'and', 'km', 'pieces'], lines.map((f) => [f.names[0] ?? f.sides[0], f.names[1] ?? f.sides[1], Math.round(f.lengthKm), f.lines.length]), { indent: '  ' })) io.print(line);
+      io.print('  (GeoJSON: --geojson, or pipe the output to a file)');
+    }
   });
 }

@@ -12,6 +12,8 @@ import { isIsoDate } from '../core/dates.js';
 import { FrontlineError, UsageError } from '../core/errors.js';
 import { loadDemo, DEMO_META_KEY } from '../demo/load-demo.js';
 import { formatSummary, summarize } from '../demo/summary.js';
+import { dateOrLatest } from './dates.js';
+import { table } from './table.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
 import { registerActorCommands } from './actor-commands.js';
 import { registerControlCommands } from './control-commands.js';
@@ -22,6 +24,8 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
+import { placeMatcher } from '../core/fuzzy.js';
+import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis, type GisFormat } from '../io/gis-export.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveEventType } from '../core/lookup.js';
@@ -96,11 +100,14 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     .exitOverride()
     .configureOutput({ writeOut: (s) => out.write(s), writeErr: (s) => err.write(s) });
 
-  const printSummary = async (s: Store, opts: { date: string; json?: boolean }): Promise<void> => {
-    const summary = await summarize(s, parseDate(opts.date, '--date'));
-    print(opts.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+  const printSummary = async (s: Store, opts: { date?: string; json?: boolean }): Promise<void> => {
+    // The store's last day of data unless a date is given; a date past the data is said, not hidden.
+    const { date, warnings } = await dateOrLatest(s, opts.date, '--date');
+    for (const w of warnings) err.write(`warning: ${w}\n`);
+    const summary = await summarize(s, date);
+    print(opts.json ? JSON.stringify({ ...summary, warnings }, null, 2) : formatSummary(summary));
   };
-  const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', 'the date of the summary', '2017-07-31').option('--json', 'machine-readable output');
+  const summaryOptions = (c: Command): Command => c.option('--date <YYYY-MM-DD>', "the date of the summary (default: the store's last day of data)").option('--json', 'machine-readable output');
 
   /** Serve the web app and the API until interrupted. */
   const serve = async (store: Store, o: ServeFlags): Promise<void> => {
@@ -226,7 +233,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       exitCode = !summary.committed ? EXIT.failed : summary.rejected ? EXIT.rejected : EXIT.ok;
     });
 
-  registerControlCommands(program, { open, print, err });
+  registerControlCommands(program, { open, print, err, tty: Boolean((out as NodeJS.WriteStream).isTTY) });
   registerActorCommands(program, { open, print });
   registerExtractCommands(program, { open, print, err });
   registerStabilizeCommands(program, { open, print, err });
@@ -350,9 +357,9 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       total = await store.countEvents(q);
     }
     if (opts.json) return print(JSON.stringify(events, null, 2));
-    for (const e of events) {
-      print(`${e.date}  ${e.type.padEnd(27)} ${e.actor1.slice(0, 34).padEnd(34)} ${e.actor2.slice(0, 30).padEnd(30)} ${e.location.slice(0, 24).padEnd(24)} ${e.fatalities.best ?? ''}`);
-    }
+    // Whole names (columns as wide as their longest value); unknown fatalities are "unknown", not 0 or blank.
+    const rows = events.map((e) => [e.date, e.type, e.actor1, e.actor2, e.location, e.fatalities.best ?? 'unknown']);
+    for (const line of table(['date', 'type', 'actor 1', 'actor 2', 'location', 'killed'], rows, { align: ['left', 'left', 'left', 'left', 'left', 'right'] })) print(line);
     err.write(`${events.length} of ${total} events${more ? ' (use --limit or --json for more)' : ''}\n`);
   });
 
@@ -380,7 +387,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       const places = opts.name ? placeMatcher(await store.listPlaces(filters)).search(opts.name, { limit }).map((m) => m.item) : await store.listPlaces({ ...filters, limit });
       if (opts.name && !places.length) err.write(`no place is called "${opts.name}" or anything close${opts.country || opts.kind ? ' with those filters' : ''}\n`);
       if (opts.json) return print(JSON.stringify(places, null, 2));
-      for (const p of places) print(`${p.id.padEnd(24)} ${p.name.padEnd(30)} ${p.kind.padEnd(16)} ${String(p.population ?? '').padStart(9)}  ${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`);
+      for (const line of table(null, places.map((p) => [p.id, p.name, p.kind, p.population ?? null, `${p.lat.toFixed(3)}, ${p.lon.toFixed(3)}`]), { align: ['left', 'left', 'left', 'right', 'left'] })) print(line);
     });
 
   program

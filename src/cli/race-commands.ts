@@ -10,6 +10,7 @@ import { isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { resolveObjectivePlace } from '../core/lookup.js';
+import { dateOrLatest } from './dates.js';
 import { findScenario, loadControlModel } from '../control/load.js';
 import type { Scenario } from '../core/schemas.js';
 import { graphBytes } from '../routing/graph.js';
@@ -93,7 +94,7 @@ export function registerRaceCommands(program: Command, io: Io): void {
   const race = program
     .command('race')
     .description('who reaches each objective first, from the front lines of a date, under rules of engagement (also: race calibrate, race backtest)')
-    .option('--date <YYYY-MM-DD>', 'the situation to start from (required)')
+    .option('--date <YYYY-MM-DD>', "the situation to start from (default: the store's last day of data)")
     .option('--objective <name|lon,lat>', 'an objective: a place or objective name or id, or a point (repeatable; default: the store’s objectives)', collect)
     .option('--objectives <file>', 'objectives from a GeoJSON file of points named by their "name" property')
     .option('--bloc <id>', 'only these blocs race (repeatable; default: every bloc holding places)', collect)
@@ -106,12 +107,11 @@ export function registerRaceCommands(program: Command, io: Io): void {
     .option('--geojson', 'routes as GeoJSON lines, objectives as points')
     .option('--isochrones <days>', 'with --geojson: where each bloc can be within these days, e.g. 1,3,7,30')
     .action(async (o: { date?: string; objective?: string[]; objectives?: string; bloc?: string[]; advance?: string[]; contestedFactor: string; deconflictedPenalty?: string; scenario?: string; compare?: string; json?: boolean; geojson?: boolean; isochrones?: string }, cmd: Command) => {
-      if (o.date === undefined) throw new UsageError('race needs --date YYYY-MM-DD (the situation to start from)');
-      const date = o.date;
       const thresholds = o.isochrones === undefined ? [] : o.isochrones.split(',').map(Number);
       if (thresholds.some((t) => !(t > 0))) throw new UsageError(`--isochrones "${o.isochrones}": give days above 0, separated by commas, e.g. 1,3,7,30`);
-      if (!isIsoDate(date)) throw new UsageError(`--date "${date}" is not a date as YYYY-MM-DD`);
       const store = await io.open(cmd);
+      const { date, warnings } = await dateOrLatest(store, o.date, '--date');
+      for (const w of warnings) io.err.write(`warning: ${w}\n`);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
       Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       params.contestedFactor = Number(o.contestedFactor);

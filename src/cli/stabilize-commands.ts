@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { isIsoDate } from '../core/dates.js';
+import { dateOrLatest } from './dates.js';
 import { UsageError } from '../core/errors.js';
 import { CouncilSchema, INDICATOR_KINDS, INDICATORS, IndicatorSchema, StabilizationAreaSchema, type IndicatorKind, type StabilizationArea } from '../core/schemas.js';
 import { slugify } from '../core/names.js';
@@ -39,14 +40,17 @@ function weightsOf(spec: string | undefined): ReturnType<typeof parseWeights> {
   }
 }
 
-async function board(store: Store, o: { date: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure?: boolean }): Promise<Board> {
+/** The board on the date given, or on the store's last day of data; a date past the data is said on stderr. */
+async function board(store: Store, o: { date?: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure?: boolean }, err: NodeJS.WritableStream): Promise<Board & { warnings: string[] }> {
   const windowDays = o.window === undefined ? 90 : Number(o.window);
   if (!(windowDays > 0)) throw new UsageError(`--window ${o.window}: a number of days above 0`);
+  const { date, warnings } = await dateOrLatest(store, o.date, '--date');
+  for (const w of warnings) err.write(`warning: ${w}\n`);
   try {
-    return await stabilizationBoard(store, dateOf(o.date, '--date'), { weights: weightsOf(o.weights), windowDays, ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(o.area?.length ? { areas: o.area } : {}), ...(o.exposure === false ? { exposure: false } : {}) });
-  } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(err.message);
-    throw err;
+    return { ...(await stabilizationBoard(store, date, { weights: weightsOf(o.weights), windowDays, ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(o.area?.length ? { areas: o.area } : {}), ...(o.exposure === false ? { exposure: false } : {}) })), warnings };
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
   }
 }
 
@@ -54,7 +58,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
   const stab = program
     .command('stabilize')
     .description('the stabilization board: liberated areas, their figures, projects, councils, exposure and priority')
-    .option('--date <YYYY-MM-DD>', 'the day to look at', '2017-07-31')
+    .option('--date <YYYY-MM-DD>', "the day to look at (default: the store's last day of data)")
     .option('--weights <term=w,…>', `priority weights (exponents; terms ${TERMS.join(', ')}; default 1 each)`)
     .option('--withdraw <bloc>', 'what if this bloc\'s forces withdraw: who could reach each area, how fast')
     .option('--area <id>', 'only this area (repeatable)', collect)
@@ -63,8 +67,8 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .option('--json', 'machine-readable output (the whole board)')
     .option('--csv', 'one row an area: the ranked list')
     .addHelpText('after', '\nExamples:\n  frontline stabilize --date 2017-07-31\n  frontline stabilize --withdraw coalition --json\n  frontline stabilize --weights exposure=2,people=1 --csv > priorities.csv\n  frontline stabilize import returns returns.csv\n  frontline brief tabqa --date 2017-07-31 --out tabqa.pdf\n\nThe priority is people × exposure × damage × services gap × unmet returns, each 0–1, weights as exponents;\nunknown terms count 0.5 and are marked (docs/stabilize.md).')
-    .action(async (o: { date: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure: boolean; json?: boolean; csv?: boolean }, cmd: Command) => {
-      const b = await board((await io.open(cmd)), o);
+    .action(async (o: { date?: string; weights?: string; withdraw?: string; area?: string[]; window?: string; exposure: boolean; json?: boolean; csv?: boolean }, cmd: Command) => {
+      const b = await board(await io.open(cmd), o, io.err);
       if (o.json) return io.print(JSON.stringify(b, null, 2));
       if (o.csv) {
         io.print(csvLine(['rank', 'area', 'name', 'holder', 'since', 'population', 'first_threat', 'threat_days', ...(b.withdraw ? ['first_threat_without', 'threat_days_without'] : []), 'incidents', 'fatalities', 'projects', 'councils', ...TERMS, 'score']).trimEnd());
@@ -200,17 +204,17 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
     .description('a briefing on one area or all of them: HTML, or PDF printed by headless Chromium')
     .argument('[area]', 'the area id (or --all)')
     .option('--all', 'every area, ranked by priority')
-    .option('--date <YYYY-MM-DD>', 'the day to brief on', '2017-07-31')
+    .option('--date <YYYY-MM-DD>', "the day to brief on (default: the store's last day of data)")
     .option('--from <YYYY-MM-DD>', 'history and charts from this day (default a year before)')
     .requiredOption('--out <file>', 'FILE.html or FILE.pdf')
     .option('--withdraw <bloc>', 'add the what-if: this bloc\'s forces withdraw')
     .option('--weights <term=w,…>', 'priority weights')
     .addHelpText('after', '\nExamples:\n  frontline brief tabqa --date 2017-07-31 --out tabqa.pdf\n  frontline brief --all --withdraw coalition --out board.html')
-    .action(async (area: string | undefined, o: { all?: boolean; date: string; from?: string; out: string; withdraw?: string; weights?: string }, cmd: Command) => {
+    .action(async (area: string | undefined, o: { all?: boolean; date?: string; from?: string; out: string; withdraw?: string; weights?: string }, cmd: Command) => {
       if (Boolean(area) === Boolean(o.all)) throw new UsageError('name one area, or --all');
       if (!/\.(html?|pdf)$/i.test(o.out)) throw new UsageError(`--out ${o.out}: end it with .html or .pdf`);
       const store = await io.open(cmd);
-      const b = await board(store, { date: o.date, ...(o.weights ? { weights: o.weights } : {}), ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(area ? { area: [area] } : {}) });
+      const b = await board(store, { ...(o.date ? { date: o.date } : {}), ...(o.weights ? { weights: o.weights } : {}), ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(area ? { area: [area] } : {}) }, io.err);
       const [model, blocs, indicators] = await Promise.all([loadControlModel(store), store.listBlocs(), store.listIndicators()]);
       const html = briefHtml({ board: b, model, blocs, indicators, ...(o.from ? { from: dateOf(o.from, '--from') } : {}) });
       if (/\.pdf$/i.test(o.out)) printPdf(html, o.out);
