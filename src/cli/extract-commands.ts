@@ -135,7 +135,8 @@ export function registerExtractCommands(program: Command, io: Io): void {
       .option('--date <YYYY-MM-DD>', 'the date')
       .option('--actor1 <name>', 'actor 1 as written')
       .option('--actor2 <name>', 'actor 2 as written')
-      .option('--location <name>', 'the location as written')
+      .option('--location <name>', 'the location: looked up in the gazetteer, its place and coordinates follow (else give --lon/--lat)')
+      .option('--place <id>', 'the place id (its coordinates follow)')
       .option('--lon <lon>', 'longitude')
       .option('--lat <lat>', 'latitude')
       .option('--fatalities <n>', 'killed (best estimate)')
@@ -153,6 +154,7 @@ export function registerExtractCommands(program: Command, io: Io): void {
       ...(o.actor1 ? { actor1: o.actor1 } : {}),
       ...(o.actor2 ? { actor2: o.actor2 } : {}),
       ...(o.location ? { location: o.location } : {}),
+      ...(o.place ? { place: o.place } : {}),
       ...(o.lon ? { lon: num(o.lon, 'lon') } : {}),
       ...(o.lat ? { lat: num(o.lat, 'lat') } : {}),
       ...(o.fatalities ? { fatalities: { best: num(o.fatalities, 'fatalities'), low: null, high: null } } : {}),
@@ -167,7 +169,7 @@ export function registerExtractCommands(program: Command, io: Io): void {
   });
   editOptions(drafts.command('edit').description('correct a draft and leave it in the queue').argument('<id>', 'draft id')).action(async (id: string, o: Record<string, string | undefined>, cmd: Command) => {
     const e = await reviewDraft((await io.open(cmd)), id, { accept: false, changes: changesOf(o) }, o.user ?? user());
-    io.print(`${e.id}: edited, still a draft`);
+    io.print(`${e.id}: edited, still a draft (${e.location || 'no location'}${e.place ? ` = place ${e.place}` : ''}, ${e.lat}, ${e.lon})`);
   });
   drafts
     .command('reject')

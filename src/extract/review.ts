@@ -5,7 +5,9 @@
  */
 import { blocOf } from '../core/actors.js';
 import { UsageError } from '../core/errors.js';
+import { placeMatcher } from '../core/fuzzy.js';
 import { slugify } from '../core/names.js';
+import { haversineKm } from '../geo/measure.js';
 import { EventSchema, type ConflictEvent, type SourceRef } from '../core/schemas.js';
 import type { Store } from '../store/store.js';
 import { corroborating, dateByKnownEvents, draftWindow } from './corroborate.js';
@@ -132,10 +134,45 @@ async function draft(store: Store, id: string): Promise<ConflictEvent> {
   return e;
 }
 
+/**
+ * Where a corrected draft is: a new place id brings its coordinates; a new location name is looked up in
+ * the gazetteer (any spelling, src/core/fuzzy.ts) and brings its place and coordinates; given coordinates
+ * keep the place only when it is the named one and lies within 10 km. A name the gazetteer does not know,
+ * or knows as several places, is an error listing the candidates: give the place id, or --lon/--lat.
+ */
+export async function placeChanges(store: Store, e: ConflictEvent, changes: Partial<ConflictEvent>): Promise<Partial<ConflictEvent>> {
+  const hasPoint = changes.lon !== undefined || changes.lat !== undefined;
+  if (changes.place) {
+    const p = await store.getPlace(changes.place);
+    if (!p) throw new UsageError(`no place "${changes.place}" in the store (see frontline places --name …)`);
+    return { ...changes, location: changes.location ?? p.name, ...(hasPoint ? {} : { lon: p.lon, lat: p.lat, geoPrecision: 1 }) };
+  }
+  if (changes.location === undefined || changes.location === e.location) return changes;
+  const found = placeMatcher(await store.listPlaces()).search(changes.location, { limit: 8 });
+  const same = found.filter((m) => m.score === 0);
+  const lon = changes.lon ?? e.lon;
+  const lat = changes.lat ?? e.lat;
+  if (hasPoint) {
+    const near = same.find((m) => haversineKm(m.item.lon, m.item.lat, lon, lat) <= 10);
+    return { ...changes, place: near ? near.item.id : null };
+  }
+  if (same.length === 1) {
+    const p = same[0]!.item;
+    return { ...changes, place: p.id, lon: p.lon, lat: p.lat, geoPrecision: 1 };
+  }
+  const list = (same.length ? same : found).map((m) => `${m.item.id} (${m.item.name}, ${m.item.lat.toFixed(3)}, ${m.item.lon.toFixed(3)})`).join('; ');
+  throw new UsageError(
+    same.length
+      ? `location "${changes.location}" names ${same.length} places: ${list}; give the place id (--place ID) or the coordinates (--lon/--lat)`
+      : `location "${changes.location}" is not in the gazetteer${list ? `; close: ${list}` : ''}: give the place id (--place ID) or the coordinates (--lon/--lat)`,
+  );
+}
+
 /** Accept a draft, with the analyst's corrections: it becomes a reviewed event; history keeps who. */
 export async function reviewDraft(store: Store, id: string, action: { accept: boolean; changes?: Partial<ConflictEvent> }, by: string): Promise<ConflictEvent> {
   const e = await draft(store, id);
-  const next = EventSchema.safeParse({ ...e, ...action.changes, id: e.id, provenance: e.provenance, status: action.accept ? 'reviewed' : 'draft' });
+  const changes = action.changes ? await placeChanges(store, e, action.changes) : undefined;
+  const next = EventSchema.safeParse({ ...e, ...changes, id: e.id, provenance: e.provenance, status: action.accept ? 'reviewed' : 'draft' });
   if (!next.success) throw new UsageError(`the edit of ${id} is not valid: ${next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   await store.putEvents([next.data], { by, reason: action.accept ? 'accepted in review' : 'edited in review' });
   return next.data;

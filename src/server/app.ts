@@ -35,6 +35,7 @@ import { MAX_DOCUMENT_CHARS } from '../extract/text.js';
 import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLES, ZoneSchema } from '../core/schemas.js';
 import { openApiDocument, referencePage } from './openapi.js';
 import { confinePath } from './confine.js';
+import { blocColors, isCombatantBloc } from '../core/bloc-colors.js';
 import { basemapFeatures } from './basemap.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
@@ -306,18 +307,21 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   const routes: Record<string, (url: URL) => Promise<unknown>> = {
     '/api/meta': async () => {
       const m = await getModel();
-      const [scenarios, zones] = await Promise.all([store.listScenarios(), store.listZones()]);
+      const [scenarios, zones, actors] = await Promise.all([store.listScenarios(), store.listZones(), store.listActors()]);
       const first = m.timeline.firstDay;
+      // One palette for the map, the charts and the briefings (src/core/bloc-colors.ts).
+      const palette = blocColors(m.blocs);
+      const kindOf = new Map(actors.map((a) => [a.id, a.kind]));
       return {
         scenario: scenarios[0] ?? null,
         scenarios: scenarios.map((x) => ({ id: x.id, name: x.name })),
         firstDate: first === null ? null : fromDayNumber(first),
         lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
-        blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: b.color ?? null })),
+        blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: palette[b.id]!, racer: isCombatantBloc(b, (id) => kindOf.get(id)) })),
         zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
         objectives: (await store.listObjectives()).map((o) => ({ id: o.id, name: o.name })),
         taxonomy: ACLED_TAXONOMY,
-        actors: (await store.listActors()).map((a) => ({ id: a.id, name: a.name })),
+        actors: actors.map((a) => ({ id: a.id, name: a.name })),
       };
     },
     '/api/control': async (url) => {

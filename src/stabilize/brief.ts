@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { addDays, fromDayNumber, type IsoDate } from '../core/dates.js';
 import { FrontlineError } from '../core/errors.js';
 import { httpUrl } from '../core/links.js';
+import { blocColors, NO_HOLDER_COLOR } from '../core/bloc-colors.js';
 import { INDICATORS, type Bloc, type Indicator, type IndicatorKind, type SourceRef } from '../core/schemas.js';
 import type { ControlModel } from '../control/model.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
@@ -30,9 +31,8 @@ export interface BriefInput {
 }
 
 function colorOf(blocs: readonly Bloc[], bloc: string | null): string {
-  if (!bloc) return '#bbbbbb';
-  const i = blocs.findIndex((b) => b.id === bloc);
-  return blocs[i]?.color ?? FALLBACK[Math.max(0, i) % FALLBACK.length]!;
+  if (!bloc) return NO_HOLDER_COLOR;
+  return blocColors(blocs)[bloc] ?? NO_HOLDER_COLOR;
 }
 
 /** A source: its URL a link only if it is http(s) (src/core/links.ts), else plain text. */

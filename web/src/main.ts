@@ -8,15 +8,18 @@ import 'maplibre-gl/dist/maplibre-gl.css';
 import './style.css';
 import { dateRule, eventsChart, fatalitiesChart, populationChart, type SeriesRow, type Week } from './charts.js';
 import { canEdit, loadMe, mountSignIn, onMe, post } from './session.js';
-import { httpUrl } from '../../src/core/links.js';
 import { eventsCsv } from './events-csv.js';
+import { EVENT_TYPE_COLORS, UNASSIGNED_COLOR } from '../../src/core/bloc-colors.js';
+import { httpUrl } from '../../src/core/links.js';
+import { drawLegend, legendSections, mountLegend, raceSections, showRaceLegend } from './legend.js';
 
 interface Meta {
   scenario: { id: string; name: string } | null;
   scenarios?: { id: string; name: string }[];
   firstDate: string | null;
   lastDate: string | null;
-  blocs: { id: string; name: string; color: string | null }[];
+  /** `racer`: a bloc with fighting members (not civilians or "other" actors only): it can race and hold ground. */
+  blocs: { id: string; name: string; color: string | null; racer?: boolean }[];
   zones: { id: string; name: string; kind: string }[];
   objectives?: { id: string; name: string }[];
   taxonomy?: Record<string, string[]>;
@@ -34,14 +37,7 @@ const dayOf = (d: string): number => Math.round(Date.parse(`${d}T00:00:00Z`) / D
 const dateOf = (n: number): string => new Date(n * DAY).toISOString().slice(0, 10);
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 const EMPTY: GeoJSON.FeatureCollection = { type: 'FeatureCollection', features: [] };
-const EVENT_COLORS: Record<string, string> = {
-  Battles: '#d62728',
-  'Explosions/Remote violence': '#ff7f0e',
-  'Violence against civilians': '#9467bd',
-  'Strategic developments': '#17becf',
-  Protests: '#2ca02c',
-  Riots: '#8c564b',
-};
+const EVENT_COLORS = EVENT_TYPE_COLORS;
 
 async function api<T>(path: string): Promise<T> {
   const r = await fetch(path);
@@ -65,20 +61,23 @@ slider.max = String(last);
 const fromUrl = new URLSearchParams(location.search).get('date');
 let current = fromUrl && /^\d{4}-\d{2}-\d{2}$/.test(fromUrl) ? Math.min(last, Math.max(first, dayOf(fromUrl))) : last;
 
-const blocColor = ['match', ['get', 'bloc'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification;
+// The server resolves every bloc's colour (src/core/bloc-colors.ts): the map, charts and briefings agree.
+const blocColor = ['match', ['get', 'bloc'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), UNASSIGNED_COLOR] as unknown as maplibregl.ExpressionSpecification;
+const WATER = '#4a90c2';
 
 const view = new URLSearchParams(location.search);
 const num = (k: string): number | null => (view.get(k) !== null && Number.isFinite(Number(view.get(k))) ? Number(view.get(k)) : null);
 const map: MlMap = new maplibregl.Map({
   container: 'map',
-  center: [num('lon') ?? 38.5, num('lat') ?? 35],
+  // A little west of Syria's middle: the legend sits over the sea, not over Idlib, Homs or Damascus.
+  center: [num('lon') ?? 37.6, num('lat') ?? 35],
   zoom: num('z') ?? 5.6,
   // No fade-in of labels: each faded frame is a full redraw, which software rendering pays for dearly
   // (measured: the first render and each step waited on ~300 ms of fading frames).
   fadeDuration: 0,
   // An opaque canvas: the compositor need not blend the map with the page under it.
   canvasContextAttributes: { alpha: false },
-  attributionControl: { compact: true, customAttribution: 'Frontline · boundaries: Natural Earth · places: GeoNames' },
+  attributionControl: { compact: true, customAttribution: 'Frontline · land, rivers, lakes: Natural Earth · governorates, districts: OCHA (CC BY-IGO) · places: GeoNames' },
   style: {
     version: 8,
     // No "glyphs": labels are drawn with the system's fonts (MapLibre ≥ 5.11), nothing is downloaded.
@@ -97,12 +96,18 @@ const map: MlMap = new maplibregl.Map({
       { id: 'background', type: 'background', paint: { 'background-color': '#dfe8ee' } },
       { id: 'land', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'land'], paint: { 'fill-antialias': false, 'fill-color': '#f3f1ea' } },
       { id: 'borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'border'], paint: { 'line-color': '#8a8a8a', 'line-width': 1 } },
+      // Reference layers the demo ships (data/demo/water.geojson, admin.geojson): under the control areas,
+      // water drawn again over them (below) so the Euphrates and Lake Assad read through every bloc's colour.
+      { id: 'adm2-borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm2-border'], minzoom: 6.5, paint: { 'line-color': '#9a9a9a', 'line-width': 0.5, 'line-dasharray': [3, 2] } },
       // No antialiasing pass on the fills: the white edge lines are drawn over them anyway.
       { id: 'areas', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'fill-antialias': false, 'fill-color': blocColor, 'fill-opacity': ['case', ['==', ['get', 'bloc'], 'unassigned'], 0.9, 0.5] } },
       // Contested and besieged land, hatched over its holder's colour (the pattern is drawn at start-up).
       { id: 'contested', type: 'fill', source: 'control', filter: ['==', ['get', 'kind'], 'contested'], paint: { 'fill-antialias': false, 'fill-pattern': 'hatch' } },
       { id: 'diff', type: 'fill', source: 'diff', paint: { 'fill-color': ['match', ['get', 'to'], ...meta.blocs.flatMap((b) => [b.id, b.color ?? '#888888']), '#d9d9d9'] as unknown as maplibregl.ExpressionSpecification, 'fill-opacity': 0.85, 'fill-outline-color': '#000000' } },
       { id: 'area-edges', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'area'], paint: { 'line-color': '#ffffff', 'line-width': 0.6 } },
+      { id: 'lakes', type: 'fill', source: 'basemap', filter: ['==', ['get', 'kind'], 'lake'], paint: { 'fill-color': WATER, 'fill-outline-color': WATER } },
+      { id: 'rivers', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'river'], layout: { 'line-cap': 'round', 'line-join': 'round' }, paint: { 'line-color': WATER, 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 1.6, 9, 3.5] } },
+      { id: 'adm1-borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-border'], paint: { 'line-color': '#5f5f5f', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.7, 9, 1.4], 'line-dasharray': [4, 2, 1, 2] } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
       { id: 'zones', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#1f5fa8', 'line-width': 2, 'line-dasharray': [2, 2] } },
       { id: 'zone-labels', type: 'symbol', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-max-width': 9 }, paint: { 'text-color': '#1f5fa8', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
@@ -115,13 +120,26 @@ const map: MlMap = new maplibregl.Map({
         paint: { 'circle-radius': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 0, 2, 1_000_000, 7], 'circle-color': blocColor, 'circle-stroke-color': ['case', ['==', ['get', 'status'], 'held'], '#ffffff', '#000000'], 'circle-stroke-width': ['case', ['==', ['get', 'status'], 'held'], 0.8, 2] },
       },
       {
+        // Every place may be labelled; the most populous are placed first (symbol-sort-key) and MapLibre's
+        // collision test drops those that would overlap, so zooming in shows more.
         id: 'place-labels',
         type: 'symbol',
         source: 'control',
-        filter: ['all', ['==', ['get', 'kind'], 'place'], ['>', ['coalesce', ['get', 'population'], 0], 60000]],
-        layout: { 'text-field': ['get', 'place'], 'text-font': ['sans-serif'], 'text-size': 12, 'text-offset': [0, 0.9], 'text-anchor': 'top' },
-        paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 },
+        filter: ['==', ['get', 'kind'], 'place'],
+        layout: {
+          'text-field': ['get', 'place'],
+          'text-font': ['sans-serif'],
+          'text-size': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 0, 10.5, 100_000, 12, 1_000_000, 14],
+          'symbol-sort-key': ['-', 0, ['coalesce', ['get', 'population'], 0]],
+          'text-variable-anchor': ['top', 'bottom', 'left', 'right'],
+          'text-radial-offset': 0.6,
+          'text-padding': 3,
+        },
+        paint: { 'text-color': '#111111', 'text-halo-color': '#ffffff', 'text-halo-width': 1.4 },
       },
+      { id: 'river-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'river'], layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'symbol-spacing': 280 }, paint: { 'text-color': '#1f5f8b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      { id: 'lake-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'lake'], minzoom: 6.5, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11 }, paint: { 'text-color': '#1f5f8b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
+      { id: 'adm1-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-label'], maxzoom: 8, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-transform': 'uppercase', 'text-letter-spacing': 0.08, 'symbol-sort-key': 1e9 }, paint: { 'text-color': '#6a6a6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
       { id: 'country-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'label'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 13, 'text-transform': 'uppercase', 'text-letter-spacing': 0.1 }, paint: { 'text-color': '#777777', 'text-halo-color': '#f3f1ea', 'text-halo-width': 1 } },
       { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
@@ -148,6 +166,9 @@ const map: MlMap = new maplibregl.Map({
   },
 });
 map.addControl(new maplibregl.NavigationControl({ showCompass: false }));
+map.addControl(new maplibregl.ScaleControl({ unit: 'metric' }), 'bottom-right');
+const legendInput = { blocs: meta.blocs.filter((b) => b.racer !== false), eventColors: EVENT_COLORS, unassigned: UNASSIGNED_COLOR, water: WATER };
+const legend = mountLegend($('map'), legendSections(legendInput));
 // The hatch for contested land, made here (nothing is downloaded): dark diagonal lines, 8 px apart.
 map.on('styleimagemissing', (e) => {
   if (e.id !== 'hatch' || map.hasImage('hatch')) return;
@@ -485,7 +506,9 @@ function renderDiff(diff: (GeoJSON.FeatureCollection & { blocs: { bloc: string; 
 interface RaceJson { map?: GeoJSON.FeatureCollection; objectives: { objective: string; holder: string | null; winner: string | null; marginDays: number | null; arrivals: { bloc: string; days: number | null; note?: string; route: GeoJSON.LineString | null }[] }[] }
 /** What-if holdings for the race: place → actor, set from the place panel, never saved. */
 const raceHolds = new Map<string, string>();
-for (const b of meta.blocs) {
+// Only blocs that can race: civilians and "other" actors are no racers (issue 20).
+const racers = meta.blocs.filter((b) => b.racer !== false);
+for (const b of racers) {
   const l = el('label');
   const box = Object.assign(el('input'), { type: 'checkbox', checked: true, value: b.id });
   l.append(box, ` ${b.name}`);
@@ -509,6 +532,7 @@ async function runRace(): Promise<void> {
     const q = new URLSearchParams({ date: dateOf(current), objective });
     const racing = [...document.querySelectorAll<HTMLInputElement>('#race-blocs input:checked')].map((x) => x.value);
     if (racing.length && racing.length < meta.blocs.length) q.set('blocs', racing.join(','));
+    if (!racing.length) throw new Error('choose at least one bloc to race');
     if ($<HTMLSelectElement>('race-scenario').value) q.set('scenario', $<HTMLSelectElement>('race-scenario').value);
     if (raceHolds.size) q.set('hold', [...raceHolds].map(([place, actor]) => `${place}:${actor}`).join(','));
     if ($<HTMLInputElement>('race-map').checked) q.set('map', '1');
@@ -529,6 +553,11 @@ async function runRace(): Promise<void> {
     box.append(tbl);
     (map.getSource('race') as GeoJSONSource).setData({ type: 'FeatureCollection', features: o.arrivals.filter((a) => a.route).map((a) => ({ type: 'Feature', geometry: a.route!, properties: { bloc: a.bloc } })) });
     (map.getSource('race-map') as GeoJSONSource).setData(r.map ?? EMPTY);
+    // The legend names the blocs whose first-arrival areas are drawn.
+    const firsts = new Set((r.map?.features ?? []).filter((f) => f.properties?.kind === 'first-arrival').map((f) => String(f.properties?.bloc)));
+    const racingBlocs = racers.filter((b) => firsts.has(b.id));
+    showRaceLegend(legend, r.map?.features.length ? raceSections(racingBlocs) : null);
+    if (r.map?.features.length) legend.open = true;
     state.raceMap = (r.map?.features ?? []).map((f) => `${String(f.properties?.kind)}:${String(f.properties?.bloc ?? (f.properties?.sides as string[] | undefined)?.join('/'))}${f.properties?.days ? `:${String(f.properties.days)}` : ''}`);
     state.race = { objective: o.objective, winner: o.winner };
     saveView();
@@ -617,11 +646,79 @@ function download(name: string, blob: Blob): void {
   a.remove();
   window.setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
+/**
+ * The map for publication: title, date, the map, its legend, a scale bar, a north arrow and the
+ * sources, drawn on one canvas. The map's canvas is read right after a frame (no preserveDrawingBuffer).
+ */
+function publicationCanvas(): Promise<HTMLCanvasElement> {
+  return new Promise((resolve) => {
+    map.once('render', () => {
+      const src = map.getCanvas();
+      const ratio = src.width / map.getContainer().clientWidth;
+      const w = src.width / ratio, h = src.height / ratio;
+      const sections = [...legendSections(legendInput), ...(state.raceMap.length ? raceSections(racers) : [])];
+      const legendW = 250, head = 44, foot = 34;
+      const out = document.createElement('canvas');
+      // Tall enough for the legend when the map is short.
+      const legendH = sections.reduce((a, x) => a + 24 + x.items.length * 16, 0);
+      out.width = (w + legendW) * ratio;
+      out.height = (head + Math.max(h, legendH) + foot) * ratio;
+      const ctx = out.getContext('2d')!;
+      ctx.scale(ratio, ratio);
+      ctx.fillStyle = '#ffffff';
+      ctx.fillRect(0, 0, w + legendW, head + Math.max(h, legendH) + foot);
+      ctx.fillStyle = '#111';
+      ctx.font = 'bold 18px sans-serif';
+      ctx.textBaseline = 'alphabetic';
+      ctx.fillText(`${meta.scenario?.name ?? 'Frontline'}: control on ${dateOf(current)}`, 10, 22);
+      ctx.font = '12px sans-serif';
+      ctx.fillText(`Areas, front lines and zones on ${dateOf(current)}; events of the ${days()} days to it${state.race ? `; race to ${state.race.objective}` : ''}.`, 10, 38);
+      ctx.drawImage(src, 0, head, w, h);
+      drawLegend(ctx, sections, w + 12, head + 4, legendW - 20);
+      // Scale bar: a round number of km near a fifth of the map's width, measured at the map's centre.
+      const y = map.getCenter().lat;
+      const kmPerPx = (40075 * Math.cos((y * Math.PI) / 180)) / (512 * 2 ** map.getZoom());
+      const target = (w / 5) * kmPerPx;
+      const km = [1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000].reduce((a, b) => (Math.abs(b - target) < Math.abs(a - target) ? b : a));
+      const px = km / kmPerPx;
+      const bx = 14, by = head + h - 18;
+      ctx.fillStyle = '#ffffffcc';
+      ctx.fillRect(bx - 6, by - 16, px + 52, 26);
+      ctx.fillStyle = '#111';
+      ctx.fillRect(bx, by, px / 2, 5);
+      ctx.strokeStyle = '#111';
+      ctx.strokeRect(bx, by, px, 5);
+      ctx.font = '11px sans-serif';
+      ctx.fillText(`0`, bx - 3, by - 4);
+      ctx.fillText(`${km} km`, bx + px - 8, by - 4);
+      // North arrow (the map is never rotated here: north is up).
+      const nx = w - 28, ny = head + 16;
+      ctx.fillStyle = '#ffffffcc';
+      ctx.fillRect(nx - 14, ny - 8, 28, 46);
+      ctx.fillStyle = '#111';
+      ctx.beginPath();
+      ctx.moveTo(nx, ny);
+      ctx.lineTo(nx + 8, ny + 24);
+      ctx.lineTo(nx, ny + 18);
+      ctx.lineTo(nx - 8, ny + 24);
+      ctx.closePath();
+      ctx.fill();
+      ctx.font = 'bold 12px sans-serif';
+      ctx.fillText('N', nx - 4, ny + 36);
+      ctx.font = '10px sans-serif';
+      ctx.fillStyle = '#333';
+      const total = head + Math.max(h, legendH) + foot;
+      ctx.fillText(`Sources: control, events and places from the Frontline store (${meta.scenario?.name ?? 'user data'}; each record cites its source); places: GeoNames (CC BY 4.0);`, 10, total - 20, w + legendW - 20);
+      ctx.fillText(`land, rivers, lakes: Natural Earth (public domain); governorates, districts: OCHA COD-AB (CC BY-IGO). Made with Frontline, ${new Date().toISOString().slice(0, 10)}.`, 10, total - 7, w + legendW - 20);
+      resolve(out);
+    });
+    map.triggerRepaint();
+  });
+}
 $('export-png').addEventListener('click', () => {
-  // The canvas is read right after a frame is drawn (no preserveDrawingBuffer needed).
-  void map.once('render', () => map.getCanvas().toBlob((b) => b && download(`frontline-${dateOf(current)}.png`, b), 'image/png'));
-  map.triggerRepaint();
+  void publicationCanvas().then((c) => c.toBlob((b) => b && download(`frontline-${dateOf(current)}.png`, b), 'image/png'));
 });
+(state as unknown as { publicationPng: () => Promise<string> }).publicationPng = async () => (await publicationCanvas()).toDataURL('image/png');
 $('export-csv').addEventListener('click', () => {
   download(`frontline-events-${dateOf(current)}.csv`, new Blob([eventsCsv(loadedEvents)], { type: 'text/csv' }));
 });
