@@ -10,6 +10,7 @@
  * PostGIS: needs Debian's postgresql-15 and postgresql-15-postgis-3; the benchmark starts a throwaway
  * server (tools/pg-server.ts; as the postgres user when run as root) and stops it at the end.
  */
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pgMissing, startPg } from '../tools/pg-server.js';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +19,8 @@ import type { Bloc, ControlObservation, Place, Relation } from '../src/core/sche
 import { areaFeatures } from '../src/control/geojson.js';
 import { loadControlModel } from '../src/control/load.js';
 import { ControlModel } from '../src/control/model.js';
+import { controlReport } from '../src/control/report.js';
+import { partition, partitionBuffers } from '../src/surface/partition.js';
 import { pointInMultiPolygon, type MultiPolygonCoords } from '../src/geo/measure.js';
 import { loadDemo } from '../src/demo/load-demo.js';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.js';
@@ -56,14 +59,63 @@ rmSync(demoDb, { force: true });
 const demoStore = openSqliteStore(demoDb);
 await loadDemo(demoStore);
 const tLoad = performance.now();
-const demo = await loadControlModel(demoStore);
+// The engine before issue 17 (nearest place within 30 km, resolution 6), kept as --method nearest.
+const demo = await loadControlModel(demoStore, { method: 'nearest', resolution: 6 });
 const demoBuildMs = performance.now() - tLoad;
 const demoState = best(5, () => demo.stateAt('2017-06-01'));
 const demoPolygons = best(3, () => areaFeatures(demo, demo.stateAt('2017-06-01')));
 const demoFront = best(3, () => demo.frontLines(demo.stateAt('2017-06-01')));
 const demoSeries = best(3, () => demo.series('2017-01-01', '2017-07-31', 7));
+console.log(`demo (nearest, resolution 6): model ${demoBuildMs.toFixed(0)} ms, state ${demoState.ms.toFixed(2)} ms, polygons ${demoPolygons.ms.toFixed(0)} ms, front lines ${demoFront.ms.toFixed(1)} ms, weekly series Jan–Jul ${demoSeries.ms.toFixed(1)} ms`);
+
+// ---- 1b. the two area methods side by side on the demo ---------------------------------------------------
+// Each timing on a fresh model (no per-date cache yet) unless it says "again"; the surface cache on disk is
+// emptied first, so "model, first" includes building the surface.
+const cacheDir = `${OUT}surface-cache`;
+rmSync(cacheDir, { recursive: true, force: true });
+process.env.FRONTLINE_CACHE_DIR = cacheDir;
+type Side = { modelFirstMs: number; modelMs: number; cells: number; atMs: number; atAgainMs: number; reportMs: number; seriesMs: number; seriesAgainMs: number; unheldMaxPct: number; sharesJan1: Record<string, number>; sharesJul30: Record<string, number> };
+async function side(method: 'nearest' | 'cost-distance', resolution: number): Promise<Side> {
+  const tFirst = performance.now();
+  await loadControlModel(demoStore, { method, resolution });
+  const modelFirstMs = performance.now() - tFirst;
+  const fresh = async () => loadControlModel(demoStore, { method, resolution });
+  const tm = performance.now();
+  let m = await fresh();
+  const modelMs = performance.now() - tm;
+  const at = time(() => m.stateAt('2017-06-01'));
+  const atAgain = best(5, () => m.stateAt('2017-06-01'));
+  m = await fresh();
+  const report = time(() => controlReport(m, '2017-06-01'));
+  m = await fresh();
+  const series = time(() => m.series('2017-01-01', '2017-07-30', 7));
+  const seriesAgain = best(3, () => m.series('2017-01-01', '2017-07-30', 7));
+  const unheldMaxPct = Math.max(...series.value.filter((r) => r.bloc === 'unassigned').map((r) => r.sharePct));
+  const shares = (d: string) => Object.fromEntries(series.value.filter((r) => r.date === d).map((r) => [r.bloc, r.sharePct]));
+  return { modelFirstMs: Math.round(modelFirstMs), modelMs: Math.round(modelMs), cells: m.grid.cells.length, atMs: r2(at.ms), atAgainMs: r2(atAgain.ms), reportMs: r2(report.ms), seriesMs: Math.round(series.ms), seriesAgainMs: Math.round(seriesAgain.ms), unheldMaxPct, sharesJan1: shares('2017-01-01'), sharesJul30: shares('2017-07-30') };
+}
+const methods = { nearest: await side('nearest', 6), costDistance: await side('cost-distance', 7) };
+// `frontline control at DATE --json` end to end, a process per call (Node's start included), surface cached.
+const cliMs: number[] = [];
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  execFileSync(process.execPath, [`${ROOT}bin/frontline.js`, '--db', demoDb, 'control', 'at', '2017-06-01', '--json'], { env: { ...process.env, FRONTLINE_CACHE_DIR: cacheDir }, stdio: ['ignore', 'ignore', 'inherit'] });
+  cliMs.push(performance.now() - t);
+}
 await demoStore.close();
-console.log(`demo: model ${demoBuildMs.toFixed(0)} ms, state ${demoState.ms.toFixed(2)} ms, polygons ${demoPolygons.ms.toFixed(0)} ms, front lines ${demoFront.ms.toFixed(1)} ms, weekly series Jan–Jul ${demoSeries.ms.toFixed(1)} ms`);
+console.log('\n| demo, Jan–Jul 2017 | nearest within 30 km, res 6 (before) | cost-distance on the surface, res 7 |');
+console.log('|---|---|---|');
+const row = (label: string, f: (s: Side) => string | number): void => console.log(`| ${label} | ${f(methods.nearest)} | ${f(methods.costDistance)} |`);
+row('cells', (s) => s.cells.toLocaleString('en-US'));
+row('model, first load (surface built)', (s) => `${s.modelFirstMs} ms`);
+row('model, next loads (surface from the disk cache)', (s) => `${s.modelMs} ms`);
+row('control at 2017-06-01: state, first', (s) => `${s.atMs} ms`);
+row('control at 2017-06-01: state, again (cached)', (s) => `${s.atAgainMs} ms`);
+row('control at 2017-06-01: the --json report, first', (s) => `${s.reportMs} ms`);
+row('control series, 31 weeks, first (goal ≤ 3 s)', (s) => `${s.seriesMs} ms`);
+row('control series, 31 weeks, again', (s) => `${s.seriesAgainMs} ms`);
+row('largest unheld share on any week (goal ≤ 2%)', (s) => `${s.unheldMaxPct}%`);
+console.log(`\n\`frontline control at 2017-06-01 --json\` as a process (Node's start included, surface cached), best of 3: ${Math.min(...cliMs).toFixed(0)} ms`);
 
 // ---- 2. a synthetic country ----------------------------------------------------------------------------
 const land = JSON.parse(readFileSync(`${ROOT}data/demo/boundary.geojson`, 'utf8')).features[0].geometry;
@@ -91,12 +143,57 @@ for (let k = observations.length; k < INTERVALS; k++) {
   observations.push({ id: `${p.id}-${k}`, place: p.id, actor: `a${b}${rand() < 0.5 ? 'x' : 'y'}`, status: rand() < 0.1 ? 'contested' : 'held', from: addDays('2017-01-02', Math.floor(rand() * 363)), source: { name: 'synthetic' }, confidence: 0.8 });
 }
 const tModel = performance.now();
-const synth = new ControlModel({ land: landCoords, places, observations, blocs, relations, radiusKm: 1000 });
+const synth = new ControlModel({ land: landCoords, places, observations, blocs, relations, radiusKm: 1000, method: 'nearest' });
 const synthBuildMs = performance.now() - tModel;
 const synthState = best(5, () => synth.stateAt('2017-06-01'));
 const synthPolygons = best(3, () => areaFeatures(synth, synth.stateAt('2017-06-01')));
 const synthSeries = best(3, () => synth.series('2017-01-01', '2017-12-31', 7));
-console.log(`synthetic: model ${synthBuildMs.toFixed(0)} ms (${synth.grid.cells.length} cells), state ${synthState.ms.toFixed(2)} ms, polygons ${synthPolygons.ms.toFixed(0)} ms, weekly series over 2017 ${synthSeries.ms.toFixed(0)} ms`);
+console.log(`synthetic (nearest): model ${synthBuildMs.toFixed(0)} ms (${synth.grid.cells.length} cells), state ${synthState.ms.toFixed(2)} ms, polygons ${synthPolygons.ms.toFixed(0)} ms, weekly series over 2017 ${synthSeries.ms.toFixed(0)} ms`);
+const tCost = performance.now();
+const synthCost = new ControlModel({ land: landCoords, places, observations, blocs, relations, radiusKm: 1000, resolution: 7 });
+const synthCostBuildMs = performance.now() - tCost;
+const synthCostState = time(() => synthCost.stateAt('2017-06-01'));
+const synthCostSeries = time(() => synthCost.series('2017-01-01', '2017-12-31', 7));
+console.log(`synthetic (cost-distance, plain surface, resolution 7): model ${synthCostBuildMs.toFixed(0)} ms (${synthCost.grid.cells.length} cells), state ${synthCostState.ms.toFixed(1)} ms, weekly series over 2017 (53 distinct states) ${synthCostSeries.ms.toFixed(0)} ms`);
+
+// ---- 2b. the partition alone on large lattices: cells vs time -------------------------------------------
+// A hexagonal lattice in axial coordinates (12 step directions as on the surface), random terrain (1 cell
+// in 20 a road at 60 km/h, the rest 6 km/h), a river across it with a crossing every 100 cells, 6,000 seeds.
+const scaling: { cells: number; ms: number; msPerMillion: number }[] = [];
+for (const side of [500, 1000, 1414]) {
+  const W = side, H = side, n = W * H;
+  const steps = 12;
+  // Axial neighbours, then the diagonals between them (√3 as far).
+  const dq = [1, 0, -1, -1, 0, 1, 2, 1, -1, -2, -1, 1];
+  const dr = [0, 1, 1, 0, -1, -1, -1, 1, 2, 1, -1, -2];
+  const stepTarget = new Int32Array(n * steps).fill(-1);
+  const stepHours = new Float32Array(n * steps).fill(Infinity);
+  const pace = new Float32Array(n);
+  const rl = mulberry32(side);
+  for (let c = 0; c < n; c++) pace[c] = rl() < 0.05 ? 1 / 60 : 1 / 6;
+  const riverCol = Math.floor(W / 2);
+  for (let r = 0; r < H; r++)
+    for (let q = 0; q < W; q++) {
+      const c = r * W + q;
+      for (let k = 0; k < steps; k++) {
+        const q2 = q + dq[k]!, r2_ = r + dr[k]!;
+        if (q2 < 0 || r2_ < 0 || q2 >= W || r2_ >= H) continue;
+        const t = r2_ * W + q2;
+        stepTarget[c * steps + k] = t;
+        const crossesRiver = (q < riverCol) !== (q2 < riverCol) && r % 100 !== 0;
+        if (crossesRiver) continue;
+        const km = k < 6 ? 2.4 : 2.4 * Math.sqrt(3);
+        stepHours[c * steps + k] = km * (pace[c]! + pace[t]!) / 2;
+      }
+    }
+  const seeds = Array.from({ length: 6000 }, (_, i) => ({ cell: Math.floor(rl() * n), label: i % BLOCS }));
+  const lattice = { cellCount: n, steps, stepTarget, stepHours };
+  const buf = partitionBuffers(n, steps);
+  partition(lattice, seeds, Infinity, buf); // warm-up
+  const t = best(3, () => partition(lattice, seeds, Infinity, buf));
+  scaling.push({ cells: n, ms: Math.round(t.ms), msPerMillion: Math.round(t.ms / (n / 1e6)) });
+  console.log(`partition of a ${n.toLocaleString('en-US')}-cell lattice, 6,000 seeds: ${t.ms.toFixed(0)} ms`);
+}
 
 // ---- 3. attribution of 2M events -----------------------------------------------------------------------
 const evLon = new Float64Array(EVENTS), evLat = new Float64Array(EVENTS), evDay = new Int32Array(EVENTS);
@@ -121,6 +218,9 @@ const results = {
   demo: { places: demo.places.length, cells: demo.grid.cells.length, modelMs: Math.round(demoBuildMs), stateMs: r2(demoState.ms), polygonsMs: Math.round(demoPolygons.ms), frontLinesMs: r2(demoFront.ms), weeklySeriesJanJulMs: r2(demoSeries.ms) },
   synthetic: { places: PLACES, intervals: INTERVALS, cells: synth.grid.cells.length, modelMs: Math.round(synthBuildMs), stateMs: r2(synthState.ms), polygonsMs: Math.round(synthPolygons.ms), weeklySeriesYearMs: Math.round(synthSeries.ms) },
   attribution: { events: EVENTS, frontlineMs: Math.round(attribution.ms), postgis, speedup: postgis ? r2((postgis.seconds * 1000) / attribution.ms) : null },
+  areaMethods: { ...methods, cliControlAtMs: Math.round(Math.min(...cliMs)) },
+  syntheticCostDistance: { cells: synthCost.grid.cells.length, modelMs: Math.round(synthCostBuildMs), stateMs: r2(synthCostState.ms), weeklySeriesYearMs: Math.round(synthCostSeries.ms) },
+  partitionScaling: scaling,
 };
 writeFileSync(`${OUT}control-results.json`, `${JSON.stringify(results, null, 2)}\n`);
 console.log(`\n${markdownControlReport(results)}`);

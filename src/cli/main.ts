@@ -24,8 +24,6 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
-import { placeMatcher } from '../core/fuzzy.js';
-import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis, type GisFormat } from '../io/gis-export.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveEventType } from '../core/lookup.js';
@@ -272,10 +270,6 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--order <order>', 'for acled: date (default) or stored (the order events were imported in; fastest)', 'date')
       .addHelpText('after', '\nGIS examples:\n  frontline export gpkg --kind control --date 2017-06-01 -o control.gpkg   # QGIS, ArcGIS\n  frontline export kml --kind events --since 2017-06-01 -o events.kml     # Google Earth\n  frontline export fgb --kind zones -o zones.fgb'),
   ).action(async (format: string, opts: Record<string, string | undefined>, cmd: Command) => {
-    const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
-    const store = await open(cmd);
-    const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
-    const write = (chunk: string | Uint8Array): Promise<void> | void => {
     if ((GIS_FORMATS as readonly string[]).includes(format)) {
       const gis = format as GisFormat;
       const kind = assertFormat(opts.kind ?? 'control', GIS_KINDS, `${gis} kind`);
@@ -294,6 +288,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       err.write(`wrote ${n} features in ${exp.layers.length} layer${exp.layers.length === 1 ? '' : 's'} (${exp.layers.map((l) => `${l.name} ${l.features.length}`).join(', ')}) to ${opts.out}\n`);
       return;
     }
+    const fmt = assertFormat(format, EXPORT_FORMATS, 'export format');
+    const store = await open(cmd);
+    const target: NodeJS.WritableStream = opts.out ? createWriteStream(opts.out) : out;
+    const write = (chunk: string | Uint8Array): Promise<void> | void => {
       if (!target.write(chunk)) return new Promise((resolve) => target.once('drain', () => resolve()));
     };
     let n: number;

@@ -131,7 +131,6 @@ export class ControlModel {
   readonly surface: MovementSurface | null;
   readonly surfaceSources: Record<string, string>;
   readonly besiegedKm: number;
-  private kmSteps: Lattice | null = null;
   /** The grid cell of each place (-1: not on the land, nor within two cells of it). */
   readonly placeCell: Int32Array;
   private readonly lattice: Lattice | null;
@@ -139,6 +138,7 @@ export class ControlModel {
   private readonly cellCache = new Map<string, CellStates>();
   private readonly seedsOf: Seed[][];
   private readonly observationCount: number;
+  private readonly zoneCellCache = new WeakMap<Zone, Int32Array>();
   private readonly analyst: AnalystArea[];
   private readonly placeIndex: Map<string, number>;
   /** Per actor (timeline index): membership intervals [from, to, blocIndex]. */
@@ -392,36 +392,63 @@ export class ControlModel {
     const r = partition(lat, seeds, Infinity, this.buffers);
     cellPlace.set(r.label);
     if (!pockets.length) return;
-    // Pockets: every besieged place at once, by distance over allowed steps (km, whatever the terrain).
+    // Pockets: every besieged place at once, by distance over allowed steps (km, whatever the terrain): a
+    // small Dijkstra over the few cells within besiegedKm, distances kept in a map.
     const seeded = new Uint8Array(lat.cellCount);
     for (const s of seeds) if (!s.hours || s.cell === this.placeCell[s.label]) seeded[s.cell] = 1;
-    const km = this.kmLattice();
-    const pocketSeeds: Seed[] = [];
-    for (const i of pockets) {
-      const c = this.placeCell[i]!, p = this.places[i]!, g = this.grid;
-      pocketSeeds.push({ cell: c, label: i, hours: 0 });
-      for (let k = c * km.steps; k < (c + 1) * km.steps; k++) {
-        const v = km.stepTarget[k]!;
-        if (v >= 0 && km.stepHours[k]! < Infinity) pocketSeeds.push({ cell: v, label: i, hours: haversineKm(p.lon, p.lat, g.lon[v]!, g.lat[v]!) });
+    const g = this.grid;
+    const best = new Map<number, { km: number; place: number; rank: number }>();
+    const heap: { c: number; km: number; place: number; rank: number }[] = [];
+    const offer = (c: number, km: number, place: number, rank: number): void => {
+      if (km > this.besiegedKm) return;
+      const b = best.get(c);
+      if (b && (b.km < km || (b.km === km && b.rank <= rank))) return;
+      best.set(c, { km, place, rank });
+      heap.push({ c, km, place, rank });
+    };
+    pockets.forEach((i, rank) => {
+      const c = this.placeCell[i]!, p = this.places[i]!;
+      offer(c, 0, i, rank);
+      for (let k = c * lat.steps; k < (c + 1) * lat.steps; k++) {
+        const v = lat.stepTarget[k]!;
+        if (v >= 0 && lat.stepHours[k]! < Infinity) offer(v, haversineKm(p.lon, p.lat, g.lon[v]!, g.lat[v]!), i, rank);
+      }
+    });
+    const done = new Set<number>();
+    while (heap.length) {
+      let m = 0;
+      for (let j = 1; j < heap.length; j++) if (heap[j]!.km < heap[m]!.km || (heap[j]!.km === heap[m]!.km && heap[j]!.rank < heap[m]!.rank)) m = j;
+      const { c, km, place, rank } = heap[m]!;
+      heap[m] = heap[heap.length - 1]!;
+      heap.pop();
+      const b = best.get(c)!;
+      if (done.has(c) || b.km !== km || b.rank !== rank) continue;
+      done.add(c);
+      if (!seeded[c]) cellPlace[c] = place;
+      for (let k = c * lat.steps; k < (c + 1) * lat.steps; k++) {
+        const v = lat.stepTarget[k]!;
+        if (v < 0 || done.has(v) || lat.stepHours[k] === Infinity) continue;
+        const nk = km + haversineKm(g.lon[c]!, g.lat[c]!, g.lon[v]!, g.lat[v]!);
+        if (nk <= this.besiegedKm) offer(v, nk, place, rank);
       }
     }
-    const pr = partition(km, pocketSeeds, this.besiegedKm);
-    for (let c = 0; c < lat.cellCount; c++) if (pr.label[c]! >= 0 && !seeded[c]) cellPlace[c] = pr.label[c]!;
   }
 
-  /** The surface's steps in km (Infinity where the surface forbids them), for besieged pockets. */
-  private kmLattice(): Lattice {
-    if (!this.kmSteps) {
-      const s = this.lattice!, g = this.grid;
-      const h = new Float32Array(s.stepHours.length).fill(Infinity);
-      for (let c = 0; c < s.cellCount; c++)
-        for (let k = c * s.steps; k < (c + 1) * s.steps; k++) {
-          const v = s.stepTarget[k]!;
-          if (v >= 0 && s.stepHours[k]! < Infinity) h[k] = haversineKm(g.lon[c]!, g.lat[c]!, g.lon[v]!, g.lat[v]!);
-        }
-      this.kmSteps = { cellCount: s.cellCount, steps: s.steps, stepTarget: s.stepTarget, stepHours: h };
+  /** The cells whose centre lies in a zone, worked out once per zone. */
+  private zoneCells(z: Zone): Int32Array {
+    let cells = this.zoneCellCache.get(z);
+    if (!cells) {
+      const g = this.grid;
+      const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
+      const bb = bboxOfMultiPolygon(coords);
+      const out: number[] = [];
+      for (let c = 0; c < g.cells.length; c++) {
+        const x = g.lon[c]!, y = g.lat[c]!;
+        if (x >= bb[0] && x <= bb[2] && y >= bb[1] && y <= bb[3] && pointInMultiPolygon(x, y, coords)) out.push(c);
+      }
+      this.zoneCellCache.set(z, (cells = Int32Array.from(out)));
     }
-    return this.kmSteps;
+    return cells;
   }
 
   /** Analysts' polygons in force on a day. */
@@ -621,13 +648,9 @@ export class ControlModel {
     return this.zones
       .filter((z) => (!z.from || z.from <= state.date) && (!z.to || state.date <= z.to))
       .map((z) => {
-        const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
-        const bb = bboxOfMultiPolygon(coords);
         const blocsKm2: Record<string, number> = {};
         let area = 0;
-        for (let c = 0; c < g.cells.length; c++) {
-          const x = g.lon[c]!, y = g.lat[c]!;
-          if (x < bb[0] || x > bb[2] || y < bb[1] || y > bb[3] || !pointInMultiPolygon(x, y, coords)) continue;
+        for (const c of this.zoneCells(z)) {
           area += g.areaKm2[c]!;
           const b = state.cellBloc[c]!;
           const k = b >= 0 ? this.blocIds[b]! : 'unassigned';

@@ -157,10 +157,12 @@ const QUERY = {
       limit: z.coerce.number().int().min(1).max(100_000).default(5000),
       /** The `next` of the previous page. */
       after: z.string().max(200).optional(),
+      /** Drafts too, each marked (status "draft"): for analysts and admins only (403 otherwise). */
+      drafts: z.enum(['1']).optional(),
     },
   '/api/control': { date: DateSchema, bloc: z.string().optional() },
   '/api/control.geojson': { date: DateSchema },
-  '/api/events/history': { id: z.string().min(1).max(300) },
+  '/api/events/history': { id: z.string().min(1).max(300), drafts: z.enum(['1']).optional() },
   '/api/control/series': { from: DateSchema, to: DateSchema, step: z.enum(['day', 'week']).default('week') },
   '/api/control/diff.geojson': { from: DateSchema, to: DateSchema },
   '/api/place': { id: z.string().min(1).max(200), date: DateSchema },
@@ -187,6 +189,8 @@ const QUERY = {
     type: z.string().max(80).optional(),
     text: z.string().max(200).optional(),
     actor: z.string().max(200).optional(),
+    /** Drafts too, marked (notes prefixed "[DRAFT] " in CSV, status in GeoJSON): analysts only. */
+    drafts: z.enum(['1']).optional(),
   },
   '/api/imports/rejects': { id: z.string().min(1).max(100) },
   '/api/exposure': { date: DateSchema, bloc: z.string().min(1).max(200), within: z.coerce.number().positive().max(3650).optional(), admin1: z.string().max(200).optional() },
@@ -286,7 +290,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const id = resolveBloc(m!.blocs, q.bloc);
       blocActors = m!.blocs.find((x) => x.id === id)!.members.map((x) => x.actor);
     }
-    const base = { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.subType ? { subType: q.subType } : {}), ...(q.text ? { text: q.text } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(filter?.bbox ? { bbox: filter.bbox } : {}) };
+    const base = { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}), ...(q.type ? { type: q.type } : {}), ...(q.subType ? { subType: q.subType } : {}), ...(q.text ? { text: q.text } : {}), ...(q.actor ? { actor: q.actor } : {}), ...(filter?.bbox ? { bbox: filter.bbox } : {}), ...(q.drafts ? { includeDrafts: true } : {}) };
     return { q: { ...base, limit: q.limit }, filter, blocActors, after: q.after };
   };
 
@@ -375,8 +379,9 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       // Columns, with the repeated texts (types, actors, places) as indexes into lists: a third of the
       // bytes of plain columns, and as much less to build, send and parse.
       const dict = { type: new Dict(), subType: new Dict(), actor: new Dict(), location: new Dict() };
-      const out = { id: [] as string[], day: [] as number[], type: [] as number[], subType: [] as number[], actor1: [] as number[], actor2: [] as number[], location: [] as number[], best: [] as number[], lon: [] as number[], lat: [] as number[] };
+      const out = { id: [] as string[], day: [] as number[], type: [] as number[], subType: [] as number[], actor1: [] as number[], actor2: [] as number[], location: [] as number[], best: [] as number[], lon: [] as number[], lat: [] as number[], draft: [] as number[] };
       await scanFiltered(url, (r) => {
+        if (r[C.status] === 'draft') out.draft.push(out.id.length); // the rows that are drafts (?drafts=1)
         out.id.push(r[C.id] as string);
         out.day.push(r[C.day] as number);
         out.type.push(dict.type.of(r[C.type] as string));
@@ -421,7 +426,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     '/api/events/history': async (url) => {
       const q = query(url, QUERY['/api/events/history']);
       const h = await store.history('event', q.id);
-      if (!h.length) throw new HttpError(404, `no event "${q.id}"`);
+      // A draft, or a rejected one (never reviewed), is not an event: only for those who ask with
+      // drafts=1 (analysts: the gate checks), as in every other read.
+      const draft = h.every((v) => (v.record as ConflictEvent | null)?.status !== 'reviewed');
+      if (!h.length || (draft && !q.drafts)) throw new HttpError(404, `no event "${q.id}"${h.length ? ' (a draft: an analyst sees it with drafts=1)' : ''}`);
       return { id: q.id, versions: h.map((v) => ({ version: v.version, op: v.op, at: v.at, by: v.by, reason: v.reason })), current: await store.getEvent(q.id) };
     },
     '/api/control/series': async (url) => {
@@ -720,7 +728,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   const streams: Record<string, (url: URL, res: ServerResponse) => Promise<void>> = {
     '/api/export': async (url, res) => {
       const q = await canonicalFilters(query(url, QUERY['/api/export']));
-      const { format, ...filters } = q;
+      const { format, drafts, ...rest } = q;
+      const filters = { ...rest, ...(drafts ? { includeDrafts: true } : {}) };
       const ext = format === 'geojson' ? 'geojson' : 'csv';
       res.writeHead(200, {
         'content-type': format === 'geojson' ? 'application/geo+json' : 'text/csv; charset=utf-8',
@@ -787,6 +796,9 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
           return;
         }
         if (url.pathname.startsWith('/api/')) await gate(GET_ACCESS[url.pathname] ?? 'read');
+        // Drafts are not events until reviewed: only those who may review them see them, and only when
+        // they ask (decision 0028).
+        if (url.pathname.startsWith('/api/') && url.searchParams.has('drafts')) await gate('analyst');
         const page = pages[url.pathname];
         if (page) {
           const body = await page(url);
