@@ -247,7 +247,8 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       .option('--bbox <w,s,e,n>', 'inside this box (degrees)')
       .option('--actor <actor>', 'an actor by id, name or alias (Daesh, YPG …), on either side')
       .option('--type <type>', 'an ACLED event type, in any case')
-      .option('--text <words>', 'words in the notes, location or actor names');
+      .option('--text <words>', 'words in the notes, location or actor names')
+      .option('--include-drafts', 'unreviewed drafts (extracted from documents) too, marked DRAFT (left out otherwise)');
   // An actor by any alias and a type in any case (src/core/lookup.ts): an unknown one is a usage error
   // listing the close ones, not an empty list.
   const eventQuery = async (store: Store, o: Record<string, string | undefined>): Promise<Omit<EventQuery, 'limit' | 'after'>> => ({
@@ -257,6 +258,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     ...(o.actor ? { actor: resolveActor(await store.listActors(), o.actor, '--actor') } : {}),
     ...(o.type ? { type: resolveEventType(o.type, '--type') } : {}),
     ...(o.text ? { text: o.text } : {}),
+    ...(o.includeDrafts ? { includeDrafts: true } : {}),
   });
 
   addEventFilters(
@@ -356,8 +358,10 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
     }
     if (opts.json) return print(JSON.stringify(events, null, 2));
     // Whole names (columns as wide as their longest value); unknown fatalities are "unknown", not 0 or blank.
-    const rows = events.map((e) => [e.date, e.type, e.actor1, e.actor2, e.location, e.fatalities.best ?? 'unknown']);
-    for (const line of table(['date', 'type', 'actor 1', 'actor 2', 'location', 'killed'], rows, { align: ['left', 'left', 'left', 'left', 'left', 'right'] })) print(line);
+    // Drafts (--include-drafts) are marked in a column of their own.
+    const drafts = events.some((e) => e.status === 'draft');
+    const rows = events.map((e) => [e.date, e.type, e.actor1, e.actor2, e.location, e.fatalities.best ?? 'unknown', ...(drafts ? [e.status === 'draft' ? 'DRAFT' : ''] : [])]);
+    for (const line of table(['date', 'type', 'actor 1', 'actor 2', 'location', 'killed', ...(drafts ? ['status'] : [])], rows, { align: ['left', 'left', 'left', 'left', 'left', 'right', ...(drafts ? (['left'] as const) : [])] })) print(line);
     err.write(`${events.length} of ${total} events${more ? ' (use --limit or --json for more)' : ''}\n`);
   });
 

@@ -190,6 +190,13 @@ export interface ExportOptions {
   write: (chunk: string | Uint8Array) => void | Promise<void>;
 }
 
+/**
+ * How a draft is marked in the CSV formats, which have no status column: at the start of its notes
+ * (ACLED notes, UCDP where_description, HXL #description). GeoJSON carries the status itself. Drafts
+ * are only exported when the query asks for them (includeDrafts).
+ */
+export const DRAFT_MARK = '[DRAFT] ';
+
 /** Write the store's records in a format; returns how many records were written. */
 export async function exportTo(store: Store, format: ExportFormat, opts: ExportOptions): Promise<number> {
   const { write } = opts;
@@ -216,7 +223,8 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
       if (format === 'acled') {
         // The bulk path: the store writes the lines; only chunks of bytes reach JavaScript, and go out as
         // they are.
-        const fields = ACLED_COLUMNS.map((c) => ACLED_EXPORT_FIELDS[c]);
+        // Drafts, when asked for, say so at the start of their notes (ACLED has no status column).
+        const fields = ACLED_COLUMNS.map((c) => (c === 'notes' && q.includeDrafts ? { ...ACLED_EXPORT_FIELDS.notes, markDrafts: DRAFT_MARK } : ACLED_EXPORT_FIELDS[c]));
         await write(buf);
         buf = '';
         for await (const chunk of store.scanEventCsv(q, fields, opts.order ?? 'date')) {
@@ -228,7 +236,7 @@ export async function exportTo(store: Store, format: ExportFormat, opts: ExportO
       const toRow = format === 'ucdp' ? eventToUcdpRow : (e: ConflictEvent) => HXL_EVENT_COLUMNS.map((c) => c[2](e));
       const numeric = format === 'ucdp' ? UCDP_NUMERIC : HXL_NUMERIC;
       for await (const e of store.streamEvents(q)) {
-        await push(csvLine(toRow(e), numeric));
+        await push(csvLine(toRow(e.status === 'draft' ? { ...e, notes: `${DRAFT_MARK}${e.notes}` } : e), numeric));
         n++;
       }
       break;

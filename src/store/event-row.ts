@@ -100,7 +100,8 @@ export function sameEventRow(a: EventRow, b: EventRow): boolean {
  * in each column, the store turns it into its own query. Text is quoted as RFC 4180 wants, like csvLine.
  */
 export type EventCsvField =
-  | { column: (typeof EVENT_COLUMNS)[number] }
+  /** A column; with `markDrafts`, drafts' text starts with it (an export that includes drafts says so). */
+  | { column: (typeof EVENT_COLUMNS)[number]; markDrafts?: string }
   /** The id the event had in this format (origin id), else its Frontline id. */
   | { idIn: string }
   | { attribute: string }
@@ -157,6 +158,10 @@ export function eventCsvLineWriter(fields: readonly EventCsvField[]): (r: EventR
     const i = COLUMN_INDEX.get(f.column);
     if (i === undefined) throw new Error(`no event column "${f.column}"`);
     if (BARE_COLUMNS.has(f.column)) return (r) => (r[i] === null ? '' : String(r[i]));
+    if (f.markDrafts !== undefined) {
+      const [mark, status] = [f.markDrafts, COLUMN_INDEX.get('status')!];
+      return (r) => quote(`${r[status] === 'draft' ? mark : ''}${r[i] === null ? '' : String(r[i])}`);
+    }
     return (r) => quote(r[i] === null ? '' : String(r[i]));
   });
   return (r) => `${parts.map((p) => p(r)).join(',')}\n`;

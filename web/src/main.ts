@@ -162,6 +162,8 @@ const map: MlMap = new maplibregl.Map({
           'circle-opacity': 0.9,
         },
       },
+      // Drafts (an analyst's "Drafts too"): ringed, so that they are never taken for reviewed events.
+      { id: 'event-drafts', type: 'circle', source: 'events', filter: ['==', ['get', 'draft'], true], paint: { 'circle-radius': 9, 'circle-color': 'rgba(0,0,0,0)', 'circle-stroke-color': '#c51b7d', 'circle-stroke-width': 2.5 } },
     ],
   },
 });
@@ -232,6 +234,8 @@ function filterParams(): URLSearchParams {
     const v = $<HTMLInputElement>(id).value.trim();
     if (v && k !== 'days') q.set(k, v);
   }
+  // Drafts only for those who may review them, and only when asked (the server refuses others: 403).
+  if (canEdit() && $<HTMLInputElement>('f-drafts').checked) q.set('drafts', '1');
   return q;
 }
 function days(): number {
@@ -270,7 +274,8 @@ function renderEventTable(): void {
       const tr = el('tr');
       tr.tabIndex = 0;
       tr.dataset.id = String(f.id ?? p.id);
-      tr.append(el('td', String(p.date)), el('td', String(p.subType ?? p.type)), el('td', String(p.location ?? '')), el('td', fmt(p.best as number)));
+      if (p.draft === true) tr.classList.add('draft');
+      tr.append(el('td', String(p.date)), el('td', `${p.draft === true ? 'DRAFT · ' : ''}${String(p.subType ?? p.type)}`), el('td', String(p.location ?? '')), el('td', fmt(p.best as number)));
       const open = (): void => void showEvent(String(f.id ?? p.id));
       tr.addEventListener('click', open);
       tr.addEventListener('keydown', (e) => e.key === 'Enter' && open());
@@ -287,7 +292,7 @@ async function showEvent(id: string): Promise<void> {
     map.easeTo({ center: [lon, lat], zoom: Math.max(map.getZoom(), 8) });
   }
   // The map holds what it draws; the rest (notes, sources, provenance, versions) comes on request.
-  const h = await api<{ versions: { version: number; op: string; at: string; by: string; reason: string | null }[]; current: { date: string; type: string; subType: string; actor1: string; actor2: string; location: string; notes: string; sources: { name: string; url?: string; published?: string }[]; provenance: Record<string, unknown> } | null }>(`/api/events/history?id=${encodeURIComponent(id)}`);
+  const h = await api<{ versions: { version: number; op: string; at: string; by: string; reason: string | null }[]; current: { date: string; type: string; subType: string; actor1: string; actor2: string; location: string; notes: string; sources: { name: string; url?: string; published?: string }[]; provenance: Record<string, unknown> } | null }>(`/api/events/history?id=${encodeURIComponent(id)}${(f?.properties as Record<string, unknown> | undefined)?.draft === true ? '&drafts=1' : ''}`);
   const p = h.current;
   box.replaceChildren();
   if (!p) return;
@@ -354,6 +359,7 @@ let series: SeriesRow[] | null = null;
 let weeks: Week[] = [];
 async function loadWeeks(): Promise<void> {
   const q = filterParams();
+  q.delete('drafts'); // the charts count reviewed events only
   q.set('since', dateOf(first));
   q.set('until', dateOf(last));
   weeks = (await api<{ weeks: Week[] }>(`/api/events/weekly?${q}`)).weeks;
@@ -378,6 +384,8 @@ function moveDateRules(): void {
 // covers the window (and a few days): the map is drawn from it; the wider span comes after.
 interface EventColumns {
   id: string[]; day: number[]; type: number[]; subType: number[]; actor1: number[]; actor2: number[]; location: number[]; best: number[]; lon: number[]; lat: number[];
+  /** The rows that are drafts (asked for with drafts=1). */
+  draft?: number[];
   dict: { type: string[]; subType: string[]; actor: string[]; location: string[] };
 }
 const MARGIN = 45;
@@ -413,6 +421,7 @@ function eventFeatures(c: EventColumns, from: number, to: number): GeoJSON.Featu
   const out: GeoJSON.Feature[] = [];
   const { dict } = c;
   const dates = new Map<number, string>();
+  const drafts = new Set(c.draft ?? []);
   for (let i = 0; i < c.id.length; i++) {
     const d = c.day[i]!;
     if (d < from || d > to) continue;
@@ -420,7 +429,7 @@ function eventFeatures(c: EventColumns, from: number, to: number): GeoJSON.Featu
     if (date === undefined) dates.set(d, (date = dateOf(d)));
     out.push({
       type: 'Feature', id: c.id[i]!, geometry: { type: 'Point', coordinates: [c.lon[i]!, c.lat[i]!] },
-      properties: { id: c.id[i], date, type: dict.type[c.type[i]!], subType: dict.subType[c.subType[i]!], actor1: dict.actor[c.actor1[i]!], actor2: dict.actor[c.actor2[i]!], location: dict.location[c.location[i]!], best: c.best[i] },
+      properties: { id: c.id[i], date, type: dict.type[c.type[i]!], subType: dict.subType[c.subType[i]!], actor1: dict.actor[c.actor1[i]!], actor2: dict.actor[c.actor2[i]!], location: dict.location[c.location[i]!], best: c.best[i], ...(drafts.has(i) ? { draft: true } : {}) },
     });
   }
   return out;
@@ -733,6 +742,8 @@ const drawDraft = (): void => {
   (map.getSource('draft') as GeoJSONSource).setData({ type: 'FeatureCollection', features });
 };
 onMe(() => ($('zone-editor').hidden = !canEdit()));
+onMe(() => ($('f-drafts-wrap').hidden = !canEdit()));
+$('f-drafts-wrap').hidden = !canEdit();
 $('zone-editor').hidden = !canEdit();
 $('zone-draw').addEventListener('click', () => {
   drawing = [];

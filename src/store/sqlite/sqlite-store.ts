@@ -1219,6 +1219,7 @@ function csvValueSql(f: EventCsvField): string {
         : NOT_NULL_TEXT.has(f.column)
           ? `e.${f.column}`
           : `COALESCE(CAST(e.${f.column} AS TEXT), '')`;
+    if (f.markDrafts !== undefined) x = `(CASE WHEN e.status = 'draft' THEN ${sqlString(f.markDrafts)} || ${x} ELSE ${x} END)`;
   } else if ('idIn' in f) {
     x = `(CASE WHEN e.origin_format = ${sqlString(f.idIn)} THEN e.origin_id ELSE e.id END)`;
   } else if ('attribute' in f) {
