@@ -46,6 +46,23 @@ export const SOURCES: Record<string, { name: string; url: string }> = {
   },
   tanf: { name: 'CJTF-OIR press releases of 18 May and 6 June 2017 on the al-Tanf garrison of coalition and Maghawir al-Thawra forces', url: 'https://www.inherentresolve.mil/' },
   idlib: { name: 'Reuters, 23 July 2017: Hayat Tahrir al-Sham takes full control of Idlib city after clashes with Ahrar al-Sham', url: 'https://en.wikipedia.org/wiki/Idlib_Governorate_clashes_(2017)' },
+  raqqacampaign: {
+    name: 'Wikipedia, Raqqa campaign (2016–2017): phase 2 reached Qal\'at Ja\'bar (6 January 2017), phase 3 cut the Raqqa–Deir ez-Zor road at al-Karamah (6 March), the SDF took al-Mansoura (early June 2017)',
+    url: 'https://en.wikipedia.org/wiki/Raqqa_campaign_(2016%E2%80%932017)',
+  },
+  raqqadistricts: {
+    name: 'Wikipedia, Battle of Raqqa (2017): al-Mashlab (6–8 June), al-Romaniya and Jazra (June), the industrial district (June), the south bank closed (29 June), the Old City walls breached (4 July 2017)',
+    url: 'https://en.wikipedia.org/wiki/Battle_of_Raqqa_(2017)',
+  },
+  manbijhandover: {
+    name: 'Reuters, 2 March 2017: the Manbij Military Council hands villages west of Manbij (Arima) to Syrian government forces, Russia mediating',
+    url: 'https://en.wikipedia.org/wiki/Manbij_Military_Council',
+  },
+  iraqborder: { name: 'Reuters, 9 June 2017: Syrian army and allies reach the Iraqi border north-east of al-Tanf for the first time in years', url: 'https://en.wikipedia.org/wiki/Syrian_Desert_campaign_(May%E2%80%93July_2017)' },
+  badia: {
+    name: 'Wikipedia, Syrian Desert campaign (May–July 2017): government forces took the rebel-held desert south-east of Damascus (al-Sabaa Biyar, Bir al-Qassab) in May–June 2017; ISIS kept the desert east of Palmyra and north of al-Tanf',
+    url: 'https://en.wikipedia.org/wiki/Syrian_Desert_campaign_(May%E2%80%93July_2017)',
+  },
 };
 
 /**
@@ -300,6 +317,40 @@ export const PLACES: PlaceFact[] = [
   { id: 'foua', name: "Al-Fu'ah", aliases: 'Foua|Fuaa', kind: 'town', at: [36.7, 35.99], t: 'saa/besieged' },
   { id: 'kafriya', name: 'Kafriya', aliases: 'Kefraya|Kafarya', kind: 'town', at: [36.71, 35.98], t: 'saa/besieged' },
   { id: 'bab-al-hawa', name: 'Bab al-Hawa crossing', aliases: 'Bab al-Hawa|Cilvegozu', kind: 'border-crossing', at: [36.67, 36.23], t: 'ahrar-al-sham hts@2017-07-23#idlib' },
+  // --- Densified for issue 17 (areas by travel time need the fronts and the empty land's holders). Places
+  // without a GeoNames id: coordinates from their Wikipedia articles or the maps cited, approximate to a few
+  // km; dates of desert changes known to the week or month (the source says which).
+  // The ISIS desert: east Homs, the Bishri, the Deir ez-Zor–Palmyra road (ISIS throughout Jan–Jul 2017).
+  { id: 'arak', name: 'Arak', aliases: 'Arak gas field', kind: 'gas-field', at: [38.6, 34.7], t: 'isis#desert' },
+  { id: 'tayyibah-homs', name: 'Al-Tayyibah (Homs)', aliases: 'Taybeh|At Tayyibah', kind: 'village', at: [38.8, 35.02], t: 'isis#desert' },
+  { id: 'kawm', name: 'Al-Kawm', aliases: 'Al Kowm|Kawm', kind: 'village', at: [38.85, 35.2], t: 'isis#desert' },
+  { id: 'qasr-al-hayr', name: 'Qasr al-Hayr al-Sharqi', kind: 'village', at: [39.06, 35.07], t: 'isis#desert' },
+  { id: 'humaymah', name: 'Al-Humaymah', aliases: 'Humaymah|Hmeimah', kind: 'village', at: [39.25, 34.38], t: 'isis#desert' },
+  { id: 'shoula', name: 'Al-Shoula', aliases: 'Shula|Al Shula', kind: 'village', at: [40.05, 35.12], t: 'isis#deirsiege' },
+  { id: 'kabajeb', name: 'Kabajeb', aliases: 'Kabajib', kind: 'village', at: [39.75, 35.1], t: 'isis#deirsiege' },
+  { id: 'jabal-bishri', name: 'Jabal al-Bishri', aliases: 'Bishri mountains', kind: 'area', at: [39.35, 35.45], t: 'isis#desert' },
+  { id: 'markada', name: 'Markada', aliases: 'Margada|Al-Markadah', kind: 'town', at: [40.76, 35.73], t: 'isis#map' },
+  { id: 'tulul-al-safa', name: 'Tulul al-Safa', aliases: 'Al-Safa|Tlul al-Safa', kind: 'area', at: [37.35, 33.1], t: 'isis#badia' },
+  // The desert south-east of Damascus: rebels (Jaysh Usud al-Sharqiya and others) until the government's May–June advance.
+  { id: 'sabaa-biyar', name: 'Al-Sabaa Biyar', aliases: 'Sabaa Biyar|Seven Wells', kind: 'village', at: [37.75, 33.72], t: 'fsa saa@2017-05-22#badia' },
+  { id: 'bir-al-qassab', name: 'Bir al-Qassab', aliases: 'Bir Qassab', kind: 'village', at: [36.98, 33.28], t: 'fsa saa@2017-06-01#badia' },
+  { id: 'iraq-border-ne-tanf', name: 'Border post north-east of al-Tanf', kind: 'border-crossing', at: [39.3, 33.87], t: 'isis saa@2017-06-09#iraqborder' },
+  { id: 'ithriya', name: 'Ithriya', aliases: 'Athriya', kind: 'village', at: [37.6, 35.35], t: 'saa' },
+  // Raqqa: the approach and the siege by district.
+  { id: 'qalat-jabar', name: "Qal'at Ja'bar", aliases: 'Jabar castle|Qalat Jaber', kind: 'village', at: [38.48, 35.9], t: 'isis sdf@2017-01-06#raqqacampaign' },
+  { id: 'karamah', name: 'Al-Karamah', aliases: 'Karama', kind: 'village', at: [39.33, 35.95], t: 'isis sdf@2017-03-06#raqqacampaign' },
+  { id: 'mansoura', name: 'Al-Mansoura', aliases: 'Mansura', kind: 'town', at: [38.75, 35.82], t: 'isis sdf@2017-06-04#raqqacampaign' },
+  { id: 'raqqa-mashlab', name: 'Al-Mashlab (Raqqa)', aliases: 'Meshleb|Mashlab', kind: 'area', at: [39.05, 35.95], t: 'isis isis/contested@2017-06-06#raqqadistricts sdf@2017-06-08#raqqadistricts' },
+  { id: 'raqqa-romaniya', name: 'Al-Romaniya (Raqqa)', aliases: 'Romaniyah', kind: 'area', at: [38.97, 35.955], t: 'isis isis/contested@2017-06-06#raqqadistricts sdf@2017-06-13#raqqadistricts' },
+  { id: 'raqqa-jazra', name: 'Jazra (Raqqa)', aliases: 'Al-Jazra', kind: 'area', at: [38.95, 35.94], t: 'isis sdf@2017-06-14#raqqadistricts' },
+  { id: 'raqqa-sinaa', name: 'Industrial district (Raqqa)', aliases: 'Al-Sinaa|Sinaa', kind: 'area', at: [39.035, 35.962], t: 'isis isis/contested@2017-06-10#raqqadistricts sdf@2017-06-20#raqqadistricts' },
+  { id: 'raqqa-old-city', name: 'Old City (Raqqa)', aliases: 'Raqqa old city', kind: 'area', at: [39.015, 35.952], t: 'isis isis/contested@2017-07-04#raqqadistricts' },
+  { id: 'raqqa-south-bank', name: 'Raqqa south bank (Kasrat)', aliases: 'Kasrat|Kisrat', kind: 'village', at: [39.0, 35.91], t: 'isis sdf@2017-06-29#raqqadistricts' },
+  // Aleppo's east: al-Bab's neighbours, the Manbij handover, the Maskanah plains.
+  { id: 'qabasin', name: 'Qabasin', aliases: 'Kabasin', kind: 'town', at: [37.6, 36.4], t: 'isis tfsa@2017-02-24#bab' },
+  { id: 'bzaa', name: "Bza'a", aliases: 'Bzaa|Buza\'ah', kind: 'town', at: [37.57, 36.35], t: 'isis tfsa@2017-02-25#bab' },
+  { id: 'arima', name: 'Arima', aliases: "Al-'Arimah|Arimah", kind: 'village', at: [37.67, 36.49], t: 'sdf saa@2017-03-02#manbijhandover' },
+  { id: 'dibsi-afnan', name: 'Dibsi Afnan', kind: 'village', at: [38.3, 35.95], t: 'isis saa@2017-06-08#maskanah' },
 ];
 
 /**
