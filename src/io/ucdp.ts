@@ -3,7 +3,7 @@
  * fields are kept in `attributes` so that an export writes them back unchanged.
  */
 import { parseFlexibleDate, precisionFromUcdp, precisionToUcdp } from '../core/dates.js';
-import type { ConflictEvent, Provenance } from '../core/schemas.js';
+import { IdSchema, type ConflictEvent, type Provenance } from '../core/schemas.js';
 import { eventTypeFromUcdp, ucdpViolenceTypeOf } from '../core/taxonomy.js';
 import { clip, coordField, intField, RowErrors, type RowResult } from './convert.js';
 import { columnPositions } from './csv.js';
@@ -55,7 +55,10 @@ export function ucdpRowToEvent(raw: (col: string) => string, ctx: UcdpRowContext
   const errs = new RowErrors();
   const get = (c: string): string => raw(c).trim();
   const rawId = get('id');
-  if (!/^\d+$/.test(rawId)) errs.add('id', rawId ? `"${clip(rawId)}" is not a UCDP event id (a whole number)` : 'is empty');
+  // A whole number is UCDP's own event id; an id Frontline wrote for an event of its own (an ACLED or a
+  // hand-made event exported as UCDP: "FLD001") is read back as that event.
+  const own = !/^\d+$/.test(rawId) && IdSchema.safeParse(rawId).success && /[A-Za-z]/.test(rawId);
+  if (!/^\d+$/.test(rawId) && !own) errs.add('id', rawId ? `"${clip(rawId)}" is neither a UCDP event id (a whole number) nor a Frontline event id` : 'is empty');
   const start = parseFlexibleDate(get('date_start'));
   if (!start) errs.add('date_start', `"${clip(get('date_start'))}" is not a real date`);
   const end = parseFlexibleDate(get('date_end'));
@@ -93,7 +96,7 @@ export function ucdpRowToEvent(raw: (col: string) => string, ctx: UcdpRowContext
   const sideB = raw('side_b');
   const article = raw('source_article');
   const event: ConflictEvent = {
-    id: `ucdp-${rawId}`,
+    id: own ? rawId : `ucdp-${rawId}`,
     date: start,
     datePrecision: precision,
     ...(end !== start ? { dateEnd: end } : {}),
@@ -117,11 +120,12 @@ export function ucdpRowToEvent(raw: (col: string) => string, ctx: UcdpRowContext
     geoPrecision: geoPrecisionFromUcdp(wp),
     fatalities: { best, low, high },
     notes: raw('where_description'),
-    sources: article.trim() ? [{ name: article }] : [],
+    // Frontline writes an event's sources joined by "; ": its own rows get them back one by one.
+    sources: !article.trim() ? [] : own ? article.split(';').map((x) => x.trim()).filter(Boolean).map((name) => ({ name })) : [{ name: article }],
     tags: '',
     status: 'reviewed',
     attributes,
-    origin: { format: 'ucdp', id: rawId },
+    ...(own ? {} : { origin: { format: 'ucdp', id: rawId } }),
     provenance: ctx.provenance,
   };
   return { ok: true, value: event };
@@ -156,8 +160,9 @@ export function eventToUcdpRow(e: ConflictEvent): string[] {
     date_start: ucdpDate(e.date),
     date_end: ucdpDate(e.dateEnd ?? e.date),
     best: best === null ? '' : String(best),
-    low: e.fatalities.low === null ? (fromUcdp || best === null ? '' : String(best)) : String(e.fatalities.low),
-    high: e.fatalities.high === null ? (fromUcdp || best === null ? '' : String(best)) : String(e.fatalities.high),
+    // Unknown is blank, never 0, and a low or high nobody published is not made up from the best estimate.
+    low: e.fatalities.low === null ? '' : String(e.fatalities.low),
+    high: e.fatalities.high === null ? '' : String(e.fatalities.high),
   };
   if (!fromUcdp) {
     row.conflict_name ??= '';

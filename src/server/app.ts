@@ -379,7 +379,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       // Columns, with the repeated texts (types, actors, places) as indexes into lists: a third of the
       // bytes of plain columns, and as much less to build, send and parse.
       const dict = { type: new Dict(), subType: new Dict(), actor: new Dict(), location: new Dict() };
-      const out = { id: [] as string[], day: [] as number[], type: [] as number[], subType: [] as number[], actor1: [] as number[], actor2: [] as number[], location: [] as number[], best: [] as number[], lon: [] as number[], lat: [] as number[], draft: [] as number[] };
+      const out = { id: [] as string[], day: [] as number[], type: [] as number[], subType: [] as number[], actor1: [] as number[], actor2: [] as number[], location: [] as number[], best: [] as (number | null)[], lon: [] as number[], lat: [] as number[], draft: [] as number[] };
       await scanFiltered(url, (r) => {
         if (r[C.status] === 'draft') out.draft.push(out.id.length); // the rows that are drafts (?drafts=1)
         out.id.push(r[C.id] as string);
@@ -389,7 +389,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         out.actor1.push(dict.actor.of(r[C.actor1] as string));
         out.actor2.push(dict.actor.of((r[C.actor2] as string) ?? ''));
         out.location.push(dict.location.of((r[C.location] as string) ?? ''));
-        out.best.push((r[C.fatalities] as number | null) ?? 0);
+        out.best.push((r[C.fatalities] as number | null) ?? null); // unknown stays unknown, not 0
         out.lon.push(Math.round((r[C.lon] as number) * 1e5) / 1e5);
         out.lat.push(Math.round((r[C.lat] as number) * 1e5) / 1e5);
       });

@@ -383,7 +383,7 @@ function moveDateRules(): void {
 // a step along the timeline then filters in memory instead of asking the server again. The first answer
 // covers the window (and a few days): the map is drawn from it; the wider span comes after.
 interface EventColumns {
-  id: string[]; day: number[]; type: number[]; subType: number[]; actor1: number[]; actor2: number[]; location: number[]; best: number[]; lon: number[]; lat: number[];
+  id: string[]; day: number[]; type: number[]; subType: number[]; actor1: number[]; actor2: number[]; location: number[]; best: (number | null)[]; lon: number[]; lat: number[];
   /** The rows that are drafts (asked for with drafts=1). */
   draft?: number[];
   dict: { type: string[]; subType: string[]; actor: string[]; location: string[] };
