@@ -216,7 +216,7 @@ export function registerStabilizeCommands(program: Command, io: Io): void {
       const store = await io.open(cmd);
       const b = await board(store, { ...(o.date ? { date: o.date } : {}), ...(o.weights ? { weights: o.weights } : {}), ...(o.withdraw ? { withdraw: o.withdraw } : {}), ...(area ? { area: [area] } : {}) }, io.err);
       const [model, blocs, indicators] = await Promise.all([loadControlModel(store), store.listBlocs(), store.listIndicators()]);
-      const html = briefHtml({ board: b, model, blocs, indicators, ...(o.from ? { from: dateOf(o.from, '--from') } : {}) });
+      const html = briefHtml({ board: b, model, blocs, indicators, observations: await store.listControlObservations(), ...(o.from ? { from: dateOf(o.from, '--from') } : {}) });
       if (/\.pdf$/i.test(o.out)) printPdf(html, o.out);
       else writeFileSync(o.out, html);
       io.print(`${o.out}: ${b.areas.length} area${b.areas.length === 1 ? '' : 's'} on ${b.date}`);

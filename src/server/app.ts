@@ -696,8 +696,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   const pages: Record<string, (url: URL) => Promise<string>> = {
     '/api/stabilization/brief.html': async (url) => {
       const b = await board(url);
-      const [m, blocs, indicators] = await Promise.all([getModel(), store.listBlocs(), store.listIndicators()]);
-      return briefHtml({ board: b, model: m, blocs, indicators });
+      const [m, blocs, indicators, observations] = await Promise.all([getModel(), store.listBlocs(), store.listIndicators(), store.listControlObservations()]);
+      return briefHtml({ board: b, model: m, blocs, indicators, observations });
     },
   };
   routes['/api/drafts'] = async (url) => {

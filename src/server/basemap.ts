@@ -3,12 +3,11 @@
  * ships it: the countries round the scenario's places, their borders and a label point for each. Served
  * by the app itself, so the map needs nothing from the internet.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { feature, mesh } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import type { BBox } from '../core/bbox.js';
-import { DEMO_DIR } from '../demo/load-demo.js';
+import { referenceFeatures } from '../geo/reference-layers.js';
 
 type Position = [number, number];
 let topology: Topology | null = null;
@@ -39,19 +38,3 @@ export function basemapFeatures(box: BBox): GeoJSON.FeatureCollection {
   return { type: 'FeatureCollection', features };
 }
 
-/**
- * The reference layers the demo ships (data/demo/water.geojson: Natural Earth rivers and lakes;
- * data/demo/admin.geojson: OCHA governorate and district borders and label points), those within `box`.
- * Each feature keeps its `kind` (river, lake, adm1-border, adm2-border, adm1-label, adm2-label).
- */
-export function referenceFeatures(box: BBox, dir = DEMO_DIR): GeoJSON.Feature[] {
-  const out: GeoJSON.Feature[] = [];
-  const near = (c: unknown): boolean => (typeof (c as number[])[0] === 'number' ? inBox(c as Position, box) : (c as unknown[]).some(near));
-  for (const name of ['water.geojson', 'admin.geojson']) {
-    const path = `${dir}${name}`;
-    if (!existsSync(path)) continue;
-    const fc = JSON.parse(readFileSync(path, 'utf8')) as GeoJSON.FeatureCollection;
-    for (const f of fc.features) if (f.geometry.type !== 'GeometryCollection' && near(f.geometry.coordinates)) out.push(f);
-  }
-  return out;
-}

@@ -11,13 +11,15 @@ import { addDays, fromDayNumber, type IsoDate } from '../core/dates.js';
 import { FrontlineError } from '../core/errors.js';
 import { httpUrl } from '../core/links.js';
 import { blocColors, NO_HOLDER_COLOR } from '../core/bloc-colors.js';
-import { INDICATORS, type Bloc, type Indicator, type IndicatorKind, type SourceRef } from '../core/schemas.js';
+import { INDICATORS, type Bloc, type ControlObservation, type Indicator, type IndicatorKind, type SourceRef } from '../core/schemas.js';
 import type { ControlModel } from '../control/model.js';
 import type { MultiPolygonCoords } from '../geo/measure.js';
 import type { AreaReport, Board } from './board.js';
 import { holdingHistory, resolveArea } from './areas.js';
 import { indicatorSeries, TERMS } from './priorities.js';
-import { areaMap, esc, holdingStrip, lineChart } from './svg.js';
+import { briefMap, esc, FRONT, holdingStrip, lineChart, WATER } from './svg.js';
+import { areaFeatures, contestedFeatures } from '../control/geojson.js';
+import { referenceFeatures } from '../geo/reference-layers.js';
 
 const FALLBACK = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
@@ -28,6 +30,8 @@ export interface BriefInput {
   indicators: readonly Indicator[];
   /** The first date the history and charts show (default a year before the board's date). */
   from?: IsoDate;
+  /** The control observations, for the sources of who holds each place (listed under Sources). */
+  observations?: readonly ControlObservation[];
 }
 
 function colorOf(blocs: readonly Bloc[], bloc: string | null): string {
@@ -50,6 +54,15 @@ export function incidentsText(a: AreaReport): string {
   return `${win}; ${plural(p.record.incidents)} in all since ${esc(p.record.from ?? '')}, ${p.record.fatalities} killed`;
 }
 
+/** Whether any point of nested coordinates lies in the box. */
+function anyIn(c: unknown, box: readonly number[]): boolean {
+  if (typeof (c as number[])[0] === 'number') {
+    const [x, y] = c as number[];
+    return x! >= box[0]! && x! <= box[2]! && y! >= box[1]! && y! <= box[3]!;
+  }
+  return (c as unknown[]).some((d) => anyIn(d, box));
+}
+
 const n = (x: number | null | undefined): string => (x === null || x === undefined ? 'unknown' : Math.round(x).toLocaleString('en'));
 
 function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
@@ -57,22 +70,48 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
   const date = board.date;
   const mine = indicators.filter((i) => i.area === a.id);
   const r = resolveArea(a.area, model.places);
-  // The map: the area's places ringed, other places within the box coloured by holder on the date.
+  // The map: control areas, contested land, front lines, rivers and lakes, governorate borders; the
+  // area's places ringed, other places by holder; labels placed without overlap (src/stabilize/svg.ts).
   const own = new Set(a.places.map((p) => p.id));
   const pts = a.places.length ? a.places.map((p) => model.places.find((x) => x.id === p.id)!) : [];
   const lons = pts.map((p) => p.lon), lats = pts.map((p) => p.lat);
-  const pad = 0.6;
-  const box: [number, number, number, number] = pts.length ? [Math.min(...lons) - pad, Math.min(...lats) - pad, Math.max(...lons) + pad, Math.max(...lats) + pad] : [35, 32, 42, 37.5];
+  // At least ~1.6° across, so that the area is seen with its surroundings and the nearest fronts.
+  const cx = pts.length ? (Math.min(...lons) + Math.max(...lons)) / 2 : 38.5, cy = pts.length ? (Math.min(...lats) + Math.max(...lats)) / 2 : 35;
+  const hw = Math.max(0.8, (pts.length ? Math.max(...lons) - Math.min(...lons) : 7) / 2 + 0.45), hh = Math.max(0.6, (pts.length ? Math.max(...lats) - Math.min(...lats) : 5.5) / 2 + 0.35);
+  const box: [number, number, number, number] = [cx - hw, cy - hh, cx + hw, cy + hh];
+  const inBox = (p: { lon: number; lat: number }): boolean => p.lon >= box[0] && p.lon <= box[2] && p.lat >= box[1] && p.lat <= box[3];
   const state = model.stateAt(date);
-  const points = model.places.flatMap((p, i) => {
-    if (p.lon < box[0] - 0.2 || p.lon > box[2] + 0.2 || p.lat < box[1] - 0.2 || p.lat > box[3] + 0.2) return [];
-    const b = state.placeBloc[i]!;
-    const isOwn = own.has(p.id);
-    return [{ lon: p.lon, lat: p.lat, color: colorOf(blocs, b >= 0 ? model.blocIds[b]! : null), size: isOwn ? 6 : 3.5, own: isOwn, ...(isOwn || (p.population ?? 0) > 20000 ? { label: p.name } : {}) }];
-  });
-  const map = areaMap(model.grid.land, box, points, { title: `${a.name}: places by holder on ${date}`, area: r.coords as MultiPolygonCoords | null });
-  const shown = [...new Set(model.places.flatMap((p, i) => (p.lon >= box[0] && p.lon <= box[2] && p.lat >= box[1] && p.lat <= box[3] ? [state.placeBloc[i]!] : [])))].map((b) => (b >= 0 ? model.blocIds[b]! : null));
-  const legend = shown.map((b) => `<span class="key"><i style="background:${esc(colorOf(blocs, b))}"></i>${esc(b ?? 'no one')}</span>`).join(' ');
+  const palette = blocColors(blocs);
+  const areas = areaFeatures(model, state).filter((f) => f.properties.bloc !== 'unassigned');
+  const contested = contestedFeatures(model, state).map((f) => f.geometry.coordinates as MultiPolygonCoords);
+  const fronts = model.frontLines(state).flatMap((f) => f.lines as number[][][]);
+  const reference = referenceFeatures([box[0] - 0.5, box[1] - 0.5, box[2] + 0.5, box[3] + 0.5]);
+  const points = model.places
+    .flatMap((p, i) => {
+      if (p.lon < box[0] - 0.2 || p.lon > box[2] + 0.2 || p.lat < box[1] - 0.2 || p.lat > box[3] + 0.2) return [];
+      const b = state.placeBloc[i]!;
+      const isOwn = own.has(p.id);
+      return [{ lon: p.lon, lat: p.lat, color: colorOf(blocs, b >= 0 ? model.blocIds[b]! : null), size: isOwn ? 5.5 : 2 + Math.min(3, Math.sqrt((p.population ?? 0) / 40000)), own: isOwn, label: p.name, population: p.population ?? 0 }];
+    })
+    // Labels are placed in this order: the area's places, then by population.
+    .sort((x, y) => Number(y.own) - Number(x.own) || y.population - x.population);
+  const map = briefMap({ title: `${a.name}: control on ${date}`, box, land: model.grid.land, areas: areas.map((f) => ({ color: palette[String(f.properties.bloc)] ?? NO_HOLDER_COLOR, coords: f.geometry.coordinates as MultiPolygonCoords })), contested, fronts, reference, area: r.coords as MultiPolygonCoords | null, points });
+  // The legend: every bloc whose land or places the map shows, by name, and every kind of mark drawn.
+  const seen = new Set<string>();
+  for (const f of areas) if (anyIn(f.geometry.coordinates, box)) seen.add(String(f.properties.bloc));
+  model.places.forEach((p, i) => inBox(p) && state.placeBloc[i]! >= 0 && seen.add(model.blocIds[state.placeBloc[i]!]!));
+  const key = (swatch: string, label: string): string => `<span class="key">${swatch}${esc(label)}</span>`;
+  const box12 = (fill: string, extra = ''): string => `<svg width="14" height="10" aria-hidden="true"><rect x="0.5" y="0.5" width="13" height="9" fill="${fill}" ${extra}/></svg>`;
+  const line12 = (stroke: string, width: number, dash = ''): string => `<svg width="18" height="10" aria-hidden="true"><line x1="1" y1="5" x2="17" y2="5" stroke="${stroke}" stroke-width="${width}"${dash ? ` stroke-dasharray="${dash}"` : ''}/></svg>`;
+  const legend = [
+    ...blocs.filter((b) => seen.has(b.id)).map((b) => key(box12(palette[b.id]!, 'fill-opacity="0.55" stroke="#0004"'), b.name)),
+    ...(contested.length ? [key('<svg width="14" height="10" aria-hidden="true"><rect width="14" height="10" fill="#fff" stroke="#0004"/><path d="M0,10L10,0M4,10L14,0M-4,6L2,0" stroke="#282828" stroke-width="1.4" stroke-opacity="0.6"/></svg>', 'contested or besieged')] : []),
+    ...(fronts.length ? [key(line12(FRONT, 2.2), 'front line')] : []),
+    key(line12(WATER, 2), 'river, lake'),
+    key(line12('#5f5f5f', 1, '5 2 1 2'), 'governorate border'),
+    ...(r.coords ? [key(line12('#111', 2, '5 3'), 'the area')] : []),
+    key('<svg width="14" height="12" aria-hidden="true"><circle cx="7" cy="6" r="4.5" fill="#888" stroke="#111" stroke-width="2"/></svg>', "the area's places (ringed); other places by holder, size by population"),
+  ].join(' ');
   const spans = holdingHistory(model, r, from, date).map((s) => ({ ...s, color: colorOf(blocs, s.bloc) }));
   const strip = holdingStrip(spans, { from, to: date });
   const people = lineChart(
@@ -88,7 +127,7 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
   return `<section class="area" id="area-${esc(a.id)}">
   <h2>${esc(a.name)}</h2>
   <p class="lead">Held by <strong>${esc(holder.bloc ?? 'no one')}</strong>${holder.since ? ` since ${esc(holder.since)}` : ''}${holder.previous ? ` (before: ${esc(holder.previous)})` : ''}. ${a.places.length} place${a.places.length === 1 ? '' : 's'}; population ${n(a.population?.value)}${a.population ? ` (${a.population.basis === 'estimate' ? `estimate, ${sourceText(a.population.source)}, ${esc(a.population.date)}` : esc(a.population.source.name)})` : ''}. Priority <strong>${a.priority.score.toFixed(3)}</strong>.</p>
-  <div class="grid"><figure>${map}<figcaption>Ringed: the area's places. Holders on ${esc(date)}: ${legend}</figcaption></figure>
+  <div class="grid"><figure>${map}<figcaption>${legend}<br>Control on ${esc(date)} from the store's observations; land, rivers, lakes: Natural Earth (public domain); governorate borders: OCHA COD-AB (CC BY-IGO); places: GeoNames (CC BY 4.0).</figcaption></figure>
   <div><h3>Control history</h3>${strip}
   <h3>Exposure on ${esc(date)}</h3><ul>${threatRows(a.exposure)}</ul>
   ${board.withdraw ? `<h3>If ${esc(board.withdraw)} withdraws</h3><p>Held by ${esc(a.withdrawal?.holder ?? holder.bloc ?? 'no one')}; could be reached by:</p><ul>${threatRows(a.withdrawal)}</ul>` : ''}
@@ -109,6 +148,30 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
 </section>`;
 }
 
+/** Where every figure comes from: control (the observations that decide each place's holder), events, indicators, the map's layers. */
+function sourcesSection(input: BriefInput): string {
+  const { board, model } = input;
+  const byId = new Map((input.observations ?? []).map((o) => [o.id, o]));
+  const control = new Map<string, SourceRef>();
+  for (const a of board.areas)
+    for (const p of a.places) {
+      const h = model.timeline.holdingAt(p.id, board.date);
+      const o = h ? byId.get(h.observation) : undefined;
+      if (o) control.set(`${o.source.name}|${o.source.url ?? ''}`, o.source);
+    }
+  const figures = new Map<string, SourceRef>();
+  for (const a of board.areas) for (const f of Object.values(a.latest)) figures.set(`${f.source.name}|${f.source.url ?? ''}`, f.source);
+  const events = board.areas.flatMap((a) => a.protection.events.map((e) => e.id));
+  const list = (m: Map<string, SourceRef>): string => [...m.values()].sort((x, y) => x.name.localeCompare(y.name)).map((x) => `<li>${sourceText(x)}</li>`).join('');
+  return `<ul class="small">
+<li><strong>Control</strong> (who holds each place on ${esc(board.date)}): ${control.size ? `<ul>${list(control)}</ul>` : 'the store\'s control observations (each cites its source: frontline history control …).'}</li>
+<li><strong>Protection incidents</strong>: the store's events${events.length ? ` (${events.map(esc).join(', ')}; each with its sources: frontline history event ID)` : ''}.</li>
+${figures.size ? `<li><strong>Figures</strong>: <ul>${list(figures)}</ul></li>` : ''}
+<li><strong>Maps</strong>: land and country borders, rivers and lakes — Natural Earth 1:10m and 1:50m (public domain); governorate borders — OCHA Syria COD-AB v02 (CC BY-IGO, attribute OCHA); places — GeoNames (CC BY 4.0) and the demo's sourced places; areas of control computed by Frontline from the observations (docs/control.md).</li>
+<li><strong>Exposure</strong>: the race engine over the store's road network (docs/routing.md)${board.withdraw ? `, with ${esc(board.withdraw)} withdrawn` : ''}.</li>
+</ul>`;
+}
+
 export function briefHtml(input: BriefInput): string {
   // A year back, but not before the control data begins (before it the history would be blank).
   const first = input.model.timeline.firstDay;
@@ -123,7 +186,8 @@ h1 { font-size: 20px; margin: 0 0 0.2rem; } h2 { font-size: 17px; border-bottom:
 h3 { font-size: 13px; margin: 0.8rem 0 0.3rem; } .lead { font-size: 13px; } .small { font-size: 11px; color: #333; }
 table { border-collapse: collapse; width: 100%; margin: 0.2rem 0 0.5rem; } th, td { border-bottom: 1px solid #ddd; padding: 2px 4px; text-align: left; vertical-align: top; }
 .grid { display: flex; gap: 1rem; flex-wrap: wrap; align-items: flex-start; } figure { margin: 0; } figcaption { font-size: 10px; color: #555; }
-.key { white-space: nowrap; margin-right: 0.4rem; } .key i { display: inline-block; width: 9px; height: 9px; margin-right: 3px; border-radius: 50%; vertical-align: -1px; }
+.key { white-space: nowrap; margin-right: 0.5rem; display: inline-block; } .key svg { vertical-align: -1px; margin-right: 3px; }
+figure { max-width: 560px; }
 .area { break-before: page; } .area:first-of-type { break-before: auto; } svg { max-width: 100%; height: auto; }
 @page { size: A4; margin: 12mm; }
 </style></head><body>
@@ -133,7 +197,9 @@ table { border-collapse: collapse; width: 100%; margin: 0.2rem 0 0.5rem; } th, t
 ${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ?? '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}${a.protection.record.incidents !== a.protection.incidents ? ` (${a.protection.record.incidents} in all)` : ''}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
 </tbody></table>
 ${areas.map((a) => areaSection(a, input, from)).join('\n')}
-<p class="small">Made by Frontline from the store's data. Map data: the store's boundary and places.</p>
+<h2>Sources</h2>
+${sourcesSection(input)}
+<p class="small">Made by Frontline from the store's data; every record cites its source.</p>
 </body></html>`;
 }
 
