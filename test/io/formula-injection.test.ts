@@ -18,7 +18,7 @@ import { eventCsvLineWriter, eventToRow } from '../../src/store/event-row.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import type { Store } from '../../src/store/store.js';
 import { eventsCsv } from '../../web/src/events-csv.js';
-import { tempDir } from '../helpers.js';
+import { demoStore, runCli, tempDir } from '../helpers.js';
 import { event, place } from '../store/contract.js';
 
 /** The starts OWASP lists, a real payload, and text that already starts with the quote this adds. */
@@ -187,6 +187,22 @@ describe('every CSV export neutralizes formulas and imports back to the same tex
     const obs = await back.listControlObservations();
     expect(obs.map((o) => o.notes)).toEqual(PAYLOADS);
     await store.close();
+  });
+
+  it('the stabilization board as CSV (frontline stabilize --csv) neutralizes area names', async () => {
+    const store = await demoStore('fl-formula-board-');
+    const [area] = await store.listStabilizationAreas();
+    await store.putStabilizationAreas([{ ...area!, name: PAYLOADS[0]! }], { by: 'test' });
+    const db = store.location;
+    await store.close();
+    const r = await runCli('--db', db, 'stabilize', '--date', '2017-07-31', '--csv', '--no-exposure');
+    expect(r.code).toBe(0);
+    const file = join(tempDir('fl-formula-'), 'board.csv');
+    writeFileSync(file, r.out);
+    const cells = pythonCells(file);
+    expect(formulaCells(cells, [])).toEqual([]);
+    const name = cells.header.indexOf('name');
+    expect(cells.rows.map((x) => x[name])).toContain(`'${PAYLOADS[0]}`);
   });
 
   it("the web app's CSV download neutralizes text and keeps coordinates as numbers", () => {
