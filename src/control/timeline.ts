@@ -25,6 +25,10 @@ export interface ControlConflict {
 export interface Holding {
   actor: string;
   status: ControlStatus;
+  /**
+   * The first day of the actor's continuous holding: when it took the place (or when it was first seen
+   * there), not the date of the latest source restating it.
+   */
   since: IsoDate;
   /** The observation (or scenario override) this holding comes from. */
   observation: string;
@@ -35,6 +39,8 @@ interface PlaceTimeline {
   actors: number[];
   statuses: number[];
   observations: string[];
+  /** For each entry, the day its actor's unbroken run of entries began. */
+  starts: number[];
 }
 
 export class ControlTimeline {
@@ -74,7 +80,7 @@ export class ControlTimeline {
       // From the override on, it holds: later observations of that place no longer count.
       if (t) {
         const keep = lowerBound(t.days, d);
-        t.days.length = t.actors.length = t.statuses.length = t.observations.length = keep;
+        t.days.length = t.actors.length = t.statuses.length = t.observations.length = t.starts.length = keep;
       }
       this.push(ov.place, d, ov.actor, ov.status, `override:${ov.place}:${from}`);
     }
@@ -103,7 +109,7 @@ export class ControlTimeline {
   private push(place: string, day: number, actor: string, status: ControlStatus, observation: string): void {
     let t = this.byPlace.get(place);
     if (!t) {
-      t = { days: [], actors: [], statuses: [], observations: [] };
+      t = { days: [], actors: [], statuses: [], observations: [], starts: [] };
       this.byPlace.set(place, t);
     }
     let a = this.actorIndex.get(actor);
@@ -112,6 +118,8 @@ export class ControlTimeline {
       this.actors.push(actor);
       this.actorIndex.set(actor, a);
     }
+    const n = t.days.length;
+    t.starts.push(n && t.actors[n - 1] === a ? t.starts[n - 1]! : day);
     t.days.push(day);
     t.actors.push(a);
     t.statuses.push(STATUS_CODES.indexOf(status));
@@ -135,7 +143,7 @@ export class ControlTimeline {
     if (!t) return null;
     const i = upperBound(t.days, dayNumber(date)) - 1;
     if (i < 0) return null;
-    return { actor: this.actors[t.actors[i]!]!, status: STATUS_CODES[t.statuses[i]!]!, since: fromDayNumber(t.days[i]!), observation: t.observations[i]! };
+    return { actor: this.actors[t.actors[i]!]!, status: STATUS_CODES[t.statuses[i]!]!, since: fromDayNumber(t.starts[i]!), observation: t.observations[i]! };
   }
 
   /** Every place's holding on a date (places with no observation by then are left out). */
