@@ -122,9 +122,8 @@ export class ControlModel {
   /** Bloc ids by index; the last is UNAFFILIATED (actors in no bloc). */
   readonly blocIds: string[];
   readonly blocNames: string[];
-  /** The place each cell belongs to (nearest within the radius), or -1. */
-  readonly cellPlace: Int32Array;
-  readonly locator: PlaceLocator;
+  private nearestCells: Int32Array | null = null;
+  private placeLocator: PlaceLocator | null = null;
   readonly radiusKm: number;
   readonly method: AreaMethod;
   /** The movement surface areas are partitioned on (cost-distance). */
@@ -165,14 +164,7 @@ export class ControlModel {
     this.blocNames = [...input.blocs.map((b) => b.name), 'Unaffiliated'];
     this.placeDays = input.places.map((p) => Int32Array.from(this.timeline.raw(p.id)?.days ?? []));
     this.placeActors = input.places.map((p) => Int32Array.from(this.timeline.raw(p.id)?.actors ?? []));
-    this.locator = buildPlaceLocator(
-      input.places.map((p) => p.lon),
-      input.places.map((p) => p.lat),
-      this.radiusKm,
-    );
     const g = this.grid;
-    this.cellPlace = new Int32Array(g.cells.length);
-    for (let i = 0; i < g.cells.length; i++) this.cellPlace[i] = this.locator.nearest(g.lon[i]!, g.lat[i]!);
     this.placeCell = Int32Array.from(input.places, (p) => landCellNear(g, p.lon, p.lat));
     this.observationCount = input.observations.filter((o) => !o.retracted).length;
     this.seedsOf = input.places.map((p, i) => this.seedsFor(i, p.lon, p.lat));
@@ -186,6 +178,25 @@ export class ControlModel {
       }
       return { area, from: dayNumber(area.from), to: area.to ? dayNumber(area.to) : Infinity, coords, bbox, cells: Int32Array.from(cells) };
     });
+  }
+
+  /** The nearest place within the radius, for events and the "nearest" method (built when first asked). */
+  get locator(): PlaceLocator {
+    return (this.placeLocator ??= buildPlaceLocator(
+      this.places.map((p) => p.lon),
+      this.places.map((p) => p.lat),
+      this.radiusKm,
+    ));
+  }
+
+  /** The place each cell is nearest to, within the radius, or -1 (whatever the date; built when first asked). */
+  get cellPlace(): Int32Array {
+    if (!this.nearestCells) {
+      const g = this.grid, loc = this.locator;
+      this.nearestCells = new Int32Array(g.cells.length);
+      for (let i = 0; i < g.cells.length; i++) this.nearestCells[i] = loc.nearest(g.lon[i]!, g.lat[i]!);
+    }
+    return this.nearestCells;
   }
 
   placeIndexOf(id: string): number {
@@ -215,6 +226,12 @@ export class ControlModel {
       if (a >= 0) this.memberships[a] = m;
     }
     for (const [f, t, bi] of m) if (day >= f && day <= t) return bi;
+    // Seen holding places before its first membership begins (HTS, formed on 28 January 2017, is what the
+    // maps of 1 January call its fighters): the bloc it joins, not "unaffiliated" — which made it gain
+    // every such place on the day its membership began. After a membership ends it stays in none.
+    let first: [number, number, number] | undefined;
+    for (const x of m) if (!first || x[0] < first[0]) first = x;
+    if (first && day < first[0]) return first[2];
     return this.blocIds.length - 1;
   }
 

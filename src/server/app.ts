@@ -3,7 +3,7 @@
  * Routes are thin: validate the query (zod), call the engine, shape the answer. Everything is served from
  * this machine; nothing is fetched from anywhere else. docs/api.md lists the routes.
  */
-import { createReadStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -36,6 +36,7 @@ import { CONTROL_STATUSES, ControlObservationSchema, EventSchema, IdSchema, ROLE
 import { openApiDocument, referencePage } from './openapi.js';
 import { confinePath } from './confine.js';
 import { blocColors, isCombatantBloc } from '../core/bloc-colors.js';
+import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis } from '../io/gis-export.js';
 import { basemapFeatures } from './basemap.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
@@ -182,6 +183,14 @@ const QUERY = {
   'stabilization': { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() },
   '/api/audit': { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() },
   '/api/drafts': { limit: z.coerce.number().int().min(1).max(5000).optional() },
+  /** GIS layers (docs/formats.md): control on a date (default the data's last day), events or zones. */
+  '/api/export/gis': {
+    format: z.enum(GIS_FORMATS),
+    kind: z.enum(GIS_KINDS).default('control'),
+    date: DateSchema.optional(),
+    since: DateSchema.optional(),
+    until: DateSchema.optional(),
+  },
   '/api/export': {
     format: z.enum(EXPORT_FORMATS),
     since: DateSchema.optional(),
@@ -209,6 +218,8 @@ const BODY = {
       },
   '/api/drafts/accept': { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }).optional(), user: User },
   '/api/drafts/reject': { id: z.string().min(1).max(300), reason: z.string().min(1).max(1000), user: User },
+  /** A draft corrected and kept a draft (for another look, or another analyst to accept). */
+  '/api/drafts/edit': { id: z.string().min(1).max(300), changes: EventSchema.partial().omit({ id: true, provenance: true, status: true }), user: User },
   '/api/login': { user: z.string().min(1).max(200), password: z.string().min(1).max(1000) },
   '/api/tokens': { name: z.string().min(1).max(100) },
   '/api/users': { id: IdSchema, name: z.string().min(1).max(200), role: z.enum(ROLES), password: z.string().min(10).max(1000) },
@@ -569,6 +580,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const b = parseBody(body, BODY['/api/drafts/accept']);
       return reviewDraft(store, b.id, { accept: true, ...(b.changes ? { changes: b.changes } : {}) }, who(caller, b.user));
     },
+    '/api/drafts/edit': async (body, _url, caller) => {
+      const b = parseBody(body, BODY['/api/drafts/edit']);
+      return reviewDraft(store, b.id, { accept: false, changes: b.changes }, who(caller, b.user));
+    },
     '/api/drafts/reject': async (body, _url, caller) => {
       const b = parseBody(body, BODY['/api/drafts/reject']);
       await rejectDraft(store, b.id, b.reason, who(caller, b.user));
@@ -715,6 +730,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     '/api/extract': 'analyst',
     '/api/drafts/accept': 'analyst',
     '/api/drafts/reject': 'analyst',
+    '/api/drafts/edit': 'analyst',
     '/api/events/create': 'analyst',
     '/api/events/edit': 'analyst',
     '/api/events/retract': 'analyst',
@@ -726,6 +742,30 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   routes['/api/imports/rejects'] = async (url) => ({ rejects: await store.listRejects(query(url, QUERY['/api/imports/rejects']).id) });
   /** GET routes that write their own answer (a file as it streams). */
   const streams: Record<string, (url: URL, res: ServerResponse) => Promise<void>> = {
+    '/api/export/gis': async (url, res) => {
+      const q = query(url, QUERY['/api/export/gis']);
+      let exp;
+      try {
+        exp = await gisLayers(store, q.kind, { ...(q.date ? { date: q.date } : {}), query: { ...(q.since ? { since: q.since } : {}), ...(q.until ? { until: q.until } : {}) } });
+      } catch (err) {
+        if (err instanceof RangeError) throw new HttpError(400, err.message);
+        throw err;
+      }
+      let bytes: Uint8Array;
+      if (q.format === 'gpkg') {
+        // A GeoPackage is an SQLite file: written to a temporary file, sent, removed.
+        const dir = mkdtempSync(join(tmpdir(), 'frontline-gpkg-'));
+        try {
+          writeGis('gpkg', join(dir, 'x.gpkg'), exp);
+          bytes = readFileSync(join(dir, 'x.gpkg'));
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      } else bytes = gisBytes(q.format, exp);
+      const type = { gpkg: 'application/geopackage+sqlite3', kml: 'application/vnd.google-earth.kml+xml', fgb: 'application/octet-stream' }[q.format];
+      res.writeHead(200, { 'content-type': type, 'content-disposition': `attachment; filename="frontline-${q.kind}.${q.format}"`, 'content-length': bytes.byteLength, 'cache-control': 'no-store' });
+      res.end(bytes);
+    },
     '/api/export': async (url, res) => {
       const q = await canonicalFilters(query(url, QUERY['/api/export']));
       const { format, drafts, ...rest } = q;
