@@ -15,7 +15,7 @@ import { loadDemo } from '../../src/demo/load-demo.js';
 import { gpkgGeometry, readGpkgGeometry } from '../../src/io/gpkg.js';
 import { kmlColor } from '../../src/io/kml.js';
 import { openSqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { runCli, tempDir } from '../helpers.js';
+import { runCli, serveStore, tempDir } from '../helpers.js';
 
 const OGRINFO = '/usr/bin/ogrinfo';
 
@@ -162,4 +162,24 @@ describe('frontline export gpkg | kml | fgb on the demo', () => {
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/control, events, zones/);
   });
+
+  it('serves the same exports from the API: GET /api/export/gis', async () => {
+    const store = openSqliteStore(db);
+    const { base, close } = await serveStore(store);
+    try {
+      const g = await fetch(`${base}/api/export/gis?format=gpkg&kind=control&date=2017-06-01`);
+      expect(g.status).toBe(200);
+      expect(g.headers.get('content-type')).toBe('application/geopackage+sqlite3');
+      const bytes = Buffer.from(await g.arrayBuffer());
+      expect(bytes.subarray(0, 15).toString()).toBe('SQLite format 3');
+      const k = await fetch(`${base}/api/export/gis?format=kml&kind=zones`);
+      expect(k.headers.get('content-type')).toMatch(/kml/);
+      expect((await k.text()).match(/<Placemark>/g)?.length).toBe((JSON.parse(readFileSync(join('data', 'demo', 'zones.geojson'), 'utf8')) as GeoJSON.FeatureCollection).features.length);
+      const bad = await fetch(`${base}/api/export/gis?format=shp`);
+      expect(bad.status).toBe(400);
+    } finally {
+      await close();
+      await store.close();
+    }
+  }, 60_000);
 });
