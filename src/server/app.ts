@@ -452,7 +452,10 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const q = query(url, QUERY['/api/control/diff.geojson']);
       const m = await getModel();
       const d = m.diff(m.stateAt(q.from), m.stateAt(q.to));
-      return { type: 'FeatureCollection', features: diffFeatures(m, d), from: d.from, to: d.to, blocs: d.blocs };
+      // Names beside the ids: the compare view shows "Syrian opposition and HTS" and "Darat Izza", not ids.
+      const placeName = (id: string): string => m.places[m.placeIndexOf(id)]?.name ?? id;
+      const blocs = d.blocs.map((b) => ({ ...b, name: m.blocNames[m.blocIds.indexOf(b.bloc)] ?? b.bloc, placesGainedNames: b.placesGained.map(placeName), placesLostNames: b.placesLost.map(placeName) }));
+      return { type: 'FeatureCollection', features: diffFeatures(m, d), from: d.from, to: d.to, blocs };
     },
     '/api/place': async (url) => {
       const q = query(url, QUERY['/api/place']);

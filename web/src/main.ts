@@ -470,7 +470,7 @@ async function setDate(d: string): Promise<void> {
     const [[geo, control], cols, diff] = await Promise.all([
       controlOf(date),
       eventColumns(from, current),
-      cmp ? api<GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
+      cmp ? api<DiffJson>(`/api/control/diff.geojson?from=${cmp}&to=${date}`) : Promise.resolve(null),
     ]);
     if (dateOf(current) !== date) return; // a later move took over
     // Marks for profiling a redraw (performance.getEntriesByType('mark')): data in, handed to the map, table drawn.
@@ -501,13 +501,18 @@ async function setDate(d: string): Promise<void> {
   if (loading === job) state.ready = true;
 }
 
-function renderDiff(diff: (GeoJSON.FeatureCollection & { blocs: { bloc: string; placesGained: string[]; placesLost: string[] }[] }) | null, cmp: string): void {
+type DiffJson = GeoJSON.FeatureCollection & { blocs: { bloc: string; name?: string; placesGained: string[]; placesLost: string[]; placesGainedNames?: string[] }[] };
+function renderDiff(diff: DiffJson | null, cmp: string): void {
   const box = $('diff');
   box.replaceChildren();
   if (!diff) return;
   box.append(el('p', `What changed hands from ${cmp} to ${dateOf(current)} (coloured by who gained it):`));
   const ul = el('ul');
-  for (const b of diff.blocs) ul.append(el('li', `${b.bloc}: +${b.placesGained.length} / −${b.placesLost.length} places${b.placesGained.length ? ` (gained ${b.placesGained.slice(0, 6).join(', ')}${b.placesGained.length > 6 ? '…' : ''})` : ''}`));
+  // Blocs and places by name; blocs that neither gained nor lost are left out.
+  for (const b of diff.blocs.filter((x) => x.placesGained.length || x.placesLost.length)) {
+    const gained = b.placesGainedNames ?? b.placesGained;
+    ul.append(el('li', `${b.name ?? b.bloc}: +${b.placesGained.length} / −${b.placesLost.length} places${gained.length ? ` (gained ${gained.slice(0, 6).join(', ')}${gained.length > 6 ? '…' : ''})` : ''}`));
+  }
   box.append(ul);
 }
 
