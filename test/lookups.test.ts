@@ -82,6 +82,14 @@ describe('filters and look-ups resolve aliases, case and spellings', () => {
     expect((await csv.text()).trim().split('\n').length - 1).toBe(isis.length);
   });
 
+  it('API: the map keeps unknown fatalities unknown (null), not 0', async () => {
+    const list = ((await get('/api/events?limit=5000')).body as { features: { id: string; properties: { fatalities: { best: number | null } } }[] }).features;
+    const map = (await get('/api/events/map')).body as { id: string[]; best: (number | null)[] };
+    const best = new Map(map.id.map((id, i) => [id, map.best[i]]));
+    expect(list.some((f) => f.properties.fatalities.best === null)).toBe(true);
+    for (const f of list) expect(best.get(f.id), f.id).toBe(f.properties.fatalities.best);
+  });
+
   it('API: places by misspelling; the race takes every objective /api/meta offers', async () => {
     expect(((await get('/api/places?name=Manbej')).body as { id: string }[])[0]?.id).toBe('manbij');
     const meta = (await get('/api/meta')).body as { objectives: { id: string; name: string }[] };

@@ -37,6 +37,27 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       await s.close();
     });
 
+    it('keeps unknown fatalities unknown and a reported zero zero, in every read and in CSV lines', async () => {
+      const s = await makeStore();
+      const unknown = { best: null, low: null, high: null };
+      const zero = { best: 0, low: 0, high: 0 };
+      await s.putEvents([event('unknown', '2017-06-18', 38.5, 35.8, { fatalities: unknown }), event('zero', '2017-06-19', 38.5, 35.8, { fatalities: zero }), event('ten', '2017-06-20', 38.5, 35.8, { fatalities: { best: 10, low: 5, high: null } })], by);
+      expect((await s.getEvent('unknown'))!.fatalities).toEqual(unknown);
+      expect((await s.getEvent('zero'))!.fatalities).toEqual(zero);
+      expect((await s.queryEvents({})).events.map((e) => e.fatalities.best)).toEqual([null, 0, 10]);
+      const streamed: (number | null)[] = [];
+      for await (const e of s.streamEvents({})) streamed.push(e.fatalities.best);
+      expect(streamed).toEqual([null, 0, 10]);
+      const scanned: unknown[] = [];
+      for await (const rows of s.scanEvents({}, 'date', ['id', 'fatalities', 'fatalities_low'])) scanned.push(...rows);
+      expect(scanned).toEqual([['unknown', null, null], ['zero', 0, 0], ['ten', 10, 5]]);
+      let csv = '';
+      for await (const c of s.scanEventCsv({}, [{ column: 'id' }, { column: 'fatalities' }])) csv += Buffer.from(c.bytes).toString('utf8');
+      expect(csv.trim().split(/\r?\n/)).toEqual(['unknown,', 'zero,0', 'ten,10']);
+      expect(await s.sumFatalities({})).toBe(10);
+      await s.close();
+    });
+
     it('counts the same records read again from another file as unchanged, for every kind', async () => {
       const s = await makeStore();
       const from = (file: string) => ({ kind: 'file' as const, file, line: 2, format: 'test' });
