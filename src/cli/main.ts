@@ -24,6 +24,8 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
+import { placeMatcher } from '../core/fuzzy.js';
+import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis, type GisFormat } from '../io/gis-export.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveEventType } from '../core/lookup.js';
@@ -303,7 +305,25 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
       n = collection.count;
     } else {
       const order = assertFormat(opts.order ?? 'date', ['date', 'stored'] as const, 'export order');
-      n = await exportTo(store, fmt, { query: await eventQuery(store, opts), write, order: order === 'stored' ? 'storage' : 'date' });
+      const query = await eventQuery(store, opts);
+      // Many rows into a file (or a pipe): a progress bar on stderr when it is a terminal, lines counted as written.
+      const total = (err as NodeJS.WriteStream).isTTY && (opts.out || !(out as NodeJS.WriteStream).isTTY) && ['acled', 'ucdp', 'hxl', 'geojson'].includes(fmt) ? await store.countEvents(query) : 0;
+      const bar = total >= 10_000 ? new cliProgress.SingleBar({ format: '{bar} {percentage}% | {value}/{total} events', stream: err as NodeJS.WriteStream, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+      let lines = 0;
+      bar?.start(total, 0);
+      const counted = (chunk: string | Uint8Array): Promise<void> | void => {
+        if (bar) {
+          if (typeof chunk === 'string') for (let i = chunk.indexOf('\n'); i >= 0; i = chunk.indexOf('\n', i + 1)) lines++;
+          else for (const b of chunk) if (b === 10) lines++;
+          bar.update(Math.min(total, lines));
+        }
+        return write(chunk);
+      };
+      try {
+        n = await exportTo(store, fmt, { query, write: counted, order: order === 'stored' ? 'storage' : 'date' });
+      } finally {
+        bar?.stop();
+      }
     }
     if (opts.out) {
       const file = target as WriteStream;
