@@ -11,6 +11,7 @@
  * server (tools/pg-server.ts; as the postgres user when run as root) and stops it at the end.
  */
 import { Writable } from 'node:stream';
+import { loadavg } from 'node:os';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { pgMissing, startPg } from '../tools/pg-server.js';
 import { fileURLToPath } from 'node:url';
@@ -21,6 +22,7 @@ import { loadControlModel } from '../src/control/load.js';
 import { ControlModel } from '../src/control/model.js';
 import { controlReport } from '../src/control/report.js';
 import { main } from '../src/cli/main.js';
+import { forgetSurfaces } from '../src/control/surface-inputs.js';
 import { partition, partitionBuffers } from '../src/surface/partition.js';
 import { pointInMultiPolygon, type MultiPolygonCoords } from '../src/geo/measure.js';
 import { loadDemo } from '../src/demo/load-demo.js';
@@ -38,6 +40,7 @@ if (argv.includes('--help')) {
 const EVENTS = Number(argv[argv.indexOf('--events') + 1] ?? 0) || 2_000_000;
 const POSTGIS = !argv.includes('--no-postgis');
 mkdirSync(OUT, { recursive: true });
+console.log(`load average at the start (2 cores shared): ${loadavg().map((x) => x.toFixed(1)).join(' ')}`);
 
 function time<T>(f: () => T): { ms: number; value: T } {
   const t = performance.now();
@@ -80,7 +83,11 @@ async function side(method: 'nearest' | 'cost-distance', resolution: number): Pr
   const tFirst = performance.now();
   await loadControlModel(demoStore, { method, resolution });
   const modelFirstMs = performance.now() - tFirst;
-  const fresh = async () => loadControlModel(demoStore, { method, resolution });
+  // A fresh model as a new process would load it: the surface from the disk cache, not from memory.
+  const fresh = async () => {
+    forgetSurfaces();
+    return loadControlModel(demoStore, { method, resolution });
+  };
   const tm = performance.now();
   let m = await fresh();
   const modelMs = performance.now() - tm;
@@ -102,6 +109,7 @@ await demoStore.close();
 const cliMs: number[] = [];
 const sink = new Writable({ write: (_c, _e, done) => done() });
 for (let i = 0; i < 3; i++) {
+  forgetSurfaces();
   const t = performance.now();
   const code = await main(['node', 'frontline', '--db', demoDb, 'control', 'at', '2017-06-01', '--json'], sink, sink);
   if (code !== 0) throw new Error(`control at exited ${code}`);
@@ -112,14 +120,14 @@ console.log('|---|---|---|');
 const row = (label: string, f: (s: Side) => string | number): void => console.log(`| ${label} | ${f(methods.nearest)} | ${f(methods.costDistance)} |`);
 row('cells', (s) => s.cells.toLocaleString('en-US'));
 row('model, first load (surface built)', (s) => `${s.modelFirstMs} ms`);
-row('model, next loads (surface from the disk cache)', (s) => `${s.modelMs} ms`);
+row('model, next loads (a new process: surface from the disk cache)', (s) => `${s.modelMs} ms`);
 row('control at 2017-06-01: state, first', (s) => `${s.atMs} ms`);
 row('control at 2017-06-01: state, again (cached)', (s) => `${s.atAgainMs} ms`);
 row('control at 2017-06-01: the --json report, first', (s) => `${s.reportMs} ms`);
 row('control series, 31 weeks, first (goal ≤ 3 s)', (s) => `${s.seriesMs} ms`);
 row('control series, 31 weeks, again', (s) => `${s.seriesAgainMs} ms`);
 row('largest unheld share on any week (goal ≤ 2%)', (s) => `${s.unheldMaxPct}%`);
-console.log(`\n\`frontline control at 2017-06-01 --json\` in process (store opened, model and surface loaded, report written; Node's start not counted), best of 3: ${Math.min(...cliMs).toFixed(0)} ms`);
+console.log(`\n\`frontline control at 2017-06-01 --json\` in process (store opened, model loaded with the surface from the disk cache, report written; Node's start not counted), best of 3: ${Math.min(...cliMs).toFixed(0)} ms`);
 
 // ---- 2. a synthetic country ----------------------------------------------------------------------------
 const land = JSON.parse(readFileSync(`${ROOT}data/demo/boundary.geojson`, 'utf8')).features[0].geometry;
@@ -218,6 +226,7 @@ if (POSTGIS) postgis = runPostgis();
 
 const results = {
   measuredAt: new Date().toISOString(),
+  loadAverage: loadavg().map((x) => r2(x)),
   node: process.version,
   demo: { places: demo.places.length, cells: demo.grid.cells.length, modelMs: Math.round(demoBuildMs), stateMs: r2(demoState.ms), polygonsMs: Math.round(demoPolygons.ms), frontLinesMs: r2(demoFront.ms), weeklySeriesJanJulMs: r2(demoSeries.ms) },
   synthetic: { places: PLACES, intervals: INTERVALS, cells: synth.grid.cells.length, modelMs: Math.round(synthBuildMs), stateMs: r2(synthState.ms), polygonsMs: Math.round(synthPolygons.ms), weeklySeriesYearMs: Math.round(synthSeries.ms) },

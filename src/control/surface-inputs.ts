@@ -32,6 +32,11 @@ const SURFACE_VERSION = 1;
 
 const memo = new Map<string, MovementSurface>();
 
+/** Forget the surfaces kept in memory (the disk cache stays): what a new process sees. */
+export function forgetSurfaces(): void {
+  memo.clear();
+}
+
 interface Fc {
   features: { geometry: { type: string; coordinates: unknown } | null; properties: Record<string, unknown> | null }[];
 }
