@@ -25,11 +25,15 @@ export function blocColors(blocs: readonly { id: string; color?: string | null |
   return out;
 }
 
-/** Whether a bloc can race or hold ground: some member is not civilians or "other" actors. */
-export function isCombatantBloc(bloc: { members: readonly { actor: string }[] }, actorKind: (id: string) => string | undefined): boolean {
+/**
+ * Whether a bloc can race: some member is neither civilians nor "other" actors and, when `holders` (the
+ * actors of the control observations) is given, holds ground somewhere in the data (a race starts from the
+ * places a bloc holds; a bloc that holds none could only ever "not arrive").
+ */
+export function isCombatantBloc(bloc: { members: readonly { actor: string }[] }, actorKind: (id: string) => string | undefined, holders?: ReadonlySet<string>): boolean {
   return bloc.members.some((m) => {
     const kind = actorKind(m.actor);
-    return kind !== undefined && kind !== 'civilians' && kind !== 'other';
+    return kind !== undefined && kind !== 'civilians' && kind !== 'other' && (!holders || holders.has(m.actor));
   });
 }
 

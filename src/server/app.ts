@@ -322,7 +322,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   const routes: Record<string, (url: URL) => Promise<unknown>> = {
     '/api/meta': async () => {
       const m = await getModel();
-      const [scenarios, zones, actors] = await Promise.all([store.listScenarios(), store.listZones(), store.listActors()]);
+      const [scenarios, zones, actors, observations] = await Promise.all([store.listScenarios(), store.listZones(), store.listActors(), store.listControlObservations()]);
+      const holders = new Set(observations.map((o) => o.actor));
       const first = m.timeline.firstDay;
       // One palette for the map, the charts and the briefings (src/core/bloc-colors.ts).
       const palette = blocColors(m.blocs);
@@ -332,7 +333,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         scenarios: scenarios.map((x) => ({ id: x.id, name: x.name })),
         firstDate: first === null ? null : fromDayNumber(first),
         lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
-        blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: palette[b.id]!, racer: isCombatantBloc(b, (id) => kindOf.get(id)) })),
+        blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: palette[b.id]!, racer: isCombatantBloc(b, (id) => kindOf.get(id), holders) })),
         zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
         objectives: (await store.listObjectives()).map((o) => ({ id: o.id, name: o.name })),
         taxonomy: ACLED_TAXONOMY,

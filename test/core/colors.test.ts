@@ -32,11 +32,14 @@ describe('bloc colours (src/core/bloc-colors.ts): one source for the map, charts
     expect(UNASSIGNED_COLOR).toBe('#d9d9d9'); // the colour the ΔE check above holds apart from every bloc
   });
 
-  it('counts a bloc of civilians or "other" actors as no racer', async () => {
+  it('counts a bloc of civilians or "other" actors, or one that holds no ground, as no racer', async () => {
     const { isCombatantBloc } = await import('../../src/core/bloc-colors.js');
     const kinds: Record<string, string> = { saa: 'state-military', civ: 'civilians', misc: 'other' };
     expect(isCombatantBloc({ members: [{ actor: 'saa' }, { actor: 'civ' }] }, (id) => kinds[id])).toBe(true);
     expect(isCombatantBloc({ members: [{ actor: 'civ' }, { actor: 'misc' }] }, (id) => kinds[id])).toBe(false);
     expect(isCombatantBloc({ members: [] }, (id) => kinds[id])).toBe(false);
+    // With the actors that hold ground: a bloc of fighters that holds no place races nowhere.
+    expect(isCombatantBloc({ members: [{ actor: 'saa' }] }, (id) => kinds[id], new Set(['isis']))).toBe(false);
+    expect(isCombatantBloc({ members: [{ actor: 'saa' }] }, (id) => kinds[id], new Set(['saa']))).toBe(true);
   });
 });

@@ -5,6 +5,7 @@
  */
 import './style.css';
 import { loadMe, mountSignIn, post } from './session.js';
+import { draftEditor, type EditableDraft } from './draft-editor.js';
 
 interface Evidence { field: string; text: string; span: [number, number] }
 interface Draft {
@@ -14,7 +15,7 @@ interface Draft {
 }
 interface Claim { kind: string; text: string; span: [number, number] }
 interface Extraction { document: string; text: string; events: Draft[]; claims: Claim[]; notes: string[] }
-interface QueuedEvent { id: string; date: string; type: string; subType: string; actor1: string; actor2: string; location: string; notes: string; attributes: Record<string, string> }
+interface QueuedEvent extends EditableDraft { attributes: Record<string, string> }
 
 const $ = <T extends HTMLElement>(id: string): T => document.getElementById(id) as T;
 
@@ -128,6 +129,14 @@ async function loadQueue(): Promise<void> {
       }
     });
     reject.addEventListener('click', async () => {
+      // A rejection keeps its reason in the history: ask for one rather than send an empty one.
+      if (!reason.value.trim()) {
+        reason.setAttribute('aria-invalid', 'true');
+        msg.textContent = 'Say why it is rejected (kept in the history), then press Reject.';
+        reason.focus();
+        return;
+      }
+      reason.removeAttribute('aria-invalid');
       try {
         await post('/api/drafts/reject', { id: d.id, reason: reason.value.trim(), ...(user() ? { user: user() } : {}) });
         await loadQueue();
@@ -135,8 +144,13 @@ async function loadQueue(): Promise<void> {
         msg.textContent = (err as Error).message;
       }
     });
+    const edit = el('button', 'Edit');
+    edit.addEventListener('click', async () => {
+      if (card.querySelector('form.draft-edit')) return;
+      card.append(await draftEditor(d, user, loadQueue));
+    });
     const row = el('div', undefined, 'buttons');
-    row.append(accept, reason, reject, msg);
+    row.append(edit, accept, reason, reject, msg);
     card.append(row);
     box.append(card);
   }
