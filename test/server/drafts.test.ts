@@ -80,6 +80,10 @@ describe('drafts in team mode with public reading', () => {
     expect(map.draft.map((i) => map.id[i])).toEqual([DRAFT.id]);
     expect(JSON.parse((await get('/api/events/map?since=2017-07-01&until=2017-07-31', 'ana')).text).draft).toEqual([]);
     expect((await get(`/api/events/history?id=${DRAFT.id}&drafts=1`, 'ana')).status).toBe(200);
+    // Attributed to the bloc that held its place (the control engine's filter): the same rule.
+    const held = `${EVENTS}&heldBy=sdf`;
+    expect(ids((await get(held)).text)).not.toContain(DRAFT.id);
+    expect(ids((await get(`${held}&drafts=1`, 'ana')).text)).toContain(DRAFT.id);
     expect((await get(`${EVENTS}&drafts=1`, 'ada')).status).toBe(200);
   });
 
