@@ -164,7 +164,7 @@ describe('every CSV export neutralizes formulas and imports back to the same tex
     const store = openSqliteStore(':memory:');
     const places: Place[] = PAYLOADS.map((p, i) => place(`p${i}`, -70.6 + i, -33.4, { name: p, names: [p.replace(/\|/g, '!'), 'Other'], admin1: p, sources: [{ name: p }] }));
     await store.putPlaces(places, { by: 'test' });
-    await store.putActors([{ id: 'a1', name: 'A', aliases: [], kind: 'state-force', sources: [] }], { by: 'test' });
+    await store.putActors([{ id: 'a1', name: 'A', aliases: [], kind: 'state-military', sources: [] }], { by: 'test' });
     await store.putControlObservations(PAYLOADS.map((p, i) => ({ id: `o${i}`, place: `p${i}`, actor: 'a1', status: 'held', from: '2017-01-01', source: { name: p }, confidence: 0.5, notes: p })), { by: 'test' });
     const placesFile = await exportFile(store, 'places');
     const controlFile = await exportFile(store, 'control');
@@ -174,7 +174,7 @@ describe('every CSV export neutralizes formulas and imports back to the same tex
     expect(lon).toEqual(places.map((p) => p.lon));
 
     const back = openSqliteStore(':memory:');
-    await back.putActors([{ id: 'a1', name: 'A', aliases: [], kind: 'state-force', sources: [] }], { by: 'test' });
+    await back.putActors([{ id: 'a1', name: 'A', aliases: [], kind: 'state-military', sources: [] }], { by: 'test' });
     expect(await importFile(back, 'places', placesFile, { strict: true })).toMatchObject({ rejected: 0, created: PAYLOADS.length });
     expect(await importFile(back, 'control', controlFile, { strict: true })).toMatchObject({ rejected: 0, created: PAYLOADS.length });
     const got = await back.listPlaces();
