@@ -12,8 +12,14 @@ import { demoStore, runCli, tempDir } from './helpers.js';
 
 /** The CLI as at a terminal: standard output says it is a TTY. */
 async function runTty(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out = Object.assign(new PassThrough(), { isTTY: true });
-  const err = new PassThrough();
+  return runOn({ out: true, err: false }, ...args);
+}
+
+/** The CLI with standard output and/or standard error as terminals. */
+async function runOn(tty: { out: boolean; err: boolean }, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const term = (s: PassThrough, on: boolean): PassThrough => (on ? Object.assign(s, { isTTY: true, columns: 100, cursorTo: () => true, clearLine: () => true, moveCursor: () => true }) : s);
+  const out = term(new PassThrough(), tty.out);
+  const err = term(new PassThrough(), tty.err);
   let o = '';
   let e = '';
   out.on('data', (c: Buffer) => (o += c.toString()));
@@ -77,6 +83,17 @@ describe('CLI output for people and for scripts', () => {
     // Three weekly dates, each with its rows, the same as the CSV's.
     expect([...new Set(json.map((r) => r.date))]).toEqual(['2017-06-01', '2017-06-08', '2017-06-15']);
     expect(csv.out.trim().split('\n').length - 1).toBe(json.length);
+  });
+
+  it('long commands show a progress bar on stderr at a terminal, and nothing there in a pipe', async () => {
+    const seen = await runOn({ out: false, err: true }, '--db', db, 'control', 'series', '2017-01-01', '2017-07-31', '--csv');
+    expect(seen.err).toMatch(/\d+\/31 dates/);
+    expect(seen.out.split('\n')[0]).toBe('date,bloc,places,population,areaKm2'); // the data itself untouched
+    const piped = await runOn({ out: false, err: false }, '--db', db, 'control', 'series', '2017-01-01', '2017-07-31', '--csv');
+    expect(piped.err).toBe('');
+    expect(piped.out).toBe(seen.out);
+    const off = await runOn({ out: false, err: true }, '--db', db, 'control', 'series', '2017-01-01', '2017-07-31', '--csv', '--no-progress');
+    expect(off.err).toBe('');
   });
 
   it('tables print whole names: every actor and location of the events listed appears uncut', async () => {

@@ -176,6 +176,12 @@ export function registerRaceCommands(program: Command, io: Io): void {
   historyCommands(race, io);
 }
 
+/** A progress bar on standard error, on a terminal only. */
+function progressBar(io: Io, label: string): cliProgress.SingleBar | null {
+  const stream = io.err as NodeJS.WriteStream;
+  return stream.isTTY ? new cliProgress.SingleBar({ format: `{bar} {percentage}% | {value}/{total} ${label}`, stream, clearOnComplete: true }, cliProgress.Presets.shades_classic) : null;
+}
+
 /** A scenario's advance-rate overrides on top of the parameters (flags given on the command line win). */
 function historyCommands(race: Command, io: Io): void {
   const period = (from: string, to: string): [string, string] => {
@@ -195,7 +201,13 @@ function historyCommands(race: Command, io: Io): void {
       const [from, to] = period(a, b);
       const store = await io.open(cmd);
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
-      const c = calibrate(new RaceContext(graph, model), from, to);
+      const bar = progressBar(io, 'blocs fitted');
+      let c;
+      try {
+        c = calibrate(new RaceContext(graph, model), from, to, DEFAULT_RACE_PARAMETERS, (done, total) => (done ? bar?.update(done) : bar?.start(total, 0)));
+      } finally {
+        bar?.stop();
+      }
       if (o.json) return io.print(JSON.stringify(c, null, 2));
       io.print(`Advance rates from ${from} to ${to} (median of km advanced through others' land ÷ days, per place taken)`);
       for (const x of c.blocs) io.print(`  ${x.bloc.padEnd(12)} ${x.kmPerDay === null ? 'no sample' : `${x.kmPerDay} km/day (quartiles ${x.q25}–${x.q75})`}  from ${x.samples.length} of ${x.captures} places taken`);
@@ -217,13 +229,24 @@ function historyCommands(race: Command, io: Io): void {
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
       const ctx = new RaceContext(graph, model);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
-      if (o.calibrate) {
-        const [cf, ct] = o.calibrate.split(',');
-        const c = calibrate(ctx, ...period(cf ?? '', ct ?? ''));
-        for (const x of c.blocs) if (x.kmPerDay) params.advanceKmPerDay[x.bloc] = x.kmPerDay;
+      // Steps: each bloc fitted (with --calibrate), then the race itself.
+      const bar = progressBar(io, 'steps (fitting blocs, then the race)');
+      let r;
+      try {
+        let fitted = 0;
+        if (o.calibrate) {
+          const [cf, ct] = o.calibrate.split(',');
+          const c = calibrate(ctx, ...period(cf ?? '', ct ?? ''), DEFAULT_RACE_PARAMETERS, (done, total) => (done ? bar?.update(done) : bar?.start(total + 1, 0)));
+          fitted = c.blocs.length;
+          for (const x of c.blocs) if (x.kmPerDay) params.advanceKmPerDay[x.bloc] = x.kmPerDay;
+        } else bar?.start(1, 0);
+        bar?.update(fitted);
+        Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
+        r = backtest(ctx, from, to, params);
+        bar?.update(fitted + 1);
+      } finally {
+        bar?.stop();
       }
-      Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
-      const r = backtest(ctx, from, to, params);
       if (o.json) return io.print(JSON.stringify(r, null, 2));
       const s = r.summary;
       io.print(`Backtest ${from} -> ${to}: ${s.changed} places changed hands; the race named the right bloc first for ${s.hits} (${s.accuracy === null ? '—' : `${Math.round(s.accuracy * 100)}%`})`);

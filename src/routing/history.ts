@@ -46,13 +46,15 @@ export interface Calibration {
  * land from its front line on `from` (its best route), over the days it took. The fitted rate is the
  * median of those speeds (robust to a place taken without a fight, or after a long pause).
  */
-export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): Calibration {
+export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS, onProgress?: (done: number, total: number) => void): Calibration {
   const { graph: g, model } = ctx;
   const captures = capturesBetween(ctx, from, to);
   // The race's own kinds and costs on `from` (the races below keep them), so that routes are the race's.
   const kinds = ctx.kindsFor(from);
   const blocs: Calibration['blocs'] = [];
-  for (const bloc of [...new Set(captures.map((c) => c.bloc))].sort()) {
+  const racing = [...new Set(captures.map((c) => c.bloc))].sort();
+  onProgress?.(0, racing.length);
+  for (const bloc of racing) {
     const rel = relationsOf(ctx, bloc, from);
     // Routes are those of the race with the default rate; only their hostile kilometres are counted.
     const race = runRace(ctx, from, [], params, { blocs: [bloc] });
@@ -87,6 +89,7 @@ export function calibrate(ctx: RaceContext, from: IsoDate, to: IsoDate, params: 
     const speeds = samples.map((s) => s.kmPerDay).sort((x, y) => x - y);
     const q = (f: number): number | null => (speeds.length ? speeds[Math.min(speeds.length - 1, Math.floor(f * speeds.length))]! : null);
     blocs.push({ bloc, captures: captures.filter((x) => x.bloc === bloc).length, kmPerDay: q(0.5), q25: q(0.25), q75: q(0.75), samples });
+    onProgress?.(blocs.length, racing.length);
   }
   return { from, to, blocs };
 }
