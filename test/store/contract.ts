@@ -104,7 +104,7 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
       await s.retractEvent('gone1', { by: 'tester', reason: 'duplicate' });
       const csvIds = async (q: object): Promise<string[]> => {
         let text = '';
-        for await (const c of s.scanEventCsv(q, [{ column: 'id' }, { column: 'status' }])) text += Buffer.from(c.bytes).toString('utf8');
+        for await (const c of s.scanEventCsv(q, [{ column: 'id' }, { column: 'status' }, { column: 'notes', markDrafts: '[DRAFT] ' }])) text += Buffer.from(c.bytes).toString('utf8');
         return text.trim().split('\n').filter(Boolean);
       };
       const ids = async (q: object): Promise<string[]> => (await s.queryEvents({ ...q, limit: 100 })).events.map((e) => e.id);
@@ -124,14 +124,14 @@ export function storeContract(name: string, makeStore: () => Promise<Store>): vo
           const streamed: string[] = [];
           for await (const e of s.streamEvents(box)) streamed.push(e.id);
           expect(streamed).toEqual(['ok1']);
-          expect(await csvIds(box)).toEqual(['ok1,"reviewed"']);
+          expect(await csvIds(box)).toEqual(['ok1,"reviewed",""']);
           // Asked for: drafts come too, each with its status.
           const withDrafts = { ...box, includeDrafts: true };
           expect((await s.queryEvents({ ...withDrafts, limit: 100 })).events.map((e) => [e.id, e.status])).toEqual([['ok1', 'reviewed'], ['draft1', 'draft']]);
           expect(await s.countEvents(withDrafts)).toBe(2);
           expect(await s.sumFatalities(withDrafts)).toBe(42);
           expect(await s.countEventsByPeriod('week', withDrafts)).toEqual([{ start: '2017-06-05', count: 2 }]);
-          expect(await csvIds(withDrafts)).toEqual(['ok1,"reviewed"', 'draft1,"draft"']);
+          expect(await csvIds(withDrafts)).toEqual(['ok1,"reviewed",""', 'draft1,"draft","[DRAFT] unreviewed"']); // marked where the format has no status
           // The review queue asks by status; retracted events need their own flag, drafts theirs.
           expect(await ids({ ...box, status: 'draft' })).toEqual(['draft1']);
           expect(await ids({ ...box, includeRetracted: true })).toEqual(['ok1', 'gone1']);
