@@ -28,6 +28,13 @@ export const HXL_EVENT_COLUMNS: [string, string, (e: ConflictEvent) => string][]
   ['Source', '#meta+source', (e) => e.sources.map((s) => s.name).join('; ')],
   ['Reporting organisation', '#org+name', (e) => e.sources[0]?.name ?? ''],
   ['Notes', '#description', (e) => e.notes],
+  // ACLED's fields HXL's conflict datasets have no tag for: with attributes of our own, so that what
+  // Frontline writes reads back whole (a reader that does not know them ignores them).
+  ['Associated actor 1', '#group+name+first+assoc', (e) => e.assocActor1],
+  ['Associated actor 2', '#group+name+second+assoc', (e) => e.assocActor2],
+  ['Admin 3', '#adm3+name', (e) => e.admin3],
+  ['Source scale', '#meta+source+scale', (e) => e.sources.map((x) => x.scale ?? '').join('; ').replace(/^(?:; )+$/, '')],
+  ['Tags', '#meta+tags', (e) => e.tags],
 ];
 
 /** Columns of numbers: a negative number there is a number, not a formula (csvLine). */
@@ -73,11 +80,12 @@ export function hxlRowToEvent(raw: (tag: string) => string, line: number, ctx: H
   const geo = get('#geo+precision') ? intField(errs, '#geo+precision', get('#geo+precision'), { min: 1, max: 3 }) : 1;
   const killed = intField(errs, '#affected+killed', get('#affected+killed'), { min: 0 });
   if (!errs.ok || !id || !date || !precision || !type || !subType || lat === null || lon === null || geo === null) return { ok: false, errors: errs.errors };
+  const scales = raw(normalizeHashtag('#meta+source+scale')).split(';').map((x) => x.trim());
   const sources = raw(normalizeHashtag('#meta+source'))
     .split(';')
     .map((s) => s.trim())
     .filter(Boolean)
-    .map((name) => ({ name }));
+    .map((name, i) => (scales[i] ? { name, scale: scales[i] } : { name }));
   return {
     ok: true,
     value: {
@@ -89,14 +97,14 @@ export function hxlRowToEvent(raw: (tag: string) => string, line: number, ctx: H
       disorderType: disorderTypeOf(type),
       actor1,
       actor1Id: ctx.resolveActor(actor1),
-      assocActor1: '',
+      assocActor1: raw(normalizeHashtag('#group+name+first+assoc')),
       actor2,
       actor2Id: actor2.trim() ? ctx.resolveActor(actor2) : null,
-      assocActor2: '',
+      assocActor2: raw(normalizeHashtag('#group+name+second+assoc')),
       country: raw(normalizeHashtag('#country+name')),
       admin1: raw(normalizeHashtag('#adm1+name')),
       admin2: raw(normalizeHashtag('#adm2+name')),
-      admin3: '',
+      admin3: raw(normalizeHashtag('#adm3+name')),
       location: raw(normalizeHashtag('#loc+name')),
       place: null,
       lon,
@@ -105,7 +113,7 @@ export function hxlRowToEvent(raw: (tag: string) => string, line: number, ctx: H
       fatalities: { best: killed, low: null, high: null },
       notes: raw(normalizeHashtag('#description')),
       sources,
-      tags: '',
+      tags: raw(normalizeHashtag('#meta+tags')),
       status: 'reviewed',
       attributes: {},
       origin: { format: 'hxl', id },

@@ -24,8 +24,8 @@ const CARRIED: Record<'acled' | 'ucdp' | 'hxl' | 'geojson', (e: ConflictEvent) =
   geojson: ({ provenance: _p, ...e }) => e,
   // UCDP has no ACLED type, sub-type, associated actors, tags or source scale.
   ucdp: (e) => ({ id: e.id, date: e.date, dateEnd: e.dateEnd, datePrecision: e.datePrecision, actor1: e.actor1, actor2: e.actor2, actor1Id: e.actor1Id, actor2Id: e.actor2Id, location: e.location, notes: e.notes, country: e.country, admin1: e.admin1, admin2: e.admin2, lon: e.lon, lat: e.lat, geoPrecision: e.geoPrecision, fatalities: e.fatalities, sources: e.sources.map((s) => s.name) }),
-  // HXL's columns: no associated actors, tags, source scale or ACLED's other columns.
-  hxl: ({ provenance: _p, attributes: _a, origin: _o, assocActor1: _x, assocActor2: _y, tags: _t, ...e }) => ({ ...e, sources: e.sources.map((s) => s.name) }),
+  // HXL's columns: all but ACLED's columns the model keeps as attributes (inter codes, iso, region …).
+  hxl: ({ provenance: _p, attributes: _a, origin: _o, ...e }) => e,
 };
 
 describe('every export format imports back to the same records', () => {
