@@ -24,9 +24,8 @@ import { registerDbCommands } from './db-commands.js';
 import { registerExposureCommand, registerRaceCommands, roadsCacheFor } from './race-commands.js';
 import { assertFormat, EXPORT_FORMATS, exportGeoJson, exportTo, IMPORT_FORMATS, importFile, type ImportSummary } from '../io/index.js';
 import { allTheCitiesPlaces } from '../io/places.js';
-import { placeMatcher } from '../core/fuzzy.js';
-import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis, type GisFormat } from '../io/gis-export.js';
+import { registerMapCommand } from './map-command.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveEventType } from '../core/lookup.js';
 import { openStore } from '../store/open-store.js';
@@ -237,6 +236,7 @@ export async function main(argv: string[], out: NodeJS.WritableStream = process.
   registerActorCommands(program, { open, print });
   registerExtractCommands(program, { open, print, err });
   registerStabilizeCommands(program, { open, print, err });
+  registerMapCommand(program, { open, print, err });
   registerUserCommands(program, { open, print, err });
   registerDbCommands(program, { open, print, err });
   registerRaceCommands(program, { open, print, err });

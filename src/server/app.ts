@@ -37,6 +37,7 @@ import { openApiDocument, referencePage } from './openapi.js';
 import { confinePath } from './confine.js';
 import { blocColors, isCombatantBloc } from '../core/bloc-colors.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis } from '../io/gis-export.js';
+import { publicationMapSvg } from '../control/map-svg.js';
 import { basemapFeatures } from './basemap.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
@@ -183,6 +184,8 @@ const QUERY = {
   'stabilization': { date: DateSchema, withdraw: z.string().max(100).optional(), weights: z.string().max(200).optional(), area: z.string().max(200).optional(), window: z.coerce.number().int().min(1).max(3650).optional() },
   '/api/audit': { limit: z.coerce.number().int().min(1).max(10_000).default(100), before: z.string().max(40).optional(), kind: z.string().max(40).optional(), by: z.string().max(200).optional() },
   '/api/drafts': { limit: z.coerce.number().int().min(1).max(5000).optional() },
+  /** Control on a date as a map for publication (SVG): `bbox` is west,south,east,north. */
+  '/api/map.svg': { date: DateSchema.optional(), bbox: z.string().regex(/^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$/, 'four numbers west,south,east,north').optional(), title: z.string().max(200).optional() },
   /** GIS layers (docs/formats.md): control on a date (default the data's last day), events or zones. */
   '/api/export/gis': {
     format: z.enum(GIS_FORMATS),
@@ -746,6 +749,23 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   routes['/api/imports/rejects'] = async (url) => ({ rejects: await store.listRejects(query(url, QUERY['/api/imports/rejects']).id) });
   /** GET routes that write their own answer (a file as it streams). */
   const streams: Record<string, (url: URL, res: ServerResponse) => Promise<void>> = {
+    '/api/map.svg': async (url, res) => {
+      const q = query(url, QUERY['/api/map.svg']);
+      const m = await getModel();
+      const bbox = q.bbox ? (q.bbox.split(',').map(Number) as [number, number, number, number]) : undefined;
+      const last = m.timeline.lastDay;
+      const date = q.date ?? (last === null ? new Date().toISOString().slice(0, 10) : fromDayNumber(last));
+      let svg: string;
+      try {
+        svg = publicationMapSvg(m, { date, ...(bbox ? { bbox } : {}), ...(q.title ? { title: q.title } : {}) });
+      } catch (err) {
+        if (err instanceof RangeError) throw new HttpError(400, err.message);
+        throw err;
+      }
+      // An image, never a page: no script runs in it even when opened on its own.
+      res.writeHead(200, { 'content-type': 'image/svg+xml; charset=utf-8', 'content-disposition': `attachment; filename="frontline-map-${date}.svg"`, 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", 'cache-control': 'no-store' });
+      res.end(svg);
+    },
     '/api/export/gis': async (url, res) => {
       const q = query(url, QUERY['/api/export/gis']);
       let exp;

@@ -20,6 +20,7 @@ import { indicatorSeries, TERMS } from './priorities.js';
 import { briefMap, esc, FRONT, holdingStrip, lineChart, WATER } from './svg.js';
 import { areaFeatures, contestedFeatures } from '../control/geojson.js';
 import { referenceFeatures } from '../geo/reference-layers.js';
+import { countriesAround } from '../control/map-svg.js';
 
 const FALLBACK = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 
@@ -95,7 +96,7 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
     })
     // Labels are placed in this order: the area's places, then by population.
     .sort((x, y) => Number(y.own) - Number(x.own) || y.population - x.population);
-  const map = briefMap({ title: `${a.name}: control on ${date}`, box, land: model.grid.land, areas: areas.map((f) => ({ color: palette[String(f.properties.bloc)] ?? NO_HOLDER_COLOR, coords: f.geometry.coordinates as MultiPolygonCoords })), contested, fronts, reference, area: r.coords as MultiPolygonCoords | null, points });
+  const map = briefMap({ title: `${a.name}: control on ${date}`, box, land: model.grid.land, countries: countriesAround(box), areas: areas.map((f) => ({ color: palette[String(f.properties.bloc)] ?? NO_HOLDER_COLOR, coords: f.geometry.coordinates as MultiPolygonCoords })), contested, fronts, reference, area: r.coords as MultiPolygonCoords | null, points });
   // The legend: every bloc whose land or places the map shows, by name, and every kind of mark drawn.
   const seen = new Set<string>();
   for (const f of areas) if (anyIn(f.geometry.coordinates, box)) seen.add(String(f.properties.bloc));

@@ -141,6 +141,8 @@ export interface BriefMapInput {
   /** w, s, e, n in degrees. */
   box: [number, number, number, number];
   land: MultiPolygonCoords;
+  /** The countries round it (land drawn under the scenario's own), from the basemap. */
+  countries?: readonly MultiPolygonCoords[];
   /** Control areas, one per bloc (colour already chosen). */
   areas: { color: string; coords: MultiPolygonCoords }[];
   contested: MultiPolygonCoords[];
@@ -180,6 +182,7 @@ export function briefMap(m: BriefMapInput): string {
   let out = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(m.title)}" font-family="DejaVu Sans, system-ui, sans-serif"><title>${esc(m.title)}</title>`;
   out += `<defs><clipPath id="frame"><rect width="${W}" height="${H}"/></clipPath><pattern id="hatch" width="7" height="7" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="2" height="7" fill="#282828" fill-opacity="0.55"/></pattern></defs>`;
   out += `<g clip-path="url(#frame)"><rect width="${W}" height="${H}" fill="#dfe8ee"/>`;
+  if (m.countries?.length) out += `<g class="countries">${m.countries.map((c) => `<path d="${rings(c)}" fill="#eceae2" stroke="#9a9a9a" stroke-width="0.8"/>`).join('')}</g>`;
   out += `<path d="${rings(m.land)}" fill="#f3f1ea" stroke="#8a8a8a" stroke-width="1"/>`;
   out += `<g class="areas" fill-opacity="0.55">${m.areas.map((a) => `<path d="${rings(a.coords)}" fill="${esc(a.color)}" stroke="#fff" stroke-width="0.6"/>`).join('')}</g>`;
   if (m.contested.length) out += `<g class="contested">${m.contested.map((c) => `<path d="${rings(c)}" fill="url(#hatch)"/>`).join('')}</g>`;

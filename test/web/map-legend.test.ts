@@ -50,7 +50,9 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
     // The basemap (rivers, borders, labels) is its own source: wait until the map has drawn it.
     await page.waitForFunction('window.__map.isSourceLoaded("basemap") && window.__map.loaded()', null, { timeout: 30_000 });
   };
-  const rendered = (layer: string, prop: string): Promise<unknown[]> => page.evaluate(([l, p]) => (window as unknown as { __frontline: { rendered: (l: string, p: string) => unknown[] } }).__frontline.rendered(l!, p!), [layer, prop]);
+  /** Evaluated in the page as text (the tests' TypeScript has no DOM types). */
+  const js = <T>(expr: string): Promise<T> => page.evaluate(expr) as Promise<T>;
+  const rendered = (layer: string, prop: string): Promise<unknown[]> => js(`window.__frontline.rendered(${JSON.stringify(layer)}, ${JSON.stringify(prop)})`);
 
   it('shows a legend of areas, lines, places and events, and draws rivers, lakes, governorate borders and labels', async () => {
     await open(`${base}/?date=2017-07-31`);
@@ -64,22 +66,19 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
     expect(text).not.toContain('Civilians');
     for (const mark of ['Front line', 'River, lake', 'Governorate border', 'Contested or besieged', 'Battles']) expect(text).toContain(mark);
     // The layers exist in the style and draw something on screen.
-    const layers = await page.evaluate(() => (window as unknown as { __map: { getStyle: () => { layers: { id: string }[] } } }).__map.getStyle().layers.map((l) => l.id));
+    const layers = await js<string[]>('window.__map.getStyle().layers.map((l) => l.id)');
     for (const id of ['rivers', 'lakes', 'adm1-borders', 'adm2-borders', 'river-labels', 'place-labels', 'adm1-labels']) expect(layers).toContain(id);
     expect(await rendered('rivers', 'name')).toContain('Euphrates');
     expect(await rendered('lakes', 'name')).toContain('Lake Assad');
     expect((await rendered('adm1-borders', 'kind')).length).toBeGreaterThan(0);
     // Labels at a useful density: more than the dozen places of over 60,000 people labelled before, and
     // MapLibre's collision test keeps them apart (none overlap on screen).
-    const labels = await page.evaluate(() => {
-      const m = (window as unknown as { __map: { queryRenderedFeatures: (o: { layers: string[] }) => { properties: { place: string } }[] } }).__map;
-      return [...new Set(m.queryRenderedFeatures({ layers: ['place-labels'] }).map((f) => f.properties.place))];
-    });
+    const labels = await js<string[]>("[...new Set(window.__map.queryRenderedFeatures({ layers: ['place-labels'] }).map((f) => f.properties.place))]");
     expect(labels.length).toBeGreaterThan(25);
     for (const name of ['Aleppo', 'Raqqa', 'Tabqa', 'Palmyra']) expect(labels).toContain(name);
     await page.screenshot({ path: join(ARTIFACTS, 'web-legend-1-map.png') });
     // Zoomed in on Tabqa: district borders and Lake Assad's shore, labels of smaller places.
-    await page.evaluate(() => (window as unknown as { __map: { jumpTo: (o: unknown) => void } }).__map.jumpTo({ center: [38.55, 35.9], zoom: 8.3 }));
+    await js('window.__map.jumpTo({ center: [38.55, 35.9], zoom: 8.3 })');
     await page.waitForFunction('window.__map.loaded()', null, { timeout: 30_000 });
     expect((await rendered('adm2-borders', 'kind')).length).toBeGreaterThan(0);
     await page.screenshot({ path: join(ARTIFACTS, 'web-legend-2-tabqa.png') });
@@ -87,10 +86,10 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
 
   it('exports the map for publication: title, map, legend, scale, north and sources on one PNG', async () => {
     await open(`${base}/?date=2017-07-31&lon=38.6&lat=35.6&z=7`);
-    const url = await page.evaluate(() => (window as unknown as { __frontline: { publicationPng: () => Promise<string> } }).__frontline.publicationPng());
+    const url = await js<string>('window.__frontline.publicationPng()');
     const png = Buffer.from(url.split(',')[1]!, 'base64');
     expect(png.subarray(1, 4).toString()).toBe('PNG');
-    const canvas = await page.evaluate(() => [document.querySelector('#map canvas')!.clientWidth, document.querySelector('#map canvas')!.clientHeight]);
+    const canvas = await js<number[]>("[document.querySelector('#map canvas').clientWidth, document.querySelector('#map canvas').clientHeight]");
     // The picture is wider than the map by the legend's column and taller by the title and the sources.
     expect(png.readUInt32BE(16)).toBeGreaterThanOrEqual(canvas[0]! + 250);
     expect(png.readUInt32BE(20)).toBeGreaterThan(canvas[1]!);
@@ -109,7 +108,7 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
     const race = await page.textContent('#legend #legend-race');
     for (const mark of ['Arrival front', 'Reach in 1 day', 'Reach in 3 days', 'Reach in 7 days', 'First: ']) expect(race).toContain(mark);
     // Each first-arrival area drawn has its bloc in the legend.
-    const firsts = await page.evaluate(() => (window as unknown as { __frontline: { raceMap: string[] } }).__frontline.raceMap.filter((k) => k.startsWith('first-arrival:')).map((k) => k.split(':')[1]));
+    const firsts = await js<string[]>("window.__frontline.raceMap.filter((k) => k.startsWith('first-arrival:')).map((k) => k.split(':')[1])");
     const meta = (await (await fetch(`${base}/api/meta`)).json()) as { blocs: { id: string; name: string }[] };
     for (const b of new Set(firsts)) expect(race).toContain(meta.blocs.find((x) => x.id === b)!.name);
     await page.screenshot({ path: join(ARTIFACTS, 'web-legend-4-race.png') });
@@ -118,14 +117,10 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
   it('keeps the blocs table inside its panel and the what-if on whole words', async () => {
     await open(`${base}/?date=2017-07-31&place=manbij`);
     await page.waitForSelector('form.what-if');
-    const fits = await page.evaluate(() => {
-      const panel = document.getElementById('panel')!;
-      const table = document.getElementById('blocs')!;
-      return table.getBoundingClientRect().right <= panel.getBoundingClientRect().right - 4 && panel.scrollWidth <= panel.clientWidth;
-    });
+    const fits = await js<boolean>("(() => { const panel = document.getElementById('panel'); const table = document.getElementById('blocs'); return table.getBoundingClientRect().right <= panel.getBoundingClientRect().right - 4 && panel.scrollWidth <= panel.clientWidth; })()");
     expect(fits).toBe(true);
     // "What if" and "held it?" each on one line (one letter a line made them ~10 lines tall).
-    const heights = await page.locator('form.what-if span').evaluateAll((spans) => spans.map((s) => [s.getBoundingClientRect().height, parseFloat(getComputedStyle(s).lineHeight) || 20]));
+    const heights = await js<number[][]>("[...document.querySelectorAll('form.what-if span')].map((s) => [s.getBoundingClientRect().height, parseFloat(getComputedStyle(s).lineHeight) || 20])");
     for (const [h, line] of heights) expect(h!).toBeLessThan(line! * 1.6);
     await page.locator('form.what-if').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(ARTIFACTS, 'web-legend-5-panel.png') });
@@ -146,10 +141,7 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
     await card.locator('button', { hasText: 'Edit' }).click();
     const form = card.locator('form.draft-edit');
     await form.waitFor();
-    await page.waitForFunction(() => {
-      const f = document.querySelector('form.draft-edit') as unknown as { map?: { loaded: () => boolean } } | null;
-      return Boolean(f?.map?.loaded());
-    }, null, { timeout: 30_000 });
+    await page.waitForFunction("Boolean(document.querySelector('form.draft-edit')?.map?.loaded())", null, { timeout: 30_000 });
     const box = (await form.locator('.draft-map canvas').boundingBox())!;
     await page.mouse.click(box.x + box.width * 0.25, box.y + box.height * 0.3);
     const lon = Number(await form.locator('input.draft-lon').inputValue());
@@ -161,7 +153,7 @@ describe.skipIf(Boolean(missing))('a map people can read, in headless Chromium',
     await form.locator('label', { hasText: 'Killed' }).locator('input').fill('3');
     await page.screenshot({ path: join(ARTIFACTS, 'web-legend-6-draft-edit.png'), fullPage: true });
     await form.locator('button', { hasText: 'Save (keep as draft)' }).click();
-    await page.waitForFunction(() => !document.querySelector('form.draft-edit'), null, { timeout: 30_000 });
+    await page.waitForFunction("!document.querySelector('form.draft-edit')", null, { timeout: 30_000 });
     const saved = await store.getEvent('DRAFT-T1');
     expect(saved).toMatchObject({ status: 'draft', location: 'Tabqa', fatalities: { best: 3 } });
     // The place follows the name (the gazetteer's Tabqa) or keeps the clicked point: never al-Sukhnah's.

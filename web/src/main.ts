@@ -666,7 +666,7 @@ function download(name: string, blob: Blob): void {
  */
 function publicationCanvas(): Promise<HTMLCanvasElement> {
   return new Promise((resolve) => {
-    map.once('render', () => {
+    void map.once('render', () => {
       const src = map.getCanvas();
       const ratio = src.width / map.getContainer().clientWidth;
       const w = src.width / ratio, h = src.height / ratio;
@@ -733,6 +733,18 @@ $('export-png').addEventListener('click', () => {
   void publicationCanvas().then((c) => c.toBlob((b) => b && download(`frontline-${dateOf(current)}.png`, b), 'image/png'));
 });
 (state as unknown as { publicationPng: () => Promise<string> }).publicationPng = async () => (await publicationCanvas()).toDataURL('image/png');
+// The same map drawn by the server as SVG (vectors, for print), and the control layers for GIS tools.
+const fetchDownload = async (path: string, name: string): Promise<void> => {
+  const r = await fetch(path);
+  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  download(name, await r.blob());
+};
+$('export-svg').addEventListener('click', () => {
+  const b = map.getBounds();
+  const bbox = [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].map((x) => x.toFixed(3)).join(',');
+  void fetchDownload(`/api/map.svg?date=${dateOf(current)}&bbox=${bbox}`, `frontline-map-${dateOf(current)}.svg`);
+});
+for (const f of ['gpkg', 'kml'] as const) $(`export-${f}`).addEventListener('click', () => void fetchDownload(`/api/export/gis?format=${f}&kind=control&date=${dateOf(current)}`, `frontline-control-${dateOf(current)}.${f}`));
 $('export-csv').addEventListener('click', () => {
   download(`frontline-events-${dateOf(current)}.csv`, new Blob([eventsCsv(loadedEvents)], { type: 'text/csv' }));
 });
