@@ -601,7 +601,8 @@ async function showPlace(id: string): Promise<void> {
   box.append(el('p', 'Control history:'), hist);
   box.append(el('p', `${r.eventCount} event${r.eventCount === 1 ? '' : 's'} within ~15 km in the 90 days to ${dateOf(current)}${r.eventCount > r.events.length ? ` (the first ${r.events.length} listed)` : ''}`));
   const ev = el('ul');
-  for (const e of r.events.slice(0, 8)) ev.append(el('li', `${e.date} ${e.subType}, ${e.location}${e.fatalities ? ` (${e.fatalities} killed)` : ''}`));
+  // A reported zero and an unknown toll are not the same: say which.
+  for (const e of r.events.slice(0, 8)) ev.append(el('li', `${e.date} ${e.subType}, ${e.location} (${e.fatalities === null ? 'toll unknown' : `${e.fatalities} killed`})`));
   box.append(ev);
   if (canEdit()) {
     const form = el('form');
