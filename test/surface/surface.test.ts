@@ -101,6 +101,18 @@ describe('the cost-distance partition', () => {
     expect(blocAt(m, 0.55, 0.1)).toBe('blue');
   });
 
+  it('places off the land (a neighbour\'s gazetteer) change no area; a place on the border line seeds the land beside it', () => {
+    const abroad = place('abroad', 1.5, 0.5);
+    const onLine = place('on-line', 1.05, 0.5); // a crossing drawn ~5 km outside the boundary
+    const base = model([WEST, EAST], TWO);
+    const withAbroad = model([WEST, EAST, abroad], [...TWO, observation('a', 'abroad', 'red-army', '2020-01-01')]);
+    const areas = (m: ControlModel) => m.stateAt(DAY).blocs.map((b) => [b.bloc, b.areaKm2]);
+    expect(areas(withAbroad)).toEqual(areas(base)); // its place is counted (places, people), its land is none
+    expect(withAbroad.methodReport().inputs).toMatchObject({ places: 3, placesOnLand: 2 });
+    const withLine = model([WEST, EAST, onLine], [...TWO, observation('l', 'on-line', 'red-army', '2020-01-01')]);
+    expect(blocAt(withLine, 0.99, 0.5)).toBe('red');
+  });
+
   it('a river without a crossing is a wall; a crossing lets land across it be reached', () => {
     const walled = model([WEST, EAST], TWO, { rivers: [river(0.35)] });
     // Red holds only what lies west of the river: 0.35 of the square, to a column of cells.
