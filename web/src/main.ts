@@ -110,7 +110,6 @@ const map: MlMap = new maplibregl.Map({
       { id: 'adm1-borders', type: 'line', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-border'], paint: { 'line-color': '#5f5f5f', 'line-width': ['interpolate', ['linear'], ['zoom'], 5, 0.7, 9, 1.4], 'line-dasharray': [4, 2, 1, 2] } },
       { id: 'roads', type: 'line', source: 'roads', paint: { 'line-color': '#6b6b6b', 'line-width': ['match', ['get', 'class'], [0, 1], 2, [2], 1.5, 1] } },
       { id: 'zones', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], paint: { 'line-color': '#1f5fa8', 'line-width': 2, 'line-dasharray': [2, 2] } },
-      { id: 'zone-labels', type: 'symbol', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-max-width': 9 }, paint: { 'text-color': '#1f5fa8', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
       { id: 'front-lines', type: 'line', source: 'control', filter: ['==', ['get', 'kind'], 'front-line'], paint: { 'line-color': '#b30000', 'line-width': 2.5 } },
       {
         id: 'places',
@@ -119,6 +118,8 @@ const map: MlMap = new maplibregl.Map({
         filter: ['==', ['get', 'kind'], 'place'],
         paint: { 'circle-radius': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 0, 2, 1_000_000, 7], 'circle-color': blocColor, 'circle-stroke-color': ['case', ['==', ['get', 'status'], 'held'], '#ffffff', '#000000'], 'circle-stroke-width': ['case', ['==', ['get', 'status'], 'held'], 0.8, 2] },
       },
+      // Governorate names under the places' labels (MapLibre places upper layers' labels first).
+      { id: 'adm1-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-label'], maxzoom: 8, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-transform': 'uppercase', 'text-letter-spacing': 0.08, 'symbol-sort-key': 1e9 }, paint: { 'text-color': '#6a6a6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
       {
         // Every place may be labelled; the most populous are placed first (symbol-sort-key) and MapLibre's
         // collision test drops those that would overlap, so zooming in shows more.
@@ -139,7 +140,8 @@ const map: MlMap = new maplibregl.Map({
       },
       { id: 'river-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'river'], layout: { 'symbol-placement': 'line', 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'symbol-spacing': 280 }, paint: { 'text-color': '#1f5f8b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
       { id: 'lake-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'lake'], minzoom: 6.5, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11 }, paint: { 'text-color': '#1f5f8b', 'text-halo-color': '#ffffff', 'text-halo-width': 1.2 } },
-      { id: 'adm1-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-label'], maxzoom: 8, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-transform': 'uppercase', 'text-letter-spacing': 0.08, 'symbol-sort-key': 1e9 }, paint: { 'text-color': '#6a6a6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
+      // Zone names last among the labels: MapLibre places the upper layers' labels first, so they win.
+      { id: 'zone-labels', type: 'symbol', source: 'control', filter: ['==', ['get', 'kind'], 'zone'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-max-width': 9 }, paint: { 'text-color': '#1f5fa8', 'text-halo-color': '#ffffff', 'text-halo-width': 1.5 } },
       { id: 'country-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'label'], layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 13, 'text-transform': 'uppercase', 'text-letter-spacing': 0.1 }, paint: { 'text-color': '#777777', 'text-halo-color': '#f3f1ea', 'text-halo-width': 1 } },
       { id: 'draft-zone', type: 'line', source: 'draft', paint: { 'line-color': '#1f5fa8', 'line-width': 2 } },
       { id: 'draft-points', type: 'circle', source: 'draft', filter: ['==', ['geometry-type'], 'Point'], paint: { 'circle-radius': 4, 'circle-color': '#1f5fa8' } },
