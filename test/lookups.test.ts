@@ -45,6 +45,11 @@ describe('filters and look-ups resolve aliases, case and spellings', () => {
     const x = await runCli('--db', db, 'export', 'acled', '--type', 'Battels');
     expect(x.code).toBe(EXIT.usage);
     expect((await runCli('--db', db, 'events', '--held-by', 'Governmnet')).err).toMatch(/did you mean "government"/);
+    const zones = JSON.parse((await runCli('--db', db, 'events', '--zone', 'sw-ceasefire', '--json', '--limit', '1000')).out) as unknown[];
+    const zoneName = (await get('/api/meta')).body as { zones: { id: string; name: string }[] };
+    const sw = zoneName.zones.find((z) => z.id === 'sw-ceasefire')!;
+    expect(JSON.parse((await runCli('--db', db, 'events', '--zone', sw.name.toUpperCase(), '--json', '--limit', '1000')).out)).toEqual(zones);
+    expect((await runCli('--db', db, 'events', '--zone', 'sw-cesefire')).err).toMatch(/did you mean "sw-ceasefire"/);
   });
 
   it('CLI: places --name finds common misspellings of Deir ez-Zor, Manbij and al-Bab', async () => {
@@ -103,5 +108,13 @@ describe('filters and look-ups resolve aliases, case and spellings', () => {
     }
     const none = await get('/api/race?date=2017-07-31&objective=Atlantis');
     expect(none.status).toBe(400);
+    // Blocs by name or in any case, in the race and in exposure; an unknown one names the close ones.
+    const byName = await get('/api/race?date=2017-07-31&objective=Raqqa&blocs=SDF,Government%20of%20Syria%20and%20allies');
+    expect(byName.status).toBe(200);
+    expect(Object.keys((byName.body as { starts: Record<string, unknown> }).starts).sort()).toEqual(['government', 'sdf']);
+    const bad = await get('/api/race?date=2017-07-31&objective=Raqqa&blocs=goverment');
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body)).toMatch(/did you mean \\"government\\"/);
+    expect(((await get('/api/exposure?date=2017-07-31&bloc=SDF')).body as { bloc: string }).bloc).toBe('sdf');
   }, 60_000);
 });

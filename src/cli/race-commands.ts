@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
-import { resolveObjectivePlace } from '../core/lookup.js';
+import { resolveBloc, resolveObjectivePlace } from '../core/lookup.js';
 import { dateOrLatest } from './dates.js';
 import { findScenario, loadControlModel } from '../control/load.js';
 import type { Scenario } from '../core/schemas.js';
@@ -123,10 +123,12 @@ export function registerRaceCommands(program: Command, io: Io): void {
       const stored = await store.listScenarios();
       const scenario = o.scenario ? findScenario(o.scenario, stored) : undefined;
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
-      for (const b of [...(o.bloc ?? []), ...Object.keys(params.advanceKmPerDay)]) if (!model.blocIds.includes(b)) throw new UsageError(`no bloc "${b}" (blocs: ${model.blocIds.join(', ')})`);
+      // Blocs by id or name, any case; an unknown one names the close ones.
+      const raceBlocs = o.bloc?.map((b) => resolveBloc(model.blocs, b, '--bloc'));
+      params.advanceKmPerDay = Object.fromEntries(Object.entries(params.advanceKmPerDay).map(([k, v]) => [resolveBloc(model.blocs, k, '--advance'), v]));
       const objectives = await resolveObjectives(store, o.objective ?? [], o.objectives);
       const go = (m: typeof model, sc: Scenario | undefined, cells: boolean) =>
-        runRace(new RaceContext(graph, m), date, objectives, withScenario(params, sc), { ...(o.bloc ? { blocs: o.bloc } : {}), cells, positions: positionsOf(sc) });
+        runRace(new RaceContext(graph, m), date, objectives, withScenario(params, sc), { ...(raceBlocs ? { blocs: raceBlocs } : {}), cells, positions: positionsOf(sc) });
       const { cellDays, ...result } = go(model, scenario, Boolean(o.geojson));
       if (o.compare) {
         const other = findScenario(o.compare, stored);
@@ -274,18 +276,18 @@ export function registerExposureCommand(program: Command, io: Io): void {
       const store = await io.open(cmd);
       const scenario = o.scenario ? findScenario(o.scenario, await store.listScenarios()) : undefined;
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store, scenario ? { scenario } : {})]);
-      if (!model.blocIds.includes(o.bloc)) throw new UsageError(`no bloc "${o.bloc}" (blocs: ${model.blocIds.join(', ')})`);
+      const bloc = resolveBloc(model.blocs, o.bloc, '--bloc');
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };
       Object.assign(params.advanceKmPerDay, parseAdvance(o.advance));
       const state = model.stateAt(o.date);
-      const b = model.blocIds.indexOf(o.bloc);
+      const b = model.blocIds.indexOf(bloc);
       const held = model.places.filter((p, i) => state.placeBloc[i] === b && (!o.admin1 || foldName(p.admin1 ?? '') === foldName(o.admin1)));
       const targets = held.map((p) => ({ id: p.id, name: p.name, lon: p.lon, lat: p.lat, placeId: p.id }));
-      const { hostile, rows: found } = exposureTo(new RaceContext(graph, model), o.date, o.bloc, targets, params, scenario);
+      const { hostile, rows: found } = exposureTo(new RaceContext(graph, model), o.date, bloc, targets, params, scenario);
       const rows = found.map((r, i) => ({ place: r.id, name: r.name, population: held[i]!.population, firstThreat: r.firstThreat, days: r.days, threats: r.threats }));
       const shown = rows.filter((r) => r.days !== null && r.days <= within).sort((x, y) => x.days! - y.days!);
-      if (o.json) return io.print(JSON.stringify({ date: o.date, bloc: o.bloc, hostile, withinDays: Number.isFinite(within) ? within : null, parameters: params, places: shown }, null, 2));
-      io.print(`Places held by ${o.bloc} on ${o.date} that ${hostile.join(', ') || 'no hostile bloc'} could reach${Number.isFinite(within) ? ` within ${within} days` : ''}: ${shown.length} of ${held.length}`);
+      if (o.json) return io.print(JSON.stringify({ date: o.date, bloc, hostile, withinDays: Number.isFinite(within) ? within : null, parameters: params, places: shown }, null, 2));
+      io.print(`Places held by ${model.blocNames[b] ?? bloc} on ${o.date} that ${hostile.join(', ') || 'no hostile bloc'} could reach${Number.isFinite(within) ? ` within ${within} days` : ''}: ${shown.length} of ${held.length}`);
       for (const r of shown) io.print(`  ${r.name.padEnd(30)} ${String(r.population ?? '').padStart(9)}  ${r.firstThreat} in ${r.days!.toFixed(1)} d`);
     });
 }

@@ -5,6 +5,8 @@
 import { dayNumber } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { resolveBloc } from '../core/lookup.js';
+import { closeMatches } from '../core/fuzzy.js';
+import { foldName } from '../core/names.js';
 import type { ConflictEvent } from '../core/schemas.js';
 import { bboxOfMultiPolygon, pointInMultiPolygon, type BBox4, type MultiPolygonCoords } from '../geo/measure.js';
 import type { ControlModel } from './model.js';
@@ -33,8 +35,13 @@ export function compileControlFilter(model: ControlModel, f: ControlEventFilter)
     tests.push((e, day, place) => model.attribute(e.lon, e.lat, day, place) === b);
   }
   if (f.zone !== undefined) {
-    const z = model.zones.find((x) => x.id === f.zone);
-    if (!z) throw new UsageError(`no zone "${f.zone}" (zones: ${model.zones.map((x) => x.id).join(', ') || 'none'})`);
+    // By id or name, any case and spelling; an unknown zone names the close ones.
+    const want = foldName(f.zone);
+    const z = model.zones.find((x) => x.id === f.zone) ?? model.zones.find((x) => x.id.toLowerCase() === f.zone!.toLowerCase() || foldName(x.name) === want);
+    if (!z) {
+      const close = closeMatches(f.zone, model.zones.flatMap((x) => [x.id, x.name]));
+      throw new UsageError(`no zone "${f.zone}"${close.length ? `; did you mean ${close.map((c) => `"${c}"`).join(', ')}?` : ''} (zones: ${model.zones.map((x) => x.id).join(', ') || 'none'})`);
+    }
     const coords = (z.geometry.type === 'Polygon' ? [z.geometry.coordinates] : z.geometry.coordinates) as MultiPolygonCoords;
     bbox = bboxOfMultiPolygon(coords);
     tests.push((e) => pointInMultiPolygon(e.lon, e.lat, coords));

@@ -540,8 +540,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       }
       // An objective /api/meta lists (by id or name), or a place by id or any spelling of its name.
       const { name: objectiveName, place: p } = resolveObjectivePlace(await store.listObjectives(), ctx.model.places, q.objective);
-      const blocs = q.blocs ? q.blocs.split(',').filter(Boolean) : undefined;
-      for (const b of blocs ?? []) if (!ctx.model.blocIds.includes(b)) throw new HttpError(400, `blocs: no bloc "${b}" (blocs: ${ctx.model.blocIds.join(', ')})`);
+      // Blocs by id or name, any case; an unknown one is a 400 naming the close ones.
+      const blocs = q.blocs ? q.blocs.split(',').filter(Boolean).map((b) => resolveBloc(ctx.model.blocs, b, 'blocs')) : undefined;
       const r = runRace(ctx, q.date, [{ name: objectiveName, lon: p.lon, lat: p.lat, placeId: p.id }], withScenario(DEFAULT_RACE_PARAMETERS, scenario), {
         ...(blocs ? { blocs } : {}),
         positions: positionsOf(scenario),
@@ -557,17 +557,17 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const q = query(url, QUERY['/api/exposure']);
       const ctx = await getRace();
       const m = ctx.model;
-      const b = m.blocIds.indexOf(q.bloc);
-      if (b < 0) throw new HttpError(400, `bloc: no bloc "${q.bloc}" (blocs: ${m.blocIds.join(', ')})`);
+      const bloc = resolveBloc(m.blocs, q.bloc);
+      const b = m.blocIds.indexOf(bloc);
       const state = m.stateAt(q.date);
       const held = m.places.filter((p, i) => state.placeBloc[i] === b && (!q.admin1 || foldName(p.admin1 ?? '') === foldName(q.admin1)));
-      const { hostile, rows } = exposureTo(ctx, q.date, q.bloc, held.map((p) => ({ id: p.id, name: p.name, lon: p.lon, lat: p.lat, placeId: p.id })), DEFAULT_RACE_PARAMETERS);
+      const { hostile, rows } = exposureTo(ctx, q.date, bloc, held.map((p) => ({ id: p.id, name: p.name, lon: p.lon, lat: p.lat, placeId: p.id })), DEFAULT_RACE_PARAMETERS);
       const within = q.within ?? Infinity;
       const places = rows
         .map((r, i) => ({ place: r.id, name: r.name, population: held[i]!.population, firstThreat: r.firstThreat, days: r.days, threats: r.threats }))
         .filter((r) => r.days !== null && r.days <= within)
         .sort((x, y) => x.days! - y.days!);
-      return { date: q.date, bloc: q.bloc, hostile, withinDays: q.within ?? null, held: held.length, places };
+      return { date: q.date, bloc, hostile, withinDays: q.within ?? null, held: held.length, places };
     },
     '/api/documents': async (url) => {
       const q = query(url, QUERY['/api/documents']);
