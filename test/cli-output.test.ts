@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXIT, main } from '../src/cli/main.js';
-import { demoStore, runCli, tempDir } from './helpers.js';
+import { demoStore, runCli, serveStore, tempDir } from './helpers.js';
 
 /** The CLI as at a terminal: standard output says it is a TTY. */
 async function runTty(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -58,6 +58,22 @@ describe('CLI output for people and for scripts', () => {
     expect(summary.date).toBe('2017-10-20');
     const fl = JSON.parse((await runCli('--db', copy, 'frontlines', '--geojson')).out) as { frontline: { date: string } };
     expect(fl.frontline.date).toBe('2017-10-20');
+  });
+
+  it("the API says so too: /api/meta's lastDate is the store's last day of data, /api/control warns past it", async () => {
+    const copy = join(tempDir('fl-latest-api-'), 'later.db');
+    copyFileSync(db, copy);
+    expect((await runCli('--db', copy, 'control', 'add', '--place', 'raqqa', '--actor', 'sdf', '--from', '2017-10-20', '--source', 'test')).code).toBe(EXIT.ok);
+    const { openSqliteStore } = await import('../src/store/sqlite/sqlite-store.js');
+    const { base, close } = await serveStore(openSqliteStore(copy));
+    try {
+      expect(((await (await fetch(`${base}/api/meta`)).json()) as { lastDate: string }).lastDate).toBe('2017-10-20');
+      const late = (await (await fetch(`${base}/api/control?date=2019-06-01`)).json()) as { warnings: string[] };
+      expect(late.warnings.join(' ')).toMatch(/after the store's last data \(2017-10-20/);
+      expect(((await (await fetch(`${base}/api/control?date=2017-06-01`)).json()) as { warnings: string[] }).warnings).toEqual([]);
+    } finally {
+      await close();
+    }
   });
 
   it('frontlines: a summary table on a terminal, GeoJSON with --geojson or on a pipe', async () => {

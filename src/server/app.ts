@@ -14,6 +14,7 @@ import { ConflictError, FrontlineError, isLockConflict, NotFoundError, Unavailab
 import { foldName } from '../core/names.js';
 import { placeMatcher } from '../core/fuzzy.js';
 import { resolveActor, resolveBloc, resolveEventType, resolveObjectivePlace, resolveSubType } from '../core/lookup.js';
+import { dataRange, dateWarnings, type DataRange } from '../control/data-range.js';
 import { areaFeatures, contestedFeatures, diffFeatures, frontLineFeatures, placeFeatures, zoneFeatures } from '../control/geojson.js';
 import { compileControlFilter } from '../control/event-filter.js';
 import { resolveArea } from '../stabilize/areas.js';
@@ -262,6 +263,13 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     }
     return (model ??= loadControlModel(store));
   };
+  // The store's data range, worked out again with each new control model (a write or another process).
+  const ranges = new WeakMap<ControlModel, Promise<DataRange>>();
+  const rangeOf = (m: ControlModel): Promise<DataRange> => {
+    let r = ranges.get(m);
+    if (!r) ranges.set(m, (r = dataRange(store)));
+    return r;
+  };
   /** After a control write here: rebuild this process's model, and tell the others. */
   const controlChanged = async (): Promise<void> => {
     model = null;
@@ -335,7 +343,8 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         scenario: scenarios[0] ?? null,
         scenarios: scenarios.map((x) => ({ id: x.id, name: x.name })),
         firstDate: first === null ? null : fromDayNumber(first),
-        lastDate: scenarios[0]?.end ?? (m.timeline.lastDay === null ? null : fromDayNumber(m.timeline.lastDay)),
+        // The store's last day of data (observations, events, a scenario's end), as the CLI defaults to.
+        lastDate: (await rangeOf(m)).last,
         blocs: m.blocs.map((b) => ({ id: b.id, name: b.name, color: palette[b.id]!, racer: isCombatantBloc(b, (id) => kindOf.get(id), holders) })),
         zones: zones.map((z) => ({ id: z.id, name: z.name, kind: z.kind })),
         objectives: (await store.listObjectives()).map((o) => ({ id: o.id, name: o.name })),
@@ -345,7 +354,9 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
     },
     '/api/control': async (url) => {
       const q = query(url, QUERY['/api/control']);
-      return controlReport(await getModel(), q.date, q.bloc);
+      const m = await getModel();
+      // A date outside the data is said (control is carried forward, not known), as in the CLI.
+      return { ...controlReport(m, q.date, q.bloc ? resolveBloc(m.blocs, q.bloc) : undefined), warnings: dateWarnings(q.date, await rangeOf(m)) };
     },
     '/api/control.geojson': async (url) => {
       const q = query(url, QUERY['/api/control.geojson']);
