@@ -73,27 +73,6 @@ export interface MapPoint {
   own?: boolean;
 }
 
-/** A map of the land round a box: the country's outline, an area polygon, places coloured by holder. */
-export function areaMap(land: MultiPolygonCoords, box: [number, number, number, number], points: readonly MapPoint[], opts: { title: string; area?: MultiPolygonCoords | null; width?: number; height?: number }): string {
-  const W = opts.width ?? 520, H = opts.height ?? 360;
-  const [w, s, e, n] = box;
-  const k = Math.cos((((s + n) / 2) * Math.PI) / 180);
-  const scale = Math.min(W / ((e - w) * k), H / (n - s));
-  const px = (lon: number): number => (W - (e - w) * k * scale) / 2 + (lon - w) * k * scale;
-  const py = (lat: number): number => (H - (n - s) * scale) / 2 + (n - lat) * scale;
-  const path = (mp: MultiPolygonCoords): string => mp.map((poly) => poly.map((ring) => `M${ring.map((p) => `${px(p[0]!).toFixed(1)},${py(p[1]!).toFixed(1)}`).join('L')}Z`).join('')).join('');
-  let out = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(opts.title)}"><title>${esc(opts.title)}</title><rect width="${W}" height="${H}" fill="#e8eef4"/>`;
-  out += `<path d="${path(land)}" fill="#f7f4ec" stroke="#8a8a8a" stroke-width="1"/>`;
-  if (opts.area) out += `<path d="${path(opts.area)}" fill="#1f5fa822" stroke="#1f5fa8" stroke-width="2" stroke-dasharray="4 3"/>`;
-  for (const p of [...points].sort((a, b) => Number(a.own) - Number(b.own))) {
-    const x = px(p.lon), y = py(p.lat);
-    if (x < -10 || y < -10 || x > W + 10 || y > H + 10) continue;
-    out += `<circle cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="${p.size}" fill="${esc(p.color)}" stroke="${p.own ? '#111' : '#fff'}" stroke-width="${p.own ? 2 : 0.8}"/>`;
-    if (p.label) out += `<text x="${(x + p.size + 3).toFixed(1)}" y="${(y + 4).toFixed(1)}" font-size="11" paint-order="stroke" stroke="#fff" stroke-width="3">${esc(p.label)}</text>`;
-  }
-  return `${out}</svg>`;
-}
-
 /** A label's box on the page (x, y: top left). */
 export interface LabelBox { x: number; y: number; w: number; h: number }
 export interface LabelInput {
