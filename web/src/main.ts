@@ -118,7 +118,9 @@ const map: MlMap = new maplibregl.Map({
         filter: ['==', ['get', 'kind'], 'place'],
         paint: { 'circle-radius': ['interpolate', ['linear'], ['coalesce', ['get', 'population'], 0], 0, 2, 1_000_000, 7], 'circle-color': blocColor, 'circle-stroke-color': ['case', ['==', ['get', 'status'], 'held'], '#ffffff', '#000000'], 'circle-stroke-width': ['case', ['==', ['get', 'status'], 'held'], 0.8, 2] },
       },
-      // Governorate names under the places' labels (MapLibre places upper layers' labels first).
+      // District names when zoomed in, then governorate names, both under the places' labels (MapLibre
+      // places the upper layers' labels first).
+      { id: 'adm2-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm2-label'], minzoom: 7.5, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 10, 'text-letter-spacing': 0.05 }, paint: { 'text-color': '#8a8a8a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
       { id: 'adm1-labels', type: 'symbol', source: 'basemap', filter: ['==', ['get', 'kind'], 'adm1-label'], maxzoom: 8, layout: { 'text-field': ['get', 'name'], 'text-font': ['sans-serif'], 'text-size': 11, 'text-transform': 'uppercase', 'text-letter-spacing': 0.08, 'symbol-sort-key': 1e9 }, paint: { 'text-color': '#6a6a6a', 'text-halo-color': '#ffffff', 'text-halo-width': 1 } },
       {
         // Every place may be labelled; the most populous are placed first (symbol-sort-key) and MapLibre's
@@ -524,6 +526,8 @@ interface RaceJson { map?: GeoJSON.FeatureCollection; objectives: { objective: s
 const raceHolds = new Map<string, string>();
 // Only blocs that can race: civilians and "other" actors are no racers (issue 20).
 const racers = meta.blocs.filter((b) => b.racer !== false);
+/** The blocs whose first-arrival areas the race map draws (the legend's race part, on screen and in the PNG). */
+let racingBlocs: typeof racers = [];
 for (const b of racers) {
   const l = el('label');
   const box = Object.assign(el('input'), { type: 'checkbox', checked: true, value: b.id });
@@ -571,7 +575,7 @@ async function runRace(): Promise<void> {
     (map.getSource('race-map') as GeoJSONSource).setData(r.map ?? EMPTY);
     // The legend names the blocs whose first-arrival areas are drawn.
     const firsts = new Set((r.map?.features ?? []).filter((f) => f.properties?.kind === 'first-arrival').map((f) => String(f.properties?.bloc)));
-    const racingBlocs = racers.filter((b) => firsts.has(b.id));
+    racingBlocs = racers.filter((b) => firsts.has(b.id));
     showRaceLegend(legend, r.map?.features.length ? raceSections(racingBlocs) : null);
     if (r.map?.features.length) legend.open = true;
     state.raceMap = (r.map?.features ?? []).map((f) => `${String(f.properties?.kind)}:${String(f.properties?.bloc ?? (f.properties?.sides as string[] | undefined)?.join('/'))}${f.properties?.days ? `:${String(f.properties.days)}` : ''}`);
@@ -673,7 +677,7 @@ function publicationCanvas(): Promise<HTMLCanvasElement> {
       const src = map.getCanvas();
       const ratio = src.width / map.getContainer().clientWidth;
       const w = src.width / ratio, h = src.height / ratio;
-      const sections = [...legendSections(legendInput), ...(state.raceMap.length ? raceSections(racers) : [])];
+      const sections = [...legendSections(legendInput), ...(state.raceMap.length ? raceSections(racingBlocs) : [])];
       const legendW = 250, head = 44, foot = 34;
       const out = document.createElement('canvas');
       // Tall enough for the legend when the map is short.
