@@ -18,7 +18,8 @@ describe('a draft moved to another location', () => {
     db = store.location;
     const sukhnah = (await store.getPlace('sukhnah'))!;
     const base = (await store.queryEvents({ limit: 1 })).events[0]!;
-    const draft = (id: string): ConflictEvent => ({ ...base, id, status: 'draft', location: sukhnah.name, place: sukhnah.id, lon: sukhnah.lon, lat: sukhnah.lat, origin: null, provenance: { kind: 'user', user: 'test', at: '2017-07-25T00:00:00Z' } });
+    const { origin: _origin, ...rest } = base;
+    const draft = (id: string): ConflictEvent => ({ ...rest, id, status: 'draft', location: sukhnah.name, place: sukhnah.id, lon: sukhnah.lon, lat: sukhnah.lat, provenance: { kind: 'user', user: 'test', at: '2017-07-25T00:00:00Z' } });
     await store.putEvents([draft('draft-cli'), draft('draft-api'), draft('draft-bad'), draft('draft-point')], { by: 'test' });
   }, 60_000);
   afterAll(() => store?.close());
