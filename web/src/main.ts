@@ -196,7 +196,8 @@ Object.assign(state, { rendered: (layer: string, prop = 'bloc') => map.queryRend
 const mapLoaded = new Promise<void>((resolve) => (map.isStyleLoaded() ? resolve() : map.once('style.load', () => resolve())));
 
 
-const colors: Record<string, string> = Object.fromEntries(meta.blocs.map((b) => [b.id, b.color ?? '#888888']));
+// The charts' colours are the map's (src/core/bloc-colors.ts), unassigned land included.
+const colors: Record<string, string> = { ...Object.fromEntries(meta.blocs.map((b) => [b.id, b.color ?? '#888888'])), unassigned: UNASSIGNED_COLOR };
 const el = <K extends keyof HTMLElementTagNameMap>(tag: K, text?: string): HTMLElementTagNameMap[K] => Object.assign(document.createElement(tag), text !== undefined ? { textContent: text } : {});
 const fmt = (n: number | null | undefined): string => (n === null || n === undefined ? '—' : n.toLocaleString('en-US'));
 
