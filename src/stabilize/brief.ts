@@ -41,6 +41,11 @@ function colorOf(blocs: readonly Bloc[], bloc: string | null): string {
 }
 
 /** A source: its URL a link only if it is http(s) (src/core/links.ts), else plain text. */
+/** A bloc's name for readers (its id if the store has no such bloc). */
+function blocName(blocs: readonly Bloc[], bloc: string | null): string {
+  return bloc === null ? 'no one' : (blocs.find((b) => b.id === bloc)?.name ?? bloc);
+}
+
 export function sourceText(s: SourceRef): string {
   const href = httpUrl(s.url);
   return `${esc(s.name)}${s.published ? `, ${esc(s.published)}` : ''}${href ? ` — <a href="${esc(href)}">${esc(s.url!)}</a>` : s.url ? ` — ${esc(s.url)}` : ''}`;
@@ -127,7 +132,7 @@ function areaSection(a: AreaReport, input: BriefInput, from: IsoDate): string {
   const holder = a.holding;
   return `<section class="area" id="area-${esc(a.id)}">
   <h2>${esc(a.name)}</h2>
-  <p class="lead">Held by <strong>${esc(holder.bloc ?? 'no one')}</strong>${holder.since ? ` since ${esc(holder.since)}` : ''}${holder.previous ? ` (before: ${esc(holder.previous)})` : ''}. ${a.places.length} place${a.places.length === 1 ? '' : 's'}; population ${n(a.population?.value)}${a.population ? ` (${a.population.basis === 'estimate' ? `estimate, ${sourceText(a.population.source)}, ${esc(a.population.date)}` : esc(a.population.source.name)})` : ''}. Priority <strong>${a.priority.score.toFixed(3)}</strong>.</p>
+  <p class="lead">Held by <strong>${esc(blocName(blocs, holder.bloc))}</strong>${holder.since ? ` since ${esc(holder.since)}` : ''}${holder.previous ? ` (before: ${esc(blocName(blocs, holder.previous))})` : ''}. ${a.places.length} place${a.places.length === 1 ? '' : 's'}; population ${n(a.population?.value)}${a.population ? ` (${a.population.basis === 'estimate' ? `estimate, ${sourceText(a.population.source)}, ${esc(a.population.date)}` : esc(a.population.source.name)})` : ''}. Priority <strong>${a.priority.score.toFixed(3)}</strong>.</p>
   <div class="grid"><figure>${map}<figcaption>${legend}<br>Control on ${esc(date)} from the store's observations; land, rivers, lakes: Natural Earth (public domain); governorate borders: OCHA COD-AB (CC BY-IGO); places: GeoNames (CC BY 4.0).</figcaption></figure>
   <div><h3>Control history</h3>${strip}
   <h3>Exposure on ${esc(date)}</h3><ul>${threatRows(a.exposure)}</ul>
@@ -195,7 +200,7 @@ figure { max-width: 560px; }
 <h1>Stabilization briefing — ${esc(input.board.date)}</h1>
 <p class="small">${areas.length} area${areas.length === 1 ? '' : 's'}, ranked by priority (weights ${TERMS.map((t) => `${t} ${input.board.weights[t]}`).join(', ')}); protection incidents over the ${input.board.windowDays} days before the date. ${input.board.notes.map(esc).join(' ')} Unknown figures are shown as unknown, never as zero. Indicators: ${Object.entries(INDICATORS).map(([k, v]) => `${esc(k)} — ${esc(v)}`).slice(0, 3).join('; ')} ….</p>
 <table><thead><tr><th>#</th><th>area</th><th>held by</th><th>since</th><th>population</th><th>first threat</th><th>incidents</th><th>priority</th></tr></thead><tbody>
-${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ?? '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}${a.protection.record.incidents !== a.protection.incidents ? ` (${a.protection.record.incidents} in all)` : ''}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
+${areas.map((a, i) => `<tr><td>${i + 1}</td><td><a href="#area-${esc(a.id)}">${esc(a.name)}</a></td><td>${esc(a.holding.bloc ? blocName(input.blocs, a.holding.bloc) : '—')}</td><td>${esc(a.holding.since ?? '')}</td><td>${n(a.population?.value)}</td><td>${a.exposure?.firstThreat ? `${esc(a.exposure.firstThreat)} in ${a.exposure.days!.toFixed(1)} d` : '—'}</td><td>${a.protection.incidents}${a.protection.record.incidents !== a.protection.incidents ? ` (${a.protection.record.incidents} in all)` : ''}</td><td>${a.priority.score.toFixed(3)}</td></tr>`).join('')}
 </tbody></table>
 ${areas.map((a) => areaSection(a, input, from)).join('\n')}
 <h2>Sources</h2>
