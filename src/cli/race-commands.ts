@@ -6,7 +6,7 @@ import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isIsoDate } from '../core/dates.js';
+import { addDays, isIsoDate } from '../core/dates.js';
 import { UsageError } from '../core/errors.js';
 import { foldName } from '../core/names.js';
 import { resolveBloc, resolveObjectivePlace } from '../core/lookup.js';
@@ -17,7 +17,7 @@ import { graphBytes } from '../routing/graph.js';
 import { exposureTo, positionsOf, withScenario } from '../routing/exposure.js';
 import { arrivalMap, arrivalMapFeatures } from '../routing/arrival-map.js';
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace, type Objective, type RaceParameters } from '../routing/race.js';
-import { backtest, calibrate } from '../routing/history.js';
+import { backtest, calibrate, monthlyDates, trackRecord } from '../routing/history.js';
 import { importRoads, loadRoads } from '../routing/roads-store.js';
 import type { Store } from '../store/store.js';
 import { isPostgresUrl } from '../store/open-store.js';
@@ -218,16 +218,33 @@ function historyCommands(race: Command, io: Io): void {
     });
   race
     .command('backtest')
-    .description('run the race from FROM and compare with who took what by TO: accuracy and date error')
-    .argument('<from>', 'YYYY-MM-DD')
-    .argument('<to>', 'YYYY-MM-DD')
+    .description('without dates: the race\'s track record, replayed monthly over the last six months of data against two baselines; with FROM TO: run the race from FROM and compare with who took what by TO')
+    .argument('[from]', 'YYYY-MM-DD')
+    .argument('[to]', 'YYYY-MM-DD')
     .option('--calibrate <from,to>', 'first fit the advance rates on this earlier period, then test with them')
     .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
     .option('--json', 'machine-readable output')
-    .action(async (a: string, b: string, _o: unknown, cmd: Command) => {
+    .action(async (a: string | undefined, b: string | undefined, _o: unknown, cmd: Command) => {
       const o = cmd.optsWithGlobals<{ calibrate?: string; advance?: string[]; json?: boolean }>();
-      const [from, to] = period(a, b);
+      if (a !== undefined && b === undefined) throw new UsageError('race backtest: give both FROM and TO, or neither (the monthly track record)');
       const store = await io.open(cmd);
+      if (a === undefined || b === undefined) {
+        const { date: last } = await dateOrLatest(store, undefined, 'the last day');
+        const asOf = monthlyDates(addDays(last, -182), addDays(last, -30));
+        const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
+        const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: parseAdvance(o.advance) };
+        params.advanceKmPerDay = Object.fromEntries(Object.entries(params.advanceKmPerDay).map(([k, v]) => [resolveBloc(model.blocs, k, '--advance'), v]));
+        const t = trackRecord(new RaceContext(graph, model), asOf, last, params);
+        if (o.json) return io.print(JSON.stringify(t, null, 2));
+        io.print(`Track record: as of ${asOf.join(', ')}; places that changed hands by ${last} (${t.items.length} forecasts)`);
+        io.print(`  ${'forecaster'.padEnd(14)} ${'balanced acc.'.padEnd(14)} ${'Brier'.padEnd(7)} ${'median date error'.padEnd(18)} recall by bloc`);
+        for (const [name, s] of Object.entries(t.scores)) {
+          const rec = Object.entries(s.recallByBloc).map(([k, v]) => `${k} ${v}`).join(', ');
+          io.print(`  ${name.padEnd(14)} ${String(s.balancedAccuracy ?? '—').padEnd(14)} ${String(s.brier ?? '—').padEnd(7)} ${(s.medianAbsErrorDays === null ? '—' : `${s.medianAbsErrorDays} d`).padEnd(18)} ${rec}`);
+        }
+        return;
+      }
+      const [from, to] = period(a, b);
       const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
       const ctx = new RaceContext(graph, model);
       const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: {} };

@@ -142,3 +142,121 @@ export function backtest(ctx: RaceContext, from: IsoDate, to: IsoDate, params: R
   };
 }
 
+
+/** One forecaster's scores over a set of objectives decided after their as-of dates. */
+export interface Score {
+  objectives: number;
+  /** Mean over the blocs that actually won something of the share of their objectives named right. */
+  balancedAccuracy: number | null;
+  recallByBloc: Record<string, number>;
+  /** Multi-class Brier score halved (0 perfect, 1 sure and wrong); 0/1 forecasts until probabilities exist. */
+  brier: number | null;
+  /** Median |predicted − actual| days, over the objectives named right that give a date. */
+  medianAbsErrorDays: number | null;
+}
+
+export interface TrackRecord {
+  asOf: IsoDate[];
+  to: IsoDate;
+  parameters: RaceParameters;
+  /** The race, and two baselines: the bloc whose front line is nearest in a straight line; the holder keeps it. */
+  scores: { race: Score; nearestFront: Score; holderKeeps: Score };
+  items: { asOf: IsoDate; place: string; actual: string; actualDays: number; race: string | null; raceDays: number | null; nearestFront: string | null; holder: string | null }[];
+}
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+/** Scores of 0/1 forecasts: `predicted` per item (null: nobody), the actual winner, and a date where there is one. */
+export function scoreForecasts(items: readonly { actual: string; predicted: string | null; errorDays?: number | null }[]): Score {
+  const byBloc = new Map<string, { n: number; hits: number }>();
+  let brier = 0;
+  const errs: number[] = [];
+  for (const it of items) {
+    const x = byBloc.get(it.actual) ?? { n: 0, hits: 0 };
+    x.n++;
+    const hit = it.predicted === it.actual;
+    if (hit) x.hits++;
+    byBloc.set(it.actual, x);
+    // (1 − p_actual)² + Σ others p², halved: 0 for a hit, 1 for a named wrong bloc, 0.5 for nobody named.
+    brier += hit ? 0 : it.predicted === null ? 0.5 : 1;
+    if (hit && it.errorDays !== undefined && it.errorDays !== null) errs.push(Math.abs(it.errorDays));
+  }
+  errs.sort((a, b) => a - b);
+  const recallByBloc = Object.fromEntries([...byBloc].sort(([a], [b]) => a.localeCompare(b)).map(([b, x]) => [b, r3(x.hits / x.n)]));
+  const recalls = Object.values(recallByBloc);
+  return {
+    objectives: items.length,
+    balancedAccuracy: recalls.length ? r3(recalls.reduce((s, v) => s + v, 0) / recalls.length) : null,
+    recallByBloc,
+    brier: items.length ? r3(brier / items.length) : null,
+    medianAbsErrorDays: errs.length ? Math.round(errs[Math.floor((errs.length - 1) / 2)]! * 10) / 10 : null,
+  };
+}
+
+/**
+ * The race's track record: from each as-of date, every place that changed hands between it and `to` is
+ * an objective; the race's winner is scored against who took it, beside two baselines that need no
+ * roads — the bloc (other than the holder) with a front-line place nearest in a straight line, and the
+ * holder keeps it (which, on places that did change hands, is always wrong: the floor to beat).
+ */
+export function trackRecord(ctx: RaceContext, asOf: readonly IsoDate[], to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): TrackRecord {
+  const { model } = ctx;
+  const items: TrackRecord['items'] = [];
+  for (const date of asOf) {
+    if (date >= to) continue;
+    const captures = capturesBetween(ctx, date, to);
+    if (!captures.length) continue;
+    const objectives = captures.map((c) => {
+      const p = model.places[model.placeIndexOf(c.place)]!;
+      return { name: p.id, lon: p.lon, lat: p.lat, placeId: p.id };
+    });
+    const race = runRace(ctx, date, objectives, params, { routes: false });
+    captures.forEach((c, i) => {
+      const r = race.objectives[i]!;
+      const o = objectives[i]!;
+      let nearest: string | null = null;
+      let best = Infinity;
+      for (const [bloc, ids] of Object.entries(race.starts)) {
+        if (bloc === r.holder) continue;
+        for (const id of ids) {
+          const k = model.placeIndexOf(id);
+          if (k < 0) continue;
+          const p = model.places[k]!;
+          const d = (p.lon - o.lon) ** 2 * Math.cos((o.lat * Math.PI) / 180) ** 2 + (p.lat - o.lat) ** 2;
+          if (d < best) {
+            best = d;
+            nearest = bloc;
+          }
+        }
+      }
+      const raceDays = r.winner ? (r.arrivals.find((a) => a.bloc === r.winner)?.days ?? null) : null;
+      items.push({ asOf: date, place: c.place, actual: c.bloc, actualDays: c.days, race: r.winner, raceDays, nearestFront: nearest, holder: r.holder });
+    });
+  }
+  return {
+    asOf: [...asOf],
+    to,
+    parameters: params,
+    scores: {
+      race: scoreForecasts(items.map((x) => ({ actual: x.actual, predicted: x.race, errorDays: x.raceDays === null ? null : x.raceDays - x.actualDays }))),
+      nearestFront: scoreForecasts(items.map((x) => ({ actual: x.actual, predicted: x.nearestFront }))),
+      holderKeeps: scoreForecasts(items.map((x) => ({ actual: x.actual, predicted: x.holder }))),
+    },
+    items,
+  };
+}
+
+/** The first of each month from `from`'s month (on or after it) to `to` (inclusive). */
+export function monthlyDates(from: IsoDate, to: IsoDate): IsoDate[] {
+  const out: IsoDate[] = [];
+  let [y, m] = [Number(from.slice(0, 4)), Number(from.slice(5, 7))];
+  if (from.slice(8) !== '01') m++;
+  for (;;) {
+    if (m > 12) [y, m] = [y + 1, 1];
+    const d = `${y}-${String(m).padStart(2, '0')}-01`;
+    if (d > to) break;
+    out.push(d);
+    m++;
+  }
+  return out;
+}

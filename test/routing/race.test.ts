@@ -9,7 +9,7 @@ import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.j
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
 import { arrivalMap, arrivalMapFeatures } from '../../src/routing/arrival-map.js';
 import { edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable } from '../../src/routing/search.js';
-import { backtest, calibrate, capturesBetween } from '../../src/routing/history.js';
+import { backtest, calibrate, capturesBetween, monthlyDates, scoreForecasts, trackRecord } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
 import { LAND } from '../control/freedonia.js';
@@ -214,6 +214,32 @@ describe('history (hand-checked)', () => {
     const miss = backtest(new RaceContext(fixtureGraph(), withHistory()), '2020-03-01', '2020-04-01', { ...params, advanceKmPerDay: { red: 50, blue: 1 } });
     expect(miss.places[0]).toMatchObject({ predicted: 'red', hit: false, errorDays: null });
     expect(miss.summary.accuracy).toBe(0);
+  });
+
+  it('a track record: the race against the nearest front and the holder keeping it', () => {
+    // From 2020-03-01 blue takes M (green's). The race names blue (2.237 days; taken on day 10: error
+    // 7.8). W and E are 0.4° from M either side: the straight line ties, the first bloc (red) is named:
+    // wrong. The holder (green) keeping it is wrong by construction. As of 2020-04-01 nothing changes later.
+    // Date errors: 39 − 2.237 = 36.8 (from 2020-02-01) and 7.8; the lower median of two is 7.8.
+    const t = trackRecord(new RaceContext(fixtureGraph(), withHistory()), ['2020-02-01', '2020-03-01', '2020-04-01'], '2020-04-01', params);
+    expect(t.items.map((x) => [x.asOf, x.place, x.actual, x.race, x.nearestFront, x.holder])).toEqual([
+      ['2020-02-01', 'm', 'blue', 'blue', 'red', 'green'],
+      ['2020-03-01', 'm', 'blue', 'blue', 'red', 'green'],
+    ]);
+    expect(t.scores.race).toEqual({ objectives: 2, balancedAccuracy: 1, recallByBloc: { blue: 1 }, brier: 0, medianAbsErrorDays: 7.8 });
+    expect(t.scores.nearestFront).toMatchObject({ balancedAccuracy: 0, brier: 1, medianAbsErrorDays: null });
+    expect(t.scores.holderKeeps).toMatchObject({ balancedAccuracy: 0, brier: 1 });
+  });
+
+  it('scores forecasts balanced across winning blocs, with a halved multi-class Brier score', () => {
+    // a: 3 of 4 right (0.75); b: 0 of 1 (nobody named: Brier 0.5). Balanced (0.75 + 0) / 2 = 0.375;
+    // Brier (0 + 0 + 0 + 1 + 0.5) / 5 = 0.3; errors of the hits 2, 5, 9 -> median 5.
+    const s = scoreForecasts([
+      { actual: 'a', predicted: 'a', errorDays: -2 }, { actual: 'a', predicted: 'a', errorDays: 5 }, { actual: 'a', predicted: 'a', errorDays: 9 },
+      { actual: 'a', predicted: 'b', errorDays: 1 }, { actual: 'b', predicted: null },
+    ]);
+    expect(s).toEqual({ objectives: 5, balancedAccuracy: 0.375, recallByBloc: { a: 0.75, b: 0 }, brier: 0.3, medianAbsErrorDays: 5 });
+    expect(monthlyDates('2017-01-31', '2017-07-01')).toEqual(['2017-02-01', '2017-03-01', '2017-04-01', '2017-05-01', '2017-06-01', '2017-07-01']);
   });
 });
 
