@@ -1,8 +1,9 @@
 /**
  * The reliability runs of issue 6 (docs/reliability.md): for SQLite and for PostgreSQL + PostGIS, a load
  * run (50 readers through autocannon on the main read endpoints and 10 writers, 60 s), a kill -9 of the
- * server during writes, and for PostgreSQL an outage of the database under the running server. Each run
- * ends by checking every acknowledged write against the store (count and checksum).
+ * server during writes, for PostgreSQL an outage of the database under the running server, and (issue 15)
+ * 20 API writers while `frontline import ucdp` runs beside the server on the same store (bench/lock-probe.ts;
+ * needs ../shared/data). Each run ends by checking every acknowledged write against the store.
  *
  *   npm run reliability [-- --seconds 60 --connections 50 --writers 10 --no-postgis]
  *
@@ -13,6 +14,8 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { existsSync } from 'node:fs';
+import { probe, UCDP_FILE, type ProbeResult } from './lock-probe.js';
 import { killRun, loadRun, outageRun, startServer, type KillResult, type LoadResult, type OutageResult } from './reliability-lib.js';
 import { copyStore } from '../src/store/backup.js';
 import { openPgStore } from '../src/store/postgis/pg-store.js';
@@ -40,7 +43,7 @@ const sqliteDb = `${dir}/demo.db`;
 const demo = openSqliteStore(sqliteDb);
 await loadDemo(demo, 'demo', { roadsCache: `${sqliteDb}.roads` });
 
-const results: { machine: string; seconds: number; connections: number; writers: number; stores: Record<string, { load: LoadResult; kill: KillResult; outage?: OutageResult }> } = {
+const results: { machine: string; seconds: number; connections: number; writers: number; stores: Record<string, { load: LoadResult; kill: KillResult; outage?: OutageResult; importBeside?: ProbeResult }> } = {
   machine: `${availableParallelism()} × ${cpus()[0]?.model ?? '?'}, Node ${process.version}`,
   seconds, connections, writers, stores: {},
 };
@@ -59,7 +62,12 @@ async function runAll(name: string, db: string, pg?: { halt(): void; resume(): v
     outage = await outageRun(s, db, pg, { writers, downMs: 5000, prefix: `outage-${name}` });
     await s.kill();
   }
-  results.stores[name] = { load, kill, ...(outage ? { outage } : {}) };
+  let importBeside: ProbeResult | undefined;
+  if (existsSync(UCDP_FILE)) {
+    console.error(`${name}: frontline import ucdp (9,692 rows) beside 20 API writers …`);
+    importBeside = await probe(db, port(), { writers: 20, imports: 1, prefix: `import-${name}` });
+  } else console.error(`${name}: no ${UCDP_FILE}: the import-beside-writers run is skipped`);
+  results.stores[name] = { load, kill, ...(outage ? { outage } : {}), ...(importBeside ? { importBeside } : {}) };
 }
 
 await runAll('sqlite', sqliteDb);
@@ -97,4 +105,14 @@ for (const [name, r] of Object.entries(results.stores)) {
   if (!r.outage) continue;
   const o = r.outage;
   console.log(`\n${name} outage (5 s): answers meanwhile ${JSON.stringify(o.during)}; first acknowledged write ${f(o.recoverySeconds, 2)} s after the database returned; server alive: ${o.serverAlive}; acknowledged ${o.verification.acked}, stored ${o.verification.present}, checksum ${o.verification.storedChecksum === o.verification.ackedChecksum ? 'equal' : 'DIFFERENT'}.`);
+}
+const probes = Object.entries(results.stores).filter(([, r]) => r.importBeside);
+if (probes.length) {
+  console.log(`\n| store | import rows stored | import s | writes answered | 200 | 503 | 500 | acknowledged stored | write p50 ms | p99 ms | max ms |`);
+  console.log('|---|---:|---:|---:|---:|---:|---:|---|---:|---:|---:|');
+  for (const [name, r] of probes) {
+    const p = r.importBeside!;
+    const n = Object.values(p.statuses).reduce((a, b) => a + b, 0);
+    console.log(`| ${name} | ${p.imported} | ${f(p.imports[0]?.seconds ?? NaN)} | ${n} | ${p.statuses['200'] ?? 0} | ${p.statuses['503'] ?? 0} | ${p.statuses['500'] ?? 0} | ${p.acked - p.missing} of ${p.acked} | ${f(p.p50)} | ${f(p.p99)} | ${f(p.max)} |`);
+  }
 }
