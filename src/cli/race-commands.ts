@@ -222,10 +222,11 @@ function historyCommands(race: Command, io: Io): void {
     .argument('[from]', 'YYYY-MM-DD')
     .argument('[to]', 'YYYY-MM-DD')
     .option('--calibrate <from,to>', 'first fit the advance rates on this earlier period, then test with them')
+    .option('--fit-window <days>', 'track record: fit each bloc\'s rate on this many days before each as-of date (0: no fitting)', '120')
     .option('--advance <bloc=km>', 'advance rate through hostile land, km a day (repeatable; default 5)', collect)
     .option('--json', 'machine-readable output')
     .action(async (a: string | undefined, b: string | undefined, _o: unknown, cmd: Command) => {
-      const o = cmd.optsWithGlobals<{ calibrate?: string; advance?: string[]; json?: boolean }>();
+      const o = cmd.optsWithGlobals<{ calibrate?: string; fitWindow?: string; advance?: string[]; json?: boolean }>();
       if (a !== undefined && b === undefined) throw new UsageError('race backtest: give both FROM and TO, or neither (the monthly track record)');
       const store = await io.open(cmd);
       if (a === undefined || b === undefined) {
@@ -234,7 +235,9 @@ function historyCommands(race: Command, io: Io): void {
         const [{ graph }, model] = await Promise.all([loadRoads(store), loadControlModel(store)]);
         const params: RaceParameters = { ...DEFAULT_RACE_PARAMETERS, advanceKmPerDay: parseAdvance(o.advance) };
         params.advanceKmPerDay = Object.fromEntries(Object.entries(params.advanceKmPerDay).map(([k, v]) => [resolveBloc(model.blocs, k, '--advance'), v]));
-        const t = trackRecord(new RaceContext(graph, model), asOf, last, params);
+        const fitWindow = Number(o.fitWindow ?? 120);
+        if (!(fitWindow >= 0)) throw new UsageError(`--fit-window ${o.fitWindow}: a number of days, 0 for no fitting`);
+        const t = trackRecord(new RaceContext(graph, model), asOf, last, params, fitWindow > 0 ? fitWindow : null);
         if (o.json) return io.print(JSON.stringify(t, null, 2));
         io.print(`Track record: as of ${asOf.join(', ')}; places that changed hands by ${last} (${t.items.length} forecasts)`);
         io.print(`  ${'forecaster'.padEnd(14)} ${'balanced acc.'.padEnd(14)} ${'Brier'.padEnd(7)} ${'median date error'.padEnd(18)} recall by bloc`);
@@ -242,6 +245,7 @@ function historyCommands(race: Command, io: Io): void {
           const rec = Object.entries(s.recallByBloc).map(([k, v]) => `${k} ${v}`).join(', ');
           io.print(`  ${name.padEnd(14)} ${String(s.balancedAccuracy ?? '—').padEnd(14)} ${String(s.brier ?? '—').padEnd(7)} ${(s.medianAbsErrorDays === null ? '—' : `${s.medianAbsErrorDays} d`).padEnd(18)} ${rec}`);
         }
+        for (const f of t.fits) io.print(`  rates fitted on ${f.window[0]} .. ${f.window[1]}: ${f.fit.map((x) => `${x.bloc} ${x.kmPerDay}${x.source === 'pooled' ? ' (pooled)' : ` (${x.samples} samples)`}`).join(', ') || `none: ${params.defaultAdvanceKmPerDay} km/day`}`);
         return;
       }
       const [from, to] = period(a, b);

@@ -2,7 +2,7 @@
  * The race judged on history. Calibration: how fast each bloc's control actually spread along roads
  * between two dates. Backtest: run the race from one date and compare with who took what by a later one.
  */
-import { dayNumber, type IsoDate } from '../core/dates.js';
+import { addDays, dayNumber, type IsoDate } from '../core/dates.js';
 import { DEFAULT_RACE_PARAMETERS, runRace, type RaceContext, type RaceParameters } from './race.js';
 import { blocCostTable, relationsOf, territoryOfEdge } from './territory.js';
 import { multiSourceSearch, pathEdges } from './search.js';
@@ -159,6 +159,8 @@ export interface TrackRecord {
   asOf: IsoDate[];
   to: IsoDate;
   parameters: RaceParameters;
+  /** The rates fitted before each as-of date (empty when fitting is off). */
+  fits: FittedRates[];
   /** The race, and two baselines: the bloc whose front line is nearest in a straight line; the holder keeps it. */
   scores: { race: Score; nearestFront: Score; holderKeeps: Score };
   items: { asOf: IsoDate; place: string; actual: string; actualDays: number; race: string | null; raceDays: number | null; nearestFront: string | null; holder: string | null }[];
@@ -199,18 +201,26 @@ export function scoreForecasts(items: readonly { actual: string; predicted: stri
  * roads — the bloc (other than the holder) with a front-line place nearest in a straight line, and the
  * holder keeps it (which, on places that did change hands, is always wrong: the floor to beat).
  */
-export function trackRecord(ctx: RaceContext, asOf: readonly IsoDate[], to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS): TrackRecord {
+export function trackRecord(ctx: RaceContext, asOf: readonly IsoDate[], to: IsoDate, params: RaceParameters = DEFAULT_RACE_PARAMETERS, fitWindowDays: number | null = 120): TrackRecord {
   const { model } = ctx;
   const items: TrackRecord['items'] = [];
+  const fits: FittedRates[] = [];
   for (const date of asOf) {
     if (date >= to) continue;
     const captures = capturesBetween(ctx, date, to);
     if (!captures.length) continue;
+    // Rates learned before the as-of date only; rates given explicitly win.
+    let dateParams = params;
+    if (fitWindowDays !== null) {
+      const f = fitRates(ctx, date, fitWindowDays, params);
+      fits.push(f);
+      dateParams = { ...params, advanceKmPerDay: { ...f.advanceKmPerDay, ...params.advanceKmPerDay } };
+    }
     const objectives = captures.map((c) => {
       const p = model.places[model.placeIndexOf(c.place)]!;
       return { name: p.id, lon: p.lon, lat: p.lat, placeId: p.id };
     });
-    const race = runRace(ctx, date, objectives, params, { routes: false });
+    const race = runRace(ctx, date, objectives, dateParams, { routes: false });
     captures.forEach((c, i) => {
       const r = race.objectives[i]!;
       const o = objectives[i]!;
@@ -237,6 +247,7 @@ export function trackRecord(ctx: RaceContext, asOf: readonly IsoDate[], to: IsoD
     asOf: [...asOf],
     to,
     parameters: params,
+    fits,
     scores: {
       race: scoreForecasts(items.map((x) => ({ actual: x.actual, predicted: x.race, errorDays: x.raceDays === null ? null : x.raceDays - x.actualDays }))),
       nearestFront: scoreForecasts(items.map((x) => ({ actual: x.actual, predicted: x.nearestFront }))),
@@ -259,4 +270,42 @@ export function monthlyDates(from: IsoDate, to: IsoDate): IsoDate[] {
     m++;
   }
   return out;
+}
+
+export interface FittedRates {
+  asOf: IsoDate;
+  /** The window fitted on: [asOf − windowDays, asOf]; nothing after the as-of date is read. */
+  window: [IsoDate, IsoDate];
+  advanceKmPerDay: Record<string, number>;
+  /** Per bloc: the fitted median and quartiles, the samples, and where the rate came from. */
+  fit: { bloc: string; kmPerDay: number; q25: number | null; q75: number | null; samples: number; source: 'bloc' | 'pooled' }[];
+  /** The median of every bloc's samples, for blocs with none of their own (null: no sample at all). */
+  pooledKmPerDay: number | null;
+}
+
+/**
+ * Advance rates learned from the store's own control history in the window before the as-of date only:
+ * each bloc's median (calibrate), and for blocs with no sample of their own the median of all samples.
+ */
+export function fitRates(ctx: RaceContext, asOf: IsoDate, windowDays = 120, params: RaceParameters = DEFAULT_RACE_PARAMETERS): FittedRates {
+  const from = addDays(asOf, -windowDays);
+  const c = calibrate(ctx, from, asOf, params);
+  const all = c.blocs.flatMap((b) => b.samples.map((x) => x.kmPerDay)).sort((a, b) => a - b);
+  const pooled = all.length ? all[Math.floor(all.length / 2)]! : null;
+  const advanceKmPerDay: Record<string, number> = {};
+  const fit: FittedRates['fit'] = [];
+  for (const b of c.blocs) {
+    if (b.kmPerDay !== null && b.kmPerDay > 0) {
+      advanceKmPerDay[b.bloc] = b.kmPerDay;
+      fit.push({ bloc: b.bloc, kmPerDay: b.kmPerDay, q25: b.q25, q75: b.q75, samples: b.samples.length, source: 'bloc' });
+    }
+  }
+  if (pooled !== null) {
+    for (const bloc of ctx.model.blocIds) {
+      if (bloc in advanceKmPerDay || bloc === 'unaffiliated') continue;
+      advanceKmPerDay[bloc] = pooled;
+      fit.push({ bloc, kmPerDay: pooled, q25: all[Math.floor(all.length / 4)]!, q75: all[Math.min(all.length - 1, Math.floor((3 * all.length) / 4))]!, samples: 0, source: 'pooled' });
+    }
+  }
+  return { asOf, window: [from, asOf], advanceKmPerDay, fit, pooledKmPerDay: pooled };
 }

@@ -9,7 +9,7 @@ import { readGraphCache, writeGraphCache } from '../../src/routing/graph-cache.j
 import { DEFAULT_RACE_PARAMETERS, RaceContext, runRace } from '../../src/routing/race.js';
 import { arrivalMap, arrivalMapFeatures } from '../../src/routing/arrival-map.js';
 import { edgeSources, materializeCosts, multiSourceSearch, positiveRange, reverseAdjacency, searchBuffers, tightPath, type EdgeCostTable } from '../../src/routing/search.js';
-import { backtest, calibrate, capturesBetween, monthlyDates, scoreForecasts, trackRecord } from '../../src/routing/history.js';
+import { backtest, calibrate, capturesBetween, fitRates, monthlyDates, scoreForecasts, trackRecord } from '../../src/routing/history.js';
 import { observation, place } from '../store/contract.js';
 import { tempDir } from '../helpers.js';
 import { LAND } from '../control/freedonia.js';
@@ -229,6 +229,32 @@ describe('history (hand-checked)', () => {
     expect(t.scores.race).toEqual({ objectives: 2, balancedAccuracy: 1, recallByBloc: { blue: 1 }, brier: 0, medianAbsErrorDays: 7.8 });
     expect(t.scores.nearestFront).toMatchObject({ balancedAccuracy: 0, brier: 1, medianAbsErrorDays: null });
     expect(t.scores.holderKeeps).toMatchObject({ balancedAccuracy: 0, brier: 1 });
+  });
+
+  it('fits rates on history before the as-of date only: appending later observations never changes the fit', () => {
+    const base = withHistory();
+    const fit0 = fitRates(new RaceContext(fixtureGraph(), base), '2020-04-01', 60, params);
+    // The window opens 2020-02-01; blue took M 39 days later through 22.23817 km of green land:
+    // 0.5702 -> 0.57 km a day; red and green have no sample and get the pooled rate (the same).
+    expect(fit0.advanceKmPerDay).toEqual({ blue: 0.57, red: 0.57, green: 0.57 });
+    const actors = ['red-army', 'blue-army', 'green-front'];
+    fc.assert(
+      fc.property(fc.array(fc.record({ place: fc.constantFrom('w', 'm', 'e'), actor: fc.constantFrom(...actors), day: fc.integer({ min: 1, max: 200 }) }), { minLength: 1, maxLength: 6 }), (later) => {
+        const m = new ControlModel({
+          land: LAND,
+          places: [...base.places],
+          observations: [
+            observation('o1', 'w', 'red-army', '2020-01-01'), observation('o2', 'm', 'green-front', '2020-01-01'), observation('o3', 'e', 'blue-army', '2020-01-01'), observation('o4', 'm', 'blue-army', '2020-03-11'),
+            ...later.map((x, i) => observation(`later${i}`, x.place, x.actor, new Date(Date.UTC(2020, 3, 1 + x.day)).toISOString().slice(0, 10))),
+          ],
+          blocs: BLOCS,
+          relations: HOSTILE,
+          radiusKm: 100,
+        });
+        expect(fitRates(new RaceContext(fixtureGraph(), m), '2020-04-01', 60, params)).toEqual(fit0);
+      }),
+      { numRuns: 25 },
+    );
   });
 
   it('scores forecasts balanced across winning blocs, with a halved multi-class Brier score', () => {
