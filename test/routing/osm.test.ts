@@ -104,6 +104,14 @@ describe('roads and race from the CLI', () => {
     expect(bt.summary.hits).toBe(bt.places.filter((p) => p.hit).length);
     expect(bt.places.map((p) => p.actual)).toContain('sdf'); // Tabqa, 10 May 2017
     expect((await runCli('--db', db, 'race', 'backtest', '2017-07-31', '2017-05-01')).code).toBe(EXIT.usage);
+    // Without dates: the monthly track record over the last six months, three forecasters on the same items.
+    const tr = JSON.parse((await runCli('--db', db, 'race', 'backtest', '--json')).out) as { asOf: string[]; to: string; fits: { asOf: string; window: [string, string] }[]; items: { asOf: string; actual: string; holder: string | null }[]; scores: Record<string, { objectives: number; balancedAccuracy: number | null }> };
+    expect(tr.asOf).toEqual(['2017-02-01', '2017-03-01', '2017-04-01', '2017-05-01', '2017-06-01', '2017-07-01']);
+    expect(Object.keys(tr.scores).sort()).toEqual(['holderKeeps', 'nearestFront', 'race']);
+    for (const s of Object.values(tr.scores)) expect(s.objectives).toBe(tr.items.length);
+    expect(tr.items.every((x) => x.actual !== x.holder)).toBe(true); // every item changed hands
+    for (const f of tr.fits) expect(f.window[1]).toBe(f.asOf); // fitted up to the as-of date, never after
+    expect((await runCli('--db', db, 'race', 'backtest', '2017-05-01')).code).toBe(EXIT.usage);
     // A what-if from a file: relation, advance-rate and position overrides, compared with the record.
     const whatIf = join(tempDir('fl-whatif-'), 'w.json');
     writeFileSync(whatIf, JSON.stringify({ id: 'no-deconfliction', name: 'no deconfliction', baseDate: '2017-07-31', overrides: [
