@@ -40,6 +40,8 @@ import { blocColors, isCombatantBloc } from '../core/bloc-colors.js';
 import { GIS_FORMATS, GIS_KINDS, gisBytes, gisLayers, writeGis } from '../io/gis-export.js';
 import { publicationMapSvg } from '../control/map-svg.js';
 import { basemapFeatures } from './basemap.js';
+import { BusyError, HeavyQueue, type HeavyLimits } from './queue.js';
+import { ClientGoneError, dayWindows, DEFAULT_STREAM_LIMITS, Deadline, EVENT_PAGE, sendChunks, StreamedJson, writeChunk, yieldToLoop, type StreamLimits } from './stream.js';
 import { EXPORT_FORMATS, exportTo, IMPORT_FORMATS, importFile } from '../io/index.js';
 import { GEOJSON_KINDS } from '../io/geojson.js';
 import { allowed, checkSignIn, hashPassword, hashSecret, identify, newSecret, RateLimiter, SESSION_COOKIE, SESSION_DAYS, SignInBackoff, type Access, type Caller } from './auth.js';
@@ -68,6 +70,13 @@ export interface AppOptions {
   allowedHosts?: string[];
   /** Addresses or subnets of reverse proxies whose X-Forwarded-For names the client; none: it is ignored. */
   trustProxy?: string[];
+  /**
+   * Heavy requests (event pages over 1,000, the map's and charts' scans, exports): how many run at once,
+   * wait, and for how long; their deadline and how long a client may leave a chunk unread (docs/server.md).
+   */
+  heavy?: Partial<HeavyLimits & StreamLimits>;
+  /** Event pages of up to 1,000 (GET /api/events): how many are read at once, and wait (default 4, 64, 10 s). */
+  pages?: Partial<HeavyLimits>;
 }
 
 const DateSchema = z.string().refine(isIsoDate, 'must be a date as YYYY-MM-DD');
@@ -157,7 +166,7 @@ const QUERY = {
       bloc: z.string().max(200).optional(),
       heldBy: z.string().max(200).optional(),
       zone: z.string().max(200).optional(),
-      limit: z.coerce.number().int().min(1).max(100_000).default(5000),
+      limit: z.coerce.number().int().min(1).max(EVENT_PAGE.max).default(EVENT_PAGE.default),
       /** The `next` of the previous page. */
       after: z.string().max(200).optional(),
       /** Drafts too, each marked (status "draft"): for analysts and admins only (403 otherwise). */
@@ -282,6 +291,43 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
   let race: Promise<RaceContext> | null = null;
   const getRace = (): Promise<RaceContext> => (race ??= (async () => new RaceContext((await loadRoads(store)).graph, await getModel()))());
 
+  // Heavy requests take turns (src/server/queue.ts), and so do event pages (cheap, but many at once
+  // would keep the light routes waiting); light ones never wait for them (issue 15).
+  const queues = { heavy: new HeavyQueue(opts.heavy), pages: new HeavyQueue({ running: 4, waiting: 64, waitMs: 10_000, ...opts.pages }) };
+  const streamLimits: StreamLimits = { ...DEFAULT_STREAM_LIMITS, ...(opts.heavy?.deadlineMs !== undefined ? { deadlineMs: opts.heavy.deadlineMs } : {}), ...(opts.heavy?.drainMs !== undefined ? { drainMs: opts.heavy.drainMs } : {}) };
+  /** `work` in a turn of the heavy queue, with its deadline; a full queue is a 503 with Retry-After. */
+  const inTurn = async <T>(work: (deadline: Deadline) => Promise<T>, res?: ServerResponse, queue = queues.heavy): Promise<T> => {
+    // A client that leaves while waiting gives its place up.
+    const gone = new AbortController();
+    const onClose = (): void => gone.abort();
+    res?.once('close', onClose);
+    let release: () => void;
+    try {
+      release = await queue.enter(gone.signal);
+    } catch (err) {
+      if (err instanceof BusyError) throw new HttpError(503, err.message, err.retryAfter);
+      throw err;
+    } finally {
+      res?.off('close', onClose);
+    }
+    try {
+      return await work(new Deadline(streamLimits.deadlineMs));
+    } finally {
+      release();
+    }
+  };
+  /** A streamed answer, in a turn if heavy; a client gone mid-way ends it quietly. */
+  const sendStreamed = async (res: ServerResponse, body: StreamedJson, contentType: string): Promise<void> => {
+    const send = (deadline: Deadline): Promise<void> => sendChunks(res, body.chunks(deadline), { 'content-type': contentType, 'cache-control': 'no-store' }, streamLimits.drainMs);
+    try {
+      await inTurn(send, res, queues[body.queue]);
+    } catch (err) {
+      if (!(err instanceof ClientGoneError)) throw err;
+      res.destroy();
+    }
+  };
+  const tooLong = (d: Deadline): HttpError => new HttpError(503, `the request read the store for over ${d.ms / 1000} s and was stopped: ask for less (a shorter date range, a box, a type or an actor)`, 5);
+
   /**
    * Filters as people type them: an actor by any alias, a type or sub-type in any case; an unknown value
    * is a 400 that lists the close ones (src/core/lookup.ts), never an empty answer.
@@ -318,15 +364,24 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
 
   // Every filtered event as a row of the columns the map and the charts use (MAP_COLUMNS order, the C
   // index), without building an event object per row.
-  const scanFiltered = async (url: URL, each: (row: EventRow) => void): Promise<void> => {
+  const scanFiltered = async (url: URL, each: (row: EventRow) => void, deadline: Deadline): Promise<void> => {
     const { q, filter, blocActors } = await eventQuery(url);
     const { limit: _limit, ...rest } = q;
-    for await (const rows of store.scanEvents({ ...rest, ...(blocActors ? { actors: blocActors } : {}) }, 'date', MAP_COLUMNS)) {
-      for (const r of rows) {
-        if (r[C.status] === 'retracted') continue;
-        if (filter && !filter.test({ lon: r[C.lon], lat: r[C.lat], date: r[C.date], place: r[C.place] } as unknown as ConflictEvent)) continue;
-        each(r);
+    const scan = { ...rest, ...(blocActors ? { actors: blocActors } : {}) };
+    // SQLite reads on this thread: a scan of every event is read in date windows of ~8,000 events (sized
+    // by the events of each day in the date range) with the event loop free between them, and stops at
+    // the deadline. PostgreSQL's scan already waits for the database between batches.
+    const windows = store.kind === 'sqlite' ? dayWindows(await store.countEventsByPeriod('day', { ...(rest.since ? { since: rest.since } : {}), ...(rest.until ? { until: rest.until } : {}) }), 8192) : [{}];
+    for (const w of windows) {
+      for await (const rows of store.scanEvents({ ...scan, ...w }, 'date', MAP_COLUMNS)) {
+        for (const r of rows) {
+          if (r[C.status] === 'retracted') continue;
+          if (filter && !filter.test({ lon: r[C.lon], lat: r[C.lat], date: r[C.date], place: r[C.place] } as unknown as ConflictEvent)) continue;
+          each(r);
+        }
+        if (deadline.passed) throw tooLong(deadline);
       }
+      if (windows.length > 1) await yieldToLoop();
     }
   };
 
@@ -385,23 +440,34 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         }
       }
       const base = { ...q, ...(blocActors ? { actors: blocActors } : {}) };
-      // Pages follow the store's cursor (date, then storage order), stable under concurrent writes. With
-      // a control filter, store pages are read until the page is full, each no larger than what is missing,
-      // so the cursor always points just after the last event given.
-      const events: ConflictEvent[] = [];
-      let cursor: string | undefined = after;
-      let next: string | null = null;
-      for (let round = 0; round < 1000; round++) {
-        const page = await store.queryEvents({ ...base, limit: q.limit - events.length, ...(cursor ? { after: cursor } : {}) });
-        events.push(...(filter ? page.events.filter(filter.test) : page.events));
-        next = page.next;
-        if (!next || events.length >= q.limit) break;
-        cursor = next;
-      }
-      return { type: 'FeatureCollection', features: events.map(eventFeature), next, truncated: next !== null };
+      // Pages follow the store's cursor (date, then storage order), stable under concurrent writes. A page
+      // is read a chunk at a time, each chunk on its way to the client before the next is read (never one
+      // big string). With a control filter, chunks are read until the page is full, each no larger than
+      // what is missing, so the cursor always points just after the last event given. At the deadline the
+      // page ends early: fewer events, and `next` where it stopped.
+      return new StreamedJson(async function* (deadline) {
+        let head = '{"type":"FeatureCollection","features":[';
+        let given = 0;
+        let cursor: string | undefined = after;
+        let next: string | null = null;
+        for (;;) {
+          const page = await store.queryEvents({ ...base, limit: Math.min(EVENT_PAGE.chunk, q.limit - given), ...(cursor ? { after: cursor } : {}) });
+          const events = filter ? page.events.filter(filter.test) : page.events;
+          if (events.length) {
+            yield head + (given ? ',' : '') + events.map((e) => JSON.stringify(eventFeature(e))).join(',');
+            head = '';
+          }
+          given += events.length;
+          next = page.next;
+          if (!next || given >= q.limit || deadline.passed) break;
+          cursor = next;
+        }
+        yield `${head}],"next":${JSON.stringify(next)},"truncated":${next !== null}}`;
+      }, q.limit > EVENT_PAGE.light ? 'heavy' : 'pages');
     },
     // The map's view of the filtered events, as columns (what it draws and lists; details on request).
-    '/api/events/map': async (url) => {
+    // A scan of every filtered event: a heavy request (it takes a turn).
+    '/api/events/map': (url) => inTurn(async (deadline) => {
       // Columns, with the repeated texts (types, actors, places) as indexes into lists: a third of the
       // bytes of plain columns, and as much less to build, send and parse.
       const dict = { type: new Dict(), subType: new Dict(), actor: new Dict(), location: new Dict() };
@@ -418,11 +484,11 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         out.best.push((r[C.fatalities] as number | null) ?? null); // unknown stays unknown, not 0
         out.lon.push(Math.round((r[C.lon] as number) * 1e5) / 1e5);
         out.lat.push(Math.round((r[C.lat] as number) * 1e5) / 1e5);
-      });
+      }, deadline);
       return { ...out, dict: { type: dict.type.list, subType: dict.subType.list, actor: dict.actor.list, location: dict.location.list } };
-    },
+    }),
     // Per week (Monday to Sunday) of the filtered events: how many of each type, and the killed.
-    '/api/events/weekly': async (url) => {
+    '/api/events/weekly': (url) => inTurn(async (deadline) => {
       const weeks = new Map<string, { week: string; byType: Record<string, number>; events: number; fatalities: number }>();
       const { q, filter, blocActors } = await eventQuery(url);
       if (!filter) {
@@ -446,9 +512,9 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         w.events++;
         w.fatalities += (r[C.fatalities] as number | null) ?? 0;
         weeks.set(week, w);
-      });
+      }, deadline);
       return { weeks: [...weeks.values()].sort((a, b) => (a.week < b.week ? -1 : 1)) };
-    },
+    }),
     '/api/events/history': async (url) => {
       const q = query(url, QUERY['/api/events/history']);
       const h = await store.history('event', q.id);
@@ -806,16 +872,22 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
       const { format, drafts, ...rest } = q;
       const filters = { ...rest, ...(drafts ? { includeDrafts: true } : {}) };
       const ext = format === 'geojson' ? 'geojson' : 'csv';
-      res.writeHead(200, {
-        'content-type': format === 'geojson' ? 'application/geo+json' : 'text/csv; charset=utf-8',
-        'content-disposition': `attachment; filename="frontline-${format}.${ext}"`,
-        'cache-control': 'no-store',
-      });
-      await exportTo(store, format, {
-        query: filters,
-        write: (chunk) => (res.write(chunk) ? undefined : new Promise<void>((r) => res.once('drain', () => r()))),
-      });
-      res.end();
+      // A heavy request: it waits its turn, and goes out chunk by chunk as the client takes them (a client
+      // that stops reading is cut off after the drain limit, giving its turn up).
+      await inTurn(async () => {
+        res.writeHead(200, {
+          'content-type': format === 'geojson' ? 'application/geo+json' : 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="frontline-${format}.${ext}"`,
+          'cache-control': 'no-store',
+        });
+        try {
+          await exportTo(store, format, { query: filters, write: (chunk) => writeChunk(res, chunk, streamLimits.drainMs) });
+        } catch (err) {
+          if (!(err instanceof ClientGoneError)) throw err;
+          return void res.destroy();
+        }
+        res.end();
+      }, res);
     },
   };
   routes['/api/me'] = async () => ({});
@@ -874,6 +946,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         // Drafts are not events until reviewed: only those who may review them see them, and only when
         // they ask (decision 0028).
         if (url.pathname.startsWith('/api/') && url.searchParams.has('drafts')) await gate('analyst');
+
         const page = pages[url.pathname];
         if (page) {
           const body = await page(url);
@@ -886,6 +959,7 @@ export function createApp(opts: AppOptions): Server & { routes: RouteSpec[]; war
         const route = routes[url.pathname];
         if (route) {
           const result = await route(url);
+          if (result instanceof StreamedJson) return void (await sendStreamed(res, result, url.pathname.endsWith('.geojson') ? 'application/geo+json' : 'application/json'));
           const body = result instanceof RawJson ? result.text : JSON.stringify(result);
           res.writeHead(200, { 'content-type': url.pathname.endsWith('.geojson') ? 'application/geo+json' : 'application/json', 'cache-control': 'no-store' });
           res.end(body);

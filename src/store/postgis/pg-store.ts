@@ -89,7 +89,16 @@ export interface PgStoreOptions {
   max?: number;
   /** Apply migrations on open (default true). */
   migrate?: boolean;
+  /**
+   * How long (ms) one read of events (a page, a count, a scan's statement) may run before PostgreSQL
+   * cancels it (statement_timeout, default 30,000); the caller then gets an UnavailableError (503).
+   * Writes and imports are not limited.
+   */
+  readTimeoutMs?: number;
 }
+
+/** The default statement_timeout of event reads (ms). */
+export const PG_READ_TIMEOUT_MS = 30_000;
 
 /**
  * How API and command writes wait for other writers on PostgreSQL: each transaction waits at most
@@ -110,7 +119,12 @@ export async function openPgStore(url: string, options: PgStoreOptions = {}): Pr
   // An idle connection dropped by a restarting server must not crash the process: the next query
   // opens a new one (or answers "unavailable" while the server is away).
   pool.on('error', () => undefined);
-  const store = new PgStore(pool, redactUrl(url));
+  // Event reads go through a pool of their own whose connections carry a statement_timeout: a read that
+  // runs too long is cancelled by the server, and writes (imports, index builds) are never cut short.
+  const readTimeoutMs = options.readTimeoutMs ?? PG_READ_TIMEOUT_MS;
+  const reads = new pg.Pool({ connectionString: url, max: Math.max(2, Math.ceil((options.max ?? 10) / 2)), types: TYPES, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000, statement_timeout: readTimeoutMs });
+  reads.on('error', () => undefined);
+  const store = new PgStore(pool, redactUrl(url), reads, readTimeoutMs);
   try {
     if (options.migrate ?? true) await store.migrate();
   } catch (err) {
@@ -144,6 +158,8 @@ function isUnavailable(err: unknown): boolean {
 }
 
 function translate(err: unknown, where: string): never {
+  // 57014: cancelled by statement_timeout (event reads): the server is not broken, the read was too long.
+  if ((err as { code?: string })?.code === '57014') throw new UnavailableError(`the read ran past its time limit on the PostgreSQL server at ${where} and was cancelled: ask for less (a shorter date range, a box, a type or an actor), or try again when the server is less busy`);
   if (isUnavailable(err)) throw new UnavailableError(`the PostgreSQL server at ${where} cannot be reached just now (${(err as Error).message}); try again in a moment`);
   throw err;
 }
@@ -154,13 +170,20 @@ export class PgStore implements Store {
   /** Where the store is, for people (the URL without its password). */
   readonly location: string;
 
-  constructor(pool: pg.Pool, location: string) {
+  /** The pool event reads use (statement_timeout set on its connections). */
+  readonly reads: pg.Pool;
+  readonly readTimeoutMs: number;
+
+  constructor(pool: pg.Pool, location: string, reads: pg.Pool = pool, readTimeoutMs = PG_READ_TIMEOUT_MS) {
     this.pool = pool;
     this.location = location;
+    this.reads = reads;
+    this.readTimeoutMs = readTimeoutMs;
   }
 
   async close(): Promise<void> {
     await this.pool.end().catch(() => undefined);
+    if (this.reads !== this.pool) await this.reads.end().catch(() => undefined);
   }
 
   /** One statement through the pool (or a client), its errors made into what a user can act on. */
@@ -655,31 +678,31 @@ export class PgStore implements Store {
     const args: unknown[] = [];
     const where = this.eventWhere(q, args);
     const sql = `SELECT ${SELECT_EVENT}, e.seq FROM events e${where} ORDER BY e.day, e.seq LIMIT $${args.push(limit + 1)}`;
-    return pageOf(await this.rows(this.pool, sql, args), limit);
+    return pageOf(await this.rows(this.reads, sql, args), limit);
   }
 
   async countEvents(q: EventFilter): Promise<number> {
     const args: unknown[] = [];
-    return (await this.q<{ n: number }>(this.pool, `SELECT COUNT(*) AS n FROM events e${this.eventWhere(q, args)}`, args)).rows[0]!.n;
+    return (await this.q<{ n: number }>(this.reads, `SELECT COUNT(*) AS n FROM events e${this.eventWhere(q, args)}`, args)).rows[0]!.n;
   }
 
   async countEventsBy(field: 'type' | 'subType', q: EventFilter): Promise<Record<string, number>> {
     const col = field === 'type' ? 'e.type' : 'e.sub_type';
     const args: unknown[] = [];
-    const r = await this.q<{ k: string; n: number }>(this.pool, `SELECT ${col} AS k, COUNT(*) AS n FROM events e${this.eventWhere(q, args)} GROUP BY ${col} ORDER BY n DESC, k`, args);
+    const r = await this.q<{ k: string; n: number }>(this.reads, `SELECT ${col} AS k, COUNT(*) AS n FROM events e${this.eventWhere(q, args)} GROUP BY ${col} ORDER BY n DESC, k`, args);
     return Object.fromEntries(r.rows.map((x) => [x.k, x.n]));
   }
 
   async countEventsByPeriod(period: 'day' | 'week' | 'month', q: EventFilter): Promise<PeriodCount[]> {
     const key = periodKeySql(period);
     const args: unknown[] = [];
-    const r = await this.q<{ k: number; n: number }>(this.pool, `SELECT ${key} AS k, COUNT(*) AS n FROM events e${this.eventWhere(q, args)} GROUP BY k ORDER BY k`, args);
+    const r = await this.q<{ k: number; n: number }>(this.reads, `SELECT ${key} AS k, COUNT(*) AS n FROM events e${this.eventWhere(q, args)} GROUP BY k ORDER BY k`, args);
     return r.rows.map((x) => ({ start: fromDayNumber(x.k), count: x.n }));
   }
 
   async summarizeEventsByPeriod(period: 'day' | 'week' | 'month', q: EventFilter): Promise<PeriodSummary[]> {
     const args: unknown[] = [];
-    const r = await this.q<{ k: number; type: string; n: number; f: number }>(this.pool, `SELECT ${periodKeySql(period)} AS k, e.type AS type, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0)::int8 AS f FROM events e${this.eventWhere(q, args)} GROUP BY 1, 2 ORDER BY 1, 2`, args);
+    const r = await this.q<{ k: number; type: string; n: number; f: number }>(this.reads, `SELECT ${periodKeySql(period)} AS k, e.type AS type, COUNT(*) AS n, COALESCE(SUM(e.fatalities), 0)::int8 AS f FROM events e${this.eventWhere(q, args)} GROUP BY 1, 2 ORDER BY 1, 2`, args);
     return r.rows.map((x) => ({ start: fromDayNumber(x.k), type: x.type, count: x.n, fatalities: x.f }));
   }
 
@@ -689,13 +712,13 @@ export class PgStore implements Store {
     const where = this.eventWhere(q, args);
     // Multiplying by the inverse (10 for 0.1°) puts points on a cell edge where people expect them.
     const inv = `$${args.push(1 / cellDegrees)}::float8`;
-    const r = await this.q<{ c: number; r: number; n: number }>(this.pool, `SELECT floor(e.lon * ${inv})::int8 AS c, floor(e.lat * ${inv})::int8 AS r, COUNT(*) AS n FROM events e${where} GROUP BY 1, 2 ORDER BY 2, 1`, args);
+    const r = await this.q<{ c: number; r: number; n: number }>(this.reads, `SELECT floor(e.lon * ${inv})::int8 AS c, floor(e.lat * ${inv})::int8 AS r, COUNT(*) AS n FROM events e${where} GROUP BY 1, 2 ORDER BY 2, 1`, args);
     return r.rows.map((x) => ({ col: x.c, row: x.r, lon: x.c * cellDegrees, lat: x.r * cellDegrees, count: x.n }));
   }
 
   async sumFatalities(q: EventFilter): Promise<number> {
     const args: unknown[] = [];
-    return (await this.q<{ n: number }>(this.pool, `SELECT COALESCE(SUM(e.fatalities), 0)::int8 AS n FROM events e${this.eventWhere(q, args)}`, args)).rows[0]!.n;
+    return (await this.q<{ n: number }>(this.reads, `SELECT COALESCE(SUM(e.fatalities), 0)::int8 AS n FROM events e${this.eventWhere(q, args)}`, args)).rows[0]!.n;
   }
 
   /** Every matching row from one snapshot (a read-only repeatable-read transaction and a cursor). */
@@ -706,6 +729,8 @@ export class PgStore implements Store {
     let broken = false;
     try {
       await this.q(c, 'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // Each FETCH is a statement: none may run past the read time limit (the scan as a whole may).
+      await this.q(c, `SET LOCAL statement_timeout = ${Math.max(0, Math.round(this.readTimeoutMs))}`);
       await this.q(c, `DECLARE scan NO SCROLL CURSOR FOR ${sql}`, args);
       for (;;) {
         const batch = await this.rows(c, 'FETCH 4096 FROM scan');
