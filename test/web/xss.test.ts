@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * Issue 15, item 8: stored XSS, tried in a real headless Chromium. Markup that runs script when parsed as
  * HTML (an <img onerror> and a </script><script> break-out) is stored in every free-text field the web app
