@@ -94,7 +94,8 @@ async function main(): Promise<void> {
           // Counted as it comes, not parsed here: parsing 85 MB would stall this process's own probe
           // (test/server/heavy.test.ts checks what the answers hold).
           let bytes = 0;
-          for await (const c of r.body ?? []) bytes += (c as Uint8Array).length;
+          const reader = r.body?.getReader();
+          for (let c = await reader?.read(); c && !c.done; c = await reader!.read()) bytes += c.value.length;
           return { status: r.status, ms: performance.now() - t, bytes, retryAfter: r.headers.get('retry-after') };
         } catch (err) {
           return { status: 'network', ms: performance.now() - t, bytes: 0, retryAfter: null, error: String(err) };
