@@ -163,7 +163,8 @@ interface SentenceInfo {
 /** A mention of the Syrian state by name, not by "government forces" (which in Libya are the GNA's). */
 const NAMES_SYRIA = /\b(?:syria|syrian|assad|regime|saa|damascus)\b/i;
 const QUARTER = /\b((?:(?:al|el|as|ash|ad|ar|az|at)-)?\p{Lu}[\p{L}'’-]*(?:\s+(?:(?:al|el|as|ash|ad|ar|az|at)-)?\p{Lu}[\p{L}'’-]*){0,2})\s+(?:neighbou?rhoods?|district|quarter|area)\b/gu;
-const METONYM_AFTER = /^\s+(?:has|have|had|is|was|does|did|said|says|sent|accused|defended|denied|rejected|announced|called|recogni[sz]es?|ally|allies|government|regime|authorities|and\s+(?:Moscow|Tehran|Ankara|Washington))\b/;
+const COUNTRY_WORD = /^(?:Turkey|Iraq|Syria|Jordan|Israel|Lebanon|Russia|Iran|Libya|the\s+United\s+States|United\s+States)$/;
+const METONYM_AFTER = /^\s*\((?:Sputnik|Reuters|AFP|AP|SANA|Anadolu|TASS|Xinhua|DPA|UPI|IRNA)\)|^\s+(?:has|have|had|is|was|does|did|said|says|told|sent|accused|defended|denied|rejected|announced|called|recogni[sz]es?|ally|allies|government|regime|authorities|and\s+(?:Moscow|Tehran|Ankara|Washington))\b/;
 const NOT_QUARTER = /^(?:The|This|That|Eastern|Western|Northern|Southern|Old|Residential|Rebel-held|Opposition-held|Government-held|Besieged|Military|Industrial)$/;
 
 /** Wink's universal tags that a place name never has. */
@@ -244,6 +245,8 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
     return genericAs;
   };
   const stateOf = docCountry && docCountry !== 'SY' ? ([...ctx.builtin.values()].find((b) => b.country === docCountry && b.kind === 'state-military')?.id ?? null) : null;
+  // "near the border with Turkey", "fled to Jordan": the country, not its forces.
+  for (const i of infos) i.actors = i.actors.filter((a) => !(COUNTRY_WORD.test(i.s.text.slice(a.start, a.end)) && /\b(?:border\s+with|borders?\s+of|in|into|from|to|of|near|across|inside|and)\s+(?:the\s+)?$/i.test(i.s.text.slice(Math.max(0, a.start - 20), a.start))));
   const resolvedGeneric = infos.map((_, k) => armedNear(k));
   infos.forEach((i, k) => {
     i.actors = i.actors.flatMap((a) => {
@@ -305,6 +308,9 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
 
       // ---- when
       const sameParagraph = prev !== null && prev.paragraph === s.paragraph;
+      // "… in a similar attack on al-Zahraa": an attack named without its weapon is one of the kind told before.
+      let rule = trig.rule;
+      if (rule.kind === 'clash' && /^(?:in\s+(?:a|an)\s+(?:[\w-]+\s+){0,2})?attacks?\s+on$/i.test(s.text.slice(trig.start, trig.end)) && sameParagraph && prev!.event.type === 'Explosions/Remote violence') rule = { ...rule, kind: 'shelling', type: prev!.event.type, subType: prev!.event.subType };
       let date: IsoDate | null = null;
       let precision: DatePrecision = 'day';
       if (sentenceDates.length) {
@@ -343,7 +349,7 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
       }
 
       // ---- who
-      const kind = trig.rule.kind;
+      const kind = rule.kind;
       const reportEnds: number[] = [];
       REPORTING.lastIndex = 0;
       for (let m = REPORTING.exec(s.text); m; m = REPORTING.exec(s.text)) if (m.index + m[0].length <= trig.start) reportEnds.push(m.index + m[0].length);
@@ -388,7 +394,8 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
       let actor1 = a1?.actor ?? null;
       let actor2 = a2?.actor ?? null;
       // "Near Raqqa, four strikes engaged an ISIS unit": the striker of the strike report before it.
-      if (!actor1 && (kind === 'air' || kind === 'shelling') && prev && prev.event.subType === trig.rule.subType) actor1 = prev.event.actor1;
+      if (!actor1 && (kind === 'air' || kind === 'shelling') && prev && prev.event.subType === rule.subType) actor1 = prev.event.actor1;
+      if (!actor1 && sameParagraph && prev!.event.type === rule.type && s.start - prev!.event.span[1] < 400) actor1 = prev!.event.actor1;
       if (!actor1 && kind === 'air') actor1 = airPower;
       // The harmed are civilians when the text says so: victims of attacks on civilians and bombings, and
       // of strikes and shelling that killed them.
@@ -425,6 +432,7 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
         (m.start - trig.end <= 25 && m.start >= trig.end && /^(?:\s*(?:the\s+)?(?:[\w-]+\s+){0,2}(?:town|city|village|base|airport|field|crossing|dam)?\s*(?:of\s+)?)$/i.test(s.text.slice(trig.end, m.start)) && kind !== 'clash' ? 4 : 0) +
         (/^(?:in|at|near|outside|around|inside|into|within)$/.test(m.cue) ? 3 : LOCATIVE.test(m.cue) || m.cue === 'of' ? 2 : 1) +
         (m.exact ? 0.5 : 0) -
+        (m.region ? 1 : 0) -
         (m.start >= scopeEnd ? 5 : 0) +
         // "the town of Madaya west of the Syrian capital Damascus": the town, not the capital it is near.
         (/\b(?:towns?|city|village|neighbou?rhood|district|area)\s+of\s+$/i.test(s.text.slice(Math.max(0, m.start - 20), m.start)) ? 1.5 : 0) -
@@ -462,7 +470,7 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
         // "al-Midan neighborhood in Aleppo city": a part of the town found, placed at the town.
         location = quarter.text;
         geo = 2;
-        evidence.push({ field: 'place', text: quarter.text, span: [s.start + quarter.start, s.start + quarter.end] });
+        evidence.push({ field: 'quarter', text: quarter.text, span: [s.start + quarter.start, s.start + quarter.end] });
       }
       const place = placeIdx !== null && placeIdx >= 0 ? ctx.gazetteer.places[placeIdx]! : null;
 
@@ -481,13 +489,13 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
           actor2 = other ?? [...blocMentions].filter(([b]) => b !== mine && b !== 'civilians').sort((x, y) => y[1] - x[1]).map(([b]) => [...mentionCount.keys(), ...(genericAs ? [genericAs] : [])].find((a) => bloc(a, date!) === b) ?? null)[0] ?? null;
         }
       }
-      let subType = trig.rule.subType;
+      let subType = rule.subType;
       if (kind === 'territory') subType = actor1 && /^state/.test(actorById.get(actor1)?.kind ?? '') ? 'Government regains territory' : 'Non-state actor overtakes territory';
       const fatalities = fatalitiesIn(s.text);
       const count = countIn(s.text);
       const confidence = Math.round(Math.min(0.95, 0.45 + (sentenceDates.length ? 0.15 : 0.05) + (chosen ? 0.15 : 0.03) + (a1 ? 0.1 : 0) + (a2 ? 0.1 : 0)) * 100) / 100;
       const event: DraftEvent = {
-        type: trig.rule.type,
+        type: rule.type,
         subType,
         actor1,
         actor2,
@@ -529,7 +537,9 @@ export function extractEvents(raw: string, published: IsoDate, ctx: ExtractConte
     for (const { event } of sentenceEvents) {
       // A sentence that retells an event already drafted from this document ("The council said it had
       // repelled the attack") adds its sentence as evidence, not a second event.
-      const same = events.find((e) => sameOccurrence(e, event) && (e.geoPrecision !== 2 || event.geoPrecision !== 2 || e.location === event.location || e.span[0] === event.span[0] || s.text === text.slice(e.span[0], e.span[1])));
+      // … unless each names its own part of a town ("al-Zahraa neighborhood", "Salah Eddin neighborhood").
+      const quarterOf = (e: DraftEvent): string | null => e.evidence.find((x) => x.field === 'quarter')?.text ?? null;
+      const same = events.find((e) => sameOccurrence(e, event) && (quarterOf(e) === quarterOf(event) || !quarterOf(event) || s.text === text.slice(e.span[0], e.span[1])));
       if (same) {
         same.evidence.push({ field: 'retold', text: s.text, span });
         same.actor2 ??= event.actor1 === same.actor1 ? event.actor2 : event.actor1;

@@ -77,9 +77,26 @@ export class Gazetteer {
     for (const list of this.index.values()) list.sort((a, b) => Number(b.exact) - Number(a.exact) || (places[b.place]!.population ?? 0) - (places[a.place]!.population ?? 0));
   }
 
+  /**
+   * Consonant skeletons of names ("khnsr" for Khanasser and Khanasir), for spellings whose vowels folding
+   * does not reconcile; used only where the full key finds nothing and the skeleton names one place.
+   */
+  private readonly skeletons = new Map<string, number[]>();
+  private static skeleton(key: string): string {
+    return key.replace(/[aeiouy]/g, '').replace(/(.)\1+/g, '$1');
+  }
+
   private add(name: string, place: number, exact: boolean): void {
     const key = foldName(name);
     if (key.length < 3) return; // "Bab" is a place; "As" is not
+    if (exact && key.length >= 6) {
+      const sk = Gazetteer.skeleton(key);
+      if (sk.length >= 4) {
+        const l = this.skeletons.get(sk) ?? [];
+        if (!l.includes(place)) l.push(place);
+        this.skeletons.set(sk, l);
+      }
+    }
     const list = this.index.get(key) ?? [];
     if (!list.some((x) => x.place === place)) list.push({ place, exact });
     this.index.set(key, list);
@@ -98,7 +115,12 @@ export class Gazetteer {
         const phrase = text.slice(t.start, last.end);
         // Words joined by anything but a space or a hyphen (a comma, "and") are not one name.
         if (n > 1 && /[^\p{L}\p{N}\s'’-]/u.test(phrase)) continue;
-        let hit = this.index.get(this.fold(phrase));
+        const key = this.fold(phrase);
+        let hit = this.index.get(key);
+        if (!hit && key.length >= 6) {
+          const sk = this.skeletons.get(Gazetteer.skeleton(key));
+          if (sk && sk.length === 1) hit = [{ place: sk[0]!, exact: false }];
+        }
         if (!hit) continue;
         // A name only the world gazetteer has must read as a proper noun here ("Heavy shelling" is no town).
         if (properNoun && hit.every((x) => x.place >= this.builtinFrom) && !properNoun(t.start)) continue;
@@ -106,7 +128,7 @@ export class Gazetteer {
         const before = text.slice(Math.max(0, t.start - 30), t.start).toLowerCase();
         const after = text.slice(last.end, last.end + 25).toLowerCase();
         const cue = /([a-z-]+(?: of)?)\s*(?:the\s+)?(?:(?:town|city|village|province|governorate|district|countryside|area|outskirts|suburbs?|region|desert|neighbou?rhood|base|crossing|dam|field)\s+of\s+)?(?:(?:northern|southern|eastern|western|central|rural|north|south|east|west|north-?eastern|north-?western|south-?eastern|south-?western)\s+)?$/.exec(before)?.[1] ?? '';
-        const region = /\b(?:province|governorate|countryside)\s+of\s+$/.test(before) || /^\s*(?:province|governorate|countryside|region)\b/.test(after) || /(?:northern|southern|eastern|western|rural)\s+$/.test(before);
+        const region = /\b(?:province|governorate|countryside)\s+of\s+$/.test(before) || /^\s*(?:(?:northern|southern|eastern|western|north|south|east|west|northeastern|northwestern|southeastern|southwestern)\s+)?(?:province|governorate|countryside|region)\b/.test(after) || /(?:northern|southern|eastern|western|rural)\s+$/.test(before);
         out.push({ start: t.start, end: last.end, places: hit.map((x) => x.place), cue, region, exact: hit[0]!.exact });
         i += n - 1;
         break;
